@@ -1,0 +1,35 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { Db } from '../db/client';
+import type { KeyMode } from '../domain/api-keys/key-format';
+import type { AppBindings, AppConfig } from '../env';
+import { ApiError } from '../errors';
+import type { Logger } from '../observability/logger';
+
+/** Who is calling: set by the auth middleware from the API key. */
+export interface AuthContext {
+  tenantId: string;
+  keyId: string;
+  mode: KeyMode;
+  scopes: string[];
+}
+
+export interface AppEnv {
+  Bindings: AppBindings;
+  Variables: {
+    requestId: string;
+    log: Logger;
+    config: AppConfig;
+    db: Db;
+    auth?: AuthContext;
+  };
+}
+
+export type App = OpenAPIHono<AppEnv>;
+
+/** The caller's tenant and key; only valid behind `requireScope` (a bug otherwise, hence the 500). */
+export function authOf(c: Context<AppEnv>): AuthContext {
+  const auth = c.get('auth');
+  if (!auth) throw new ApiError('internal_error', 'route is missing its auth middleware');
+  return auth;
+}

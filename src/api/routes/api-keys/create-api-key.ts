@@ -1,0 +1,29 @@
+import { createRoute } from '@hono/zod-openapi';
+import { createKey } from '../../../domain/api-keys/manage-keys';
+import { type App, authOf } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { ApiKeyWithSecretSchema, CreateApiKeyBody, presentApiKey } from './schema';
+
+export const createApiKeyRoute = createRoute({
+  method: 'post',
+  path: '/v1/api-keys',
+  tags: ['API keys'],
+  summary: 'Create an API key (the full key is shown once)',
+  security: bearerSecurity,
+  middleware: [requireScope('admin')] as const,
+  request: { body: jsonBody(CreateApiKeyBody) },
+  responses: {
+    201: json(ApiKeyWithSecretSchema, 'Key created'),
+    ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS),
+  },
+});
+
+export function registerCreateApiKey(app: App) {
+  app.openapi(createApiKeyRoute, async (c) => {
+    const auth = authOf(c);
+    const actor = { tenantId: auth.tenantId, keyId: auth.keyId, requestId: c.var.requestId };
+    const { key, secret } = await createKey(c.var.db, actor, c.req.valid('json'));
+    return c.json({ ...presentApiKey(key), key: secret }, 201);
+  });
+}

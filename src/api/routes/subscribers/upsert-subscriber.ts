@@ -1,0 +1,39 @@
+import { createRoute } from '@hono/zod-openapi';
+import { upsertSubscriber } from '../../../db/queries/subscribers';
+import { newId } from '../../../lib/ids';
+import { type App, authOf } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { ExternalIdParam, presentSubscriber, SubscriberSchema, UpsertSubscriberBody } from './schema';
+
+export const upsertSubscriberRoute = createRoute({
+  method: 'put',
+  path: '/v1/subscribers/{externalId}',
+  tags: ['Subscribers'],
+  summary: 'Create or update a subscriber by your own user id',
+  description:
+    'Merges: fields present overwrite (null clears), absent fields are kept. 201 when created, 200 when updated.',
+  security: bearerSecurity,
+  middleware: [requireScope('subscribers:write')] as const,
+  request: { params: ExternalIdParam, body: jsonBody(UpsertSubscriberBody) },
+  responses: {
+    200: json(SubscriberSchema, 'Updated'),
+    201: json(SubscriberSchema, 'Created'),
+    ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS),
+  },
+});
+
+export function registerUpsertSubscriber(app: App) {
+  app.openapi(upsertSubscriberRoute, async (c) => {
+    const { externalId } = c.req.valid('param');
+    const fields = c.req.valid('json');
+    const { subscriber, created } = await upsertSubscriber(
+      c.var.db,
+      authOf(c).tenantId,
+      externalId,
+      newId('sub'),
+      fields,
+    );
+    return created ? c.json(presentSubscriber(subscriber), 201) : c.json(presentSubscriber(subscriber), 200);
+  });
+}

@@ -1,0 +1,28 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { sql } from 'drizzle-orm';
+import type { App } from '../../context';
+import { errorResponses, json } from '../../openapi';
+
+export const healthRoute = createRoute({
+  method: 'get',
+  path: '/health',
+  tags: ['System'],
+  summary: 'Liveness: the Worker is up (no I/O)',
+  responses: { 200: json(z.object({ status: z.literal('ok') }), 'Up') },
+});
+
+export const readyRoute = createRoute({
+  method: 'get',
+  path: '/ready',
+  tags: ['System'],
+  summary: 'Readiness: the database answers',
+  responses: { 200: json(z.object({ status: z.literal('ready') }), 'Ready'), ...errorResponses(503) },
+});
+
+export function registerHealthRoutes(app: App) {
+  app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
+  app.openapi(readyRoute, async (c) => {
+    await c.var.db.execute(sql`select 1`); // failures become 503 service_unavailable in the error handler
+    return c.json({ status: 'ready' as const }, 200);
+  });
+}

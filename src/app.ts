@@ -1,0 +1,49 @@
+import { swaggerUI } from '@hono/swagger-ui';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { App, AppEnv } from './api/context';
+import { errorHandler, respondWithError, validationError } from './api/error-handler';
+import { jsonBody } from './api/middleware/json-body';
+import { requestContext } from './api/middleware/request-context';
+import { registerApiKeyRoutes } from './api/routes/api-keys';
+import { registerSubscriberRoutes } from './api/routes/subscribers';
+import { registerHealthRoutes } from './api/routes/system/health';
+import { registerTenantRoutes } from './api/routes/tenants';
+import { ApiError } from './errors';
+
+/** Builds the HTTP app: cross-cutting middleware, every route, the error envelope and the OpenAPI document. */
+export function createApp(): App {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target);
+    },
+  });
+
+  app.use('*', requestContext);
+  app.use('/v1/*', jsonBody);
+
+  registerHealthRoutes(app);
+  registerTenantRoutes(app);
+  registerApiKeyRoutes(app);
+  registerSubscriberRoutes(app);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A tenant API key: `Authorization: Bearer nk_test_…` or `nk_live_…`',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'notifykit API',
+      version: '1.0.0',
+      description: 'Multi-tenant notifications: email, SMS, push, chat, in-app and webhooks behind one API.',
+    },
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+
+  app.notFound((c) =>
+    respondWithError(c, new ApiError('route_not_found', `No route for ${c.req.method} ${c.req.path}`)),
+  );
+  app.onError(errorHandler);
+  return app;
+}

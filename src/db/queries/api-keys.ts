@@ -1,0 +1,67 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../client';
+import { apiKeys, tenants } from '../schema';
+import { type PageRequest, pageFilter, pageOrder, toPage } from './pagination';
+
+export type NewApiKey = typeof apiKeys.$inferInsert;
+
+/** The one unscoped lookup: the key hash is what tells us the tenant. */
+export async function findApiKeyByHash(db: Db, keyHash: string) {
+  const [row] = await db
+    .select({
+      id: apiKeys.id,
+      tenantId: apiKeys.tenantId,
+      mode: apiKeys.mode,
+      scopes: apiKeys.scopes,
+      expiresAt: apiKeys.expiresAt,
+      revokedAt: apiKeys.revokedAt,
+      tenantRateLimitPerSecond: tenants.apiRateLimitPerSecond,
+    })
+    .from(apiKeys)
+    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+    .where(eq(apiKeys.keyHash, keyHash));
+  return row;
+}
+
+export const insertApiKey = (db: Db, row: NewApiKey) => db.insert(apiKeys).values(row).returning();
+
+export async function getApiKey(db: Db, tenantId: string, id: string) {
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)));
+  return row;
+}
+
+export async function listApiKeys(db: Db, tenantId: string, page: PageRequest) {
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.tenantId, tenantId), pageFilter(apiKeys.id, page)))
+    .orderBy(pageOrder(apiKeys.id))
+    .limit(page.limit + 1);
+  return toPage(rows, page.limit);
+}
+
+/** Active (not revoked, not rolled) keys carrying `admin`: used to refuse locking a tenant out. */
+export async function listActiveAdminKeyIds(db: Db, tenantId: string) {
+  const rows = await db
+    .select({ id: apiKeys.id, scopes: apiKeys.scopes })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.tenantId, tenantId), isNull(apiKeys.revokedAt), isNull(apiKeys.expiresAt)));
+  return rows.filter((r) => r.scopes.includes('admin')).map((r) => r.id);
+}
+
+export const revokeApiKey = (db: Db, tenantId: string, id: string, at: Date) =>
+  db
+    .update(apiKeys)
+    .set({ revokedAt: at, updatedAt: at })
+    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning();
+
+export const expireApiKey = (db: Db, tenantId: string, id: string, at: Date) =>
+  db
+    .update(apiKeys)
+    .set({ expiresAt: at, updatedAt: new Date() })
+    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning();

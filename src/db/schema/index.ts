@@ -1,0 +1,4 @@
+export * from './api-keys';
+export * from './audit-log';
+export * from './subscribers';
+export * from './tenants';

@@ -1,0 +1,13 @@
+import { integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { timestamps } from './columns';
+
+export const tenants = pgTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  email: text('email').notNull(),
+  /** Per-key API rate limit override (requests per second); null = the API_RATE_LIMIT_PER_SECOND default. */
+  apiRateLimitPerSecond: integer('api_rate_limit_per_second'),
+  ...timestamps,
+});
+
+export type TenantRow = typeof tenants.$inferSelect;

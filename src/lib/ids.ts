@@ -1,0 +1,33 @@
+/**
+ * Prefixed, time-sortable IDs: `ten_01jf…`. The body is a ULID (48-bit millisecond time + 80 random bits) in
+ * lowercase Crockford base32, so `ORDER BY id` is creation order and cursors can be plain ids.
+ */
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+export type IdPrefix = 'ten' | 'key' | 'sub' | 'aud' | 'req' | 'ntf' | 'dlv' | 'att' | 'evt';
+
+function encodeTime(ms: number): string {
+  let out = '';
+  let t = ms;
+  for (let i = 0; i < 10; i++) {
+    out = ALPHABET[t % 32] + out;
+    t = Math.floor(t / 32);
+  }
+  return out;
+}
+
+function encodeRandom(chars: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(chars));
+  let out = '';
+  for (const b of bytes) out += ALPHABET[b & 31];
+  return out;
+}
+
+export function newId(prefix: IdPrefix, now = Date.now()): string {
+  return `${prefix}_${encodeTime(now)}${encodeRandom(16)}`;
+}
+
+/** True when `value` looks like an id with this prefix (cheap shape check before a lookup). */
+export function isId(prefix: IdPrefix, value: string): boolean {
+  return new RegExp(`^${prefix}_[0-9a-hjkmnp-tv-z]{26}$`).test(value);
+}

@@ -1,0 +1,28 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+import { TEST_DB } from './test/test-db.ts';
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        // lets tests call exports.default.queue() / .scheduled()
+        compatibilityFlags: ['service_binding_extra_handlers'],
+        // the worker talks to the fresh Postgres that test/global-setup.ts starts
+        bindings: {
+          ENVIRONMENT: 'test',
+          LOG_LEVEL: 'warn', // keep test output readable; failures still log
+          DATABASE_URL: TEST_DB.url,
+          PG_WS_PROXY: TEST_DB.wsProxy,
+        },
+      },
+    }),
+  ],
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['./test/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
