@@ -36,7 +36,8 @@ function toApiError(err: unknown): ApiError {
 export const errorHandler: ErrorHandler<AppEnv> = (err, c) => {
   const apiError = toApiError(err);
   const log = c.get('log') ?? createLogger();
-  if (apiError.status >= 500) log.error('unhandled error', { err, code: apiError.code });
+  if (apiError.code === 'service_unavailable') log.warn('database unavailable', { err });
+  else if (apiError.status >= 500) log.error('unhandled error', { err, code: apiError.code });
   return respondWithError(c, apiError);
 };
 

