@@ -20,6 +20,12 @@ const configSchema = z.object({
   SIGNUP_RATE_LIMIT_PER_HOUR: positiveInt,
   API_RATE_LIMIT_PER_SECOND: positiveInt,
   API_KEY_ROLL_GRACE_HOURS: z.coerce.number().nonnegative(),
+  RETRY_BASE_DELAY_SECONDS: z.coerce.number().nonnegative(),
+  SMTP_HOST: z.string(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535),
+  EMAIL_FROM: z.email(),
+  /** Lets the benchmark's baseline route run; never set in production. */
+  BENCH_ROUTES: z.enum(['on', 'off']).default('off'),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

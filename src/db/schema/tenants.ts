@@ -1,4 +1,4 @@
-import { integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
 
 export const tenants = pgTable('tenants', {
@@ -7,6 +7,8 @@ export const tenants = pgTable('tenants', {
   email: text('email').notNull(),
   /** Per-key API rate limit override (requests per second); null = the API_RATE_LIMIT_PER_SECOND default. */
   apiRateLimitPerSecond: integer('api_rate_limit_per_second'),
+  /** Per-recipient send limits by channel; absent channels use the defaults in domain/rate-limit/recipient-limits. */
+  recipientLimits: jsonb('recipient_limits').$type<Partial<Record<string, { limit: number; periodSeconds: number }>>>(),
   ...timestamps,
 });
 

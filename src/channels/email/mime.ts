@@ -1,0 +1,43 @@
+import { createMimeMessage } from 'mimetext/browser';
+import type { NotificationContent } from '../../db/schema';
+
+/** Header values never carry line breaks: that is how header injection happens. */
+const oneLine = (value: string) => value.replace(/[\r\n]+/g, ' ').trim();
+
+/** Builds the RFC 5322 message: text and HTML as alternatives, our ids in headers for tracing and dedupe. */
+export function buildEmail(input: {
+  from: string;
+  to: string;
+  content: NotificationContent;
+  deliveryId: string;
+  notificationId: string;
+}): string {
+  const msg = createMimeMessage();
+  msg.setSender({ addr: oneLine(input.from) });
+  msg.setRecipient(oneLine(input.to));
+  msg.setSubject(oneLine(input.content.subject ?? ''));
+  msg.setHeader('Message-ID', `<${input.deliveryId}@notifykit>`);
+  msg.setHeader('X-Notifykit-Delivery-Id', input.deliveryId);
+  msg.setHeader('X-Notifykit-Notification-Id', input.notificationId);
+  const text = input.content.text ?? (input.content.html ? htmlToText(input.content.html) : '');
+  msg.addMessage({ contentType: 'text/plain', data: text });
+  if (input.content.html) msg.addMessage({ contentType: 'text/html', data: input.content.html });
+  return msg.asRaw();
+}
+
+/** A readable plain-text part when only HTML was given (the templates issue brings a fuller conversion). */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|h[1-6]|li|tr)>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

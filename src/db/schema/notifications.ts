@@ -1,0 +1,134 @@
+import { index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { tenantId, timestamps, tstz } from './columns';
+import { tenants } from './tenants';
+
+export const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** Channels a delivery can go out on. The channels issue adds providers behind each. */
+export const CHANNELS = ['email', 'webhook'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Exclusive delivery statuses (DESIGN.md). Terminal: everything but queued and sending. */
+export const DELIVERY_STATUSES = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'failed',
+  'bounced',
+  'suppressed',
+  'canceled',
+  'dead_lettered',
+] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface NotificationContent {
+  subject?: string;
+  text?: string;
+  html?: string;
+  title?: string;
+  body?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface DeliveryError {
+  code: string;
+  message: string;
+}
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    /** The API key mode that accepted it: test notifications never reach real recipients (channels issue). */
+    mode: text('mode', { enum: ['test', 'live'] }).notNull(),
+    priority: text('priority', { enum: PRIORITIES }).notNull(),
+    category: text('category'),
+    content: jsonb('content').$type<NotificationContent>().notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>(),
+    sendAt: tstz('send_at'),
+    ...timestamps,
+  },
+  (t) => [index('notifications_tenant_id_idx').on(t.tenantId, t.id)],
+);
+
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    notificationId: text('notification_id')
+      .notNull()
+      .references(() => notifications.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull(),
+    /** Copied from the notification: re-enqueues (sweeper, replay) need the lane without a join. */
+    priority: text('priority', { enum: PRIORITIES }).notNull(),
+    subscriberId: text('subscriber_id'),
+    /** The subscriber's externalId, or the inline address: who this was for, for humans and rate limits. */
+    recipient: text('recipient').notNull(),
+    /** Where it goes: an email address or a URL, resolved when the notification was accepted. */
+    address: text('address').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    replays: integer('replays').notNull().default(0),
+    lastError: jsonb('last_error').$type<DeliveryError>(),
+    provider: text('provider'),
+    providerMessageId: text('provider_message_id'),
+    /** When the next queue message for it is due; the sweeper re-enqueues deliveries long past it. */
+    nextAttemptAt: tstz('next_attempt_at'),
+    /** Set when a queue message was sent for it; null = not yet enqueued (scheduled, or the enqueue failed). */
+    enqueuedAt: tstz('enqueued_at'),
+    claimedAt: tstz('claimed_at'),
+    sentAt: tstz('sent_at'),
+    deadLetteredAt: tstz('dead_lettered_at'),
+    ...timestamps,
+  },
+  (t) => [
+    index('deliveries_notification_idx').on(t.tenantId, t.notificationId),
+    index('deliveries_tenant_status_idx').on(t.tenantId, t.status, t.id),
+    index('deliveries_pending_idx').on(t.status, t.nextAttemptAt),
+  ],
+);
+
+export const deliveryAttempts = pgTable(
+  'delivery_attempts',
+  {
+    id: text('id').primaryKey(),
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    attemptNo: integer('attempt_no').notNull(),
+    provider: text('provider').notNull(),
+    outcome: text('outcome', { enum: ['sent', 'retryable_error', 'permanent_error'] }).notNull(),
+    responseCode: integer('response_code'),
+    durationMs: integer('duration_ms').notNull(),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    startedAt: tstz('started_at').notNull(),
+  },
+  (t) => [index('delivery_attempts_delivery_idx').on(t.tenantId, t.deliveryId)],
+);
+
+/** Idempotency-Key records: one per tenant + key, kept 24 h. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: text('status', { enum: ['in_flight', 'done'] }).notNull(),
+    responseStatus: integer('response_status'),
+    responseBody: text('response_body'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    expiresAt: tstz('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] }), index('idempotency_keys_expires_idx').on(t.expiresAt)],
+);
+
+export type NotificationRow = typeof notifications.$inferSelect;
+export type DeliveryRow = typeof deliveries.$inferSelect;
+export type DeliveryAttemptRow = typeof deliveryAttempts.$inferSelect;

@@ -1,0 +1,34 @@
+import type { Priority } from '../db/schema';
+import type { AppBindings } from '../env';
+
+/** Priority → queue lane. `high` shares the default lane with `normal`; `low` (campaigns) rides the bulk lane. */
+export type Lane = 'critical' | 'default' | 'bulk';
+
+export function laneFor(priority: Priority): Lane {
+  switch (priority) {
+    case 'critical':
+      return 'critical';
+    case 'high':
+    case 'normal':
+      return 'default';
+    case 'low':
+      return 'bulk';
+  }
+}
+
+export function queueFor(env: AppBindings, lane: Lane): Queue {
+  switch (lane) {
+    case 'critical':
+      return env.QUEUE_CRITICAL;
+    case 'default':
+      return env.QUEUE_DEFAULT;
+    case 'bulk':
+      return env.QUEUE_BULK;
+  }
+}
+
+/** `notify-default-dlq` → { lane: 'default', deadLetter: true }; unknown names → null. */
+export function parseQueueName(name: string): { lane: Lane; deadLetter: boolean } | null {
+  const m = /^notify-(critical|default|bulk)(-dlq)?$/.exec(name);
+  return m ? { lane: m[1] as Lane, deadLetter: Boolean(m[2]) } : null;
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/**
+ * Queue message shapes (documented in docs/queue-messages.md). Messages carry ids only: the database is the
+ * source of truth, so a message can be redelivered, duplicated or replayed without carrying stale content.
+ * `v` versions the shape; a consumer accepts every version still in flight.
+ */
+export const DeliverMessageV1 = z.object({
+  v: z.literal(1),
+  type: z.literal('deliver'),
+  tenantId: z.string(),
+  deliveryId: z.string(),
+});
+
+export type DeliverMessage = z.infer<typeof DeliverMessageV1>;
+
+export const QueueMessage = z.discriminatedUnion('type', [DeliverMessageV1]);
+export type QueueMessage = z.infer<typeof QueueMessage>;
+
+export const deliverMessage = (tenantId: string, deliveryId: string): DeliverMessage => ({
+  v: 1,
+  type: 'deliver',
+  tenantId,
+  deliveryId,
+});

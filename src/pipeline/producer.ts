@@ -1,0 +1,36 @@
+import type { Priority } from '../db/schema';
+import type { AppBindings } from '../env';
+import { type Lane, laneFor, queueFor } from './lanes';
+import { deliverMessage } from './messages';
+
+/** Queues accept at most 100 messages per sendBatch call. */
+const SEND_BATCH_LIMIT = 100;
+
+export interface EnqueueItem {
+  tenantId: string;
+  deliveryId: string;
+  priority: Priority;
+  delaySeconds?: number;
+}
+
+/** Enqueues deliveries on their lanes: one sendBatch per 100 messages per lane, all in parallel. */
+export async function enqueueDeliveries(env: AppBindings, items: EnqueueItem[]): Promise<void> {
+  const byLane = new Map<Lane, MessageSendRequest[]>();
+  for (const item of items) {
+    const lane = laneFor(item.priority);
+    const list = byLane.get(lane) ?? [];
+    list.push({
+      body: deliverMessage(item.tenantId, item.deliveryId),
+      contentType: 'json',
+      ...(item.delaySeconds ? { delaySeconds: Math.ceil(item.delaySeconds) } : {}),
+    });
+    byLane.set(lane, list);
+  }
+  const sends: Promise<unknown>[] = [];
+  for (const [lane, messages] of byLane) {
+    for (let i = 0; i < messages.length; i += SEND_BATCH_LIMIT) {
+      sends.push(queueFor(env, lane).sendBatch(messages.slice(i, i + SEND_BATCH_LIMIT)));
+    }
+  }
+  await Promise.all(sends);
+}
