@@ -1,6 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
-import { TEST_DB } from './test/test-db.ts';
+import { TEST_DB, TEST_STAND_INS } from './test/test-db.ts';
 
 export default defineConfig({
   plugins: [
@@ -15,6 +15,10 @@ export default defineConfig({
           LOG_LEVEL: 'warn', // keep test output readable; failures still log
           DATABASE_URL: TEST_DB.url,
           PG_WS_PROXY: TEST_DB.wsProxy,
+          SMTP_HOST: '127.0.0.1',
+          SMTP_PORT: String(TEST_STAND_INS.smtpPort),
+          // retries at once, so failure scenarios run in seconds (Retry-After from a stand-in is still honoured)
+          RETRY_BASE_DELAY_SECONDS: '0',
         },
       },
     }),

@@ -9,6 +9,15 @@ export function startSmtpCatcher({ port, host = '127.0.0.1', onMessage = () => {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // Test hooks that behave like real mail servers: reject-…@ → 550 (no such user), busy-…@ → 451 (try later).
+    onRcptTo(address, _session, callback) {
+      const local = address.address.split('@')[0] ?? '';
+      if (local.startsWith('reject'))
+        return callback(Object.assign(new Error('5.1.1 No such user'), { responseCode: 550 }));
+      if (local.startsWith('busy'))
+        return callback(Object.assign(new Error('4.3.2 Try again later'), { responseCode: 451 }));
+      callback();
+    },
     onData(stream, session, done) {
       const chunks = [];
       stream.on('data', (c) => chunks.push(c));

@@ -5,6 +5,8 @@ import { errorHandler, respondWithError, validationError } from './api/error-han
 import { jsonBody } from './api/middleware/json-body';
 import { requestContext } from './api/middleware/request-context';
 import { registerApiKeyRoutes } from './api/routes/api-keys';
+import { registerDeadLetterRoutes } from './api/routes/dead-letters';
+import { registerNotificationRoutes } from './api/routes/notifications';
 import { registerSubscriberRoutes } from './api/routes/subscribers';
 import { registerHealthRoutes } from './api/routes/system/health';
 import { registerTenantRoutes } from './api/routes/tenants';
@@ -25,6 +27,8 @@ export function createApp(): App {
   registerTenantRoutes(app);
   registerApiKeyRoutes(app);
   registerSubscriberRoutes(app);
+  registerNotificationRoutes(app);
+  registerDeadLetterRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'http',

@@ -1,7 +1,9 @@
 // Runs in Node before the test workers start: a fresh embedded PostgreSQL with migrations + the Neon proxy.
 // @ts-expect-error plain .mjs helper without types
 import { startLocalDb } from '../scripts/local-db.mjs';
-import { TEST_DB } from './test-db';
+// @ts-expect-error plain .mjs helper without types
+import { startStandIns } from './stand-ins/provider-stand-in.mjs';
+import { TEST_DB, TEST_STAND_INS } from './test-db';
 
 export default async function setup() {
   const db = await startLocalDb({
@@ -11,7 +13,9 @@ export default async function setup() {
     fresh: true,
     log: (m: string) => console.log(m),
   });
+  const standIns = await startStandIns({ httpPort: TEST_STAND_INS.httpPort, smtpPort: TEST_STAND_INS.smtpPort });
   return async () => {
+    await standIns.close();
     await db.stop();
   };
 }

@@ -34,13 +34,21 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: AppBin
   else await handleDeliveries(env, log, valid);
 }
 
-async function handleDeliveries(env: AppBindings, log: Logger, items: { message: Message<unknown>; body: DeliverMessage }[]) {
+async function handleDeliveries(
+  env: AppBindings,
+  log: Logger,
+  items: { message: Message<unknown>; body: DeliverMessage }[],
+) {
   const db = createDb(env);
   const config = loadConfig(env);
   let rows: Awaited<ReturnType<typeof loadDeliveriesForSend>>;
   try {
     const tenantIds = [...new Set(items.map((i) => i.body.tenantId))];
-    rows = await loadDeliveriesForSend(db, tenantIds, items.map((i) => i.body.deliveryId));
+    rows = await loadDeliveriesForSend(
+      db,
+      tenantIds,
+      items.map((i) => i.body.deliveryId),
+    );
   } catch (err) {
     log.warn('could not load deliveries; retrying the batch later', { err });
     for (const { message } of items) message.retry({ delaySeconds: DB_UNAVAILABLE_RETRY_SECONDS });
@@ -70,7 +78,11 @@ async function handleDeliveries(env: AppBindings, log: Logger, items: { message:
   );
 }
 
-async function handleDeadLetters(env: AppBindings, log: Logger, items: { message: Message<unknown>; body: DeliverMessage }[]) {
+async function handleDeadLetters(
+  env: AppBindings,
+  log: Logger,
+  items: { message: Message<unknown>; body: DeliverMessage }[],
+) {
   const db = createDb(env);
   const byTenant = new Map<string, typeof items>();
   for (const item of items) {
@@ -81,7 +93,11 @@ async function handleDeadLetters(env: AppBindings, log: Logger, items: { message
   await Promise.all(
     [...byTenant].map(async ([tenantId, group]) => {
       try {
-        const marked = await markDeadLettered(db, tenantId, group.map((g) => g.body.deliveryId));
+        const marked = await markDeadLettered(
+          db,
+          tenantId,
+          group.map((g) => g.body.deliveryId),
+        );
         if (marked.length) log.warn('deliveries dead-lettered', { tenantId, deliveryIds: marked.map((m) => m.id) });
         for (const { message } of group) message.ack();
       } catch (err) {

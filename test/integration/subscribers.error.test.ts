@@ -11,7 +11,7 @@ describe('subscriber validation', () => {
     ['name', { name: 'x'.repeat(201) }],
     ['data', { data: { blob: 'x'.repeat(17 * 1024) } }],
     ['data', { data: ['not', 'an', 'object'] }],
-    ['channels', { channels: { webhookUrl: 'http://insecure.example.test' } }],
+    ['channels', { channels: { webhookUrl: 'ftp://files.example.test/x' } }],
     ['channels', { channels: { pushTokens: [{ provider: 'carrier-pigeon', token: 't' }] } }],
     ['unknownField', { unknownField: 1 }],
   ])('422 names body.%s', async (field, body) => {

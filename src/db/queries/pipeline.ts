@@ -152,7 +152,12 @@ export async function markDeadLettered(db: Db, tenantId: string, ids: string[]) 
  * Marks them enqueued in the same statement so overlapping cron runs do not pick the same rows.
  */
 export async function claimDueForEnqueue(db: Db, limit: number) {
-  const result = await db.execute<{ id: string; tenant_id: string; priority: string; next_attempt_at: string | null }>(sql`
+  const result = await db.execute<{
+    id: string;
+    tenant_id: string;
+    priority: string;
+    next_attempt_at: string | null;
+  }>(sql`
     UPDATE deliveries SET enqueued_at = now(), updated_at = now()
     WHERE id IN (
       SELECT id FROM deliveries

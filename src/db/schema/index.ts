@@ -1,5 +1,5 @@
 export * from './api-keys';
 export * from './audit-log';
+export * from './notifications';
 export * from './subscribers';
 export * from './tenants';
-export * from './notifications';

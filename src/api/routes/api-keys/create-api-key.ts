@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { createKey } from '../../../domain/api-keys/manage-keys';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
+import { idempotent } from '../../middleware/idempotency';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
 import { ApiKeyWithSecretSchema, CreateApiKeyBody, presentApiKey } from './schema';
 
@@ -11,7 +12,7 @@ export const createApiKeyRoute = createRoute({
   tags: ['API keys'],
   summary: 'Create an API key (the full key is shown once)',
   security: bearerSecurity,
-  middleware: [requireScope('admin')] as const,
+  middleware: [requireScope('admin'), idempotent] as const,
   request: { body: jsonBody(CreateApiKeyBody) },
   responses: {
     201: json(ApiKeyWithSecretSchema, 'Key created'),

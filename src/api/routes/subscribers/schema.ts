@@ -18,7 +18,8 @@ export const ExternalIdParam = z.object({
     }),
 });
 
-const httpsUrl = z.url({ protocol: /^https$/ }).max(2048);
+/** http is refused in production by the webhook URL policy (checked in the route, which knows the environment). */
+const httpsUrl = z.url({ protocol: /^https?$/ }).max(2048);
 
 const Channels = z
   .object({

@@ -1,5 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { upsertSubscriber } from '../../../db/queries/subscribers';
+import { webhookUrlProblem } from '../../../domain/notifications/webhook-url-policy';
+import { ApiError } from '../../../errors';
 import { newId } from '../../../lib/ids';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
@@ -27,6 +29,16 @@ export function registerUpsertSubscriber(app: App) {
   app.openapi(upsertSubscriberRoute, async (c) => {
     const { externalId } = c.req.valid('param');
     const fields = c.req.valid('json');
+    const urls = {
+      'body.channels.webhookUrl': fields.channels?.webhookUrl,
+      'body.channels.slack.webhookUrl': fields.channels?.slack?.webhookUrl,
+      'body.channels.discord.webhookUrl': fields.channels?.discord?.webhookUrl,
+    };
+    const problems = Object.entries(urls).flatMap(([path, url]) => {
+      const problem = url ? webhookUrlProblem(url, c.var.config.ENVIRONMENT) : null;
+      return problem ? [{ path, message: problem }] : [];
+    });
+    if (problems.length) throw new ApiError('validation_failed', 'Request validation failed', problems);
     const { subscriber, created } = await upsertSubscriber(
       c.var.db,
       authOf(c).tenantId,

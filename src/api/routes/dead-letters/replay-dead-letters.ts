@@ -1,0 +1,44 @@
+import { createRoute } from '@hono/zod-openapi';
+import { requeueDeadLetters } from '../../../db/queries/dead-letters';
+import { enqueueDeliveries } from '../../../pipeline/producer';
+import { type App, authOf } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { idempotent } from '../../middleware/idempotency';
+import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { MAX_REPLAY, ReplayBody, ReplayResult } from './schema';
+
+export const replayDeadLettersRoute = createRoute({
+  method: 'post',
+  path: '/v1/dead-letters/replay',
+  tags: ['Dead letters'],
+  summary: 'Re-enqueue dead-lettered deliveries with a fresh retry budget',
+  description: 'Only deliveries still dead-lettered are replayed, so repeating a replay enqueues nothing twice.',
+  security: bearerSecurity,
+  middleware: [requireScope('notifications:write'), idempotent] as const,
+  request: { body: jsonBody(ReplayBody) },
+  responses: { 200: json(ReplayResult, 'What was replayed'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409) },
+});
+
+export function registerReplayDeadLetters(app: App) {
+  app.openapi(replayDeadLettersRoute, async (c) => {
+    const tenantId = authOf(c).tenantId;
+    const body = c.req.valid('json');
+    const selection =
+      'ids' in body
+        ? { ids: body.ids }
+        : {
+            filter: {
+              channel: body.filter.channel,
+              from: body.filter.from ? new Date(body.filter.from) : undefined,
+              to: body.filter.to ? new Date(body.filter.to) : undefined,
+            },
+          };
+    const rows = await requeueDeadLetters(c.var.db, tenantId, selection, MAX_REPLAY);
+    // A failed enqueue leaves rows queued + enqueued_at set: the cron sweeper re-enqueues them.
+    await enqueueDeliveries(
+      c.env,
+      rows.map((r) => ({ tenantId, deliveryId: r.id, priority: r.priority })),
+    );
+    return c.json({ replayed: rows.length, ids: rows.map((r) => r.id), more: rows.length === MAX_REPLAY }, 200);
+  });
+}

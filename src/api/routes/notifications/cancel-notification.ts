@@ -1,0 +1,34 @@
+import { createRoute } from '@hono/zod-openapi';
+import { cancelPendingDeliveries, getNotification } from '../../../db/queries/notifications';
+import { notFound } from '../../../errors';
+import { type App, authOf } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { idempotent } from '../../middleware/idempotency';
+import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { NotificationIdParam, NotificationSchema, presentNotification } from './schema';
+
+export const cancelNotificationRoute = createRoute({
+  method: 'post',
+  path: '/v1/notifications/{id}/cancel',
+  tags: ['Notifications'],
+  summary: 'Cancel the deliveries that have not started; those already sent stay sent',
+  security: bearerSecurity,
+  middleware: [requireScope('notifications:write'), idempotent] as const,
+  request: { params: NotificationIdParam },
+  responses: {
+    200: json(NotificationSchema, 'The notification after canceling'),
+    ...errorResponses(...AUTHED_ERRORS, 404, 409),
+  },
+});
+
+export function registerCancelNotification(app: App) {
+  app.openapi(cancelNotificationRoute, async (c) => {
+    const tenantId = authOf(c).tenantId;
+    const id = c.req.valid('param').id;
+    if (!(await getNotification(c.var.db, tenantId, id))) throw notFound('Notification');
+    await cancelPendingDeliveries(c.var.db, tenantId, id);
+    const found = await getNotification(c.var.db, tenantId, id);
+    if (!found) throw notFound('Notification');
+    return c.json(presentNotification(found.notification, found.deliveries, found.attempts), 200);
+  });
+}

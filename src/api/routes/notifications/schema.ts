@@ -1,0 +1,171 @@
+import { z } from '@hono/zod-openapi';
+import type { DeliveryAttemptRow, DeliveryRow, NotificationRow } from '../../../db/schema';
+import { CHANNELS, DELIVERY_STATUSES, PRIORITIES } from '../../../db/schema';
+import { notificationStatus } from '../../../domain/notifications/notification-status';
+import type { PlannedNotification } from '../../../domain/notifications/plan-deliveries';
+import { NotificationContentSchema } from '../../../domain/notifications/send-request';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export const NotificationStatusSchema = z.enum([
+  'scheduled',
+  'queued',
+  'in_progress',
+  'completed',
+  'failed',
+  'canceled',
+]);
+
+export const DeliverySummarySchema = z
+  .object({
+    id: z.string(),
+    channel: z.enum(CHANNELS),
+    status: z.enum(DELIVERY_STATUSES),
+    recipient: z.string(),
+  })
+  .openapi('DeliverySummary');
+
+export const AcceptedNotificationSchema = z
+  .object({ id: z.string(), status: NotificationStatusSchema, deliveries: z.array(DeliverySummarySchema) })
+  .openapi('AcceptedNotification');
+
+export const AttemptSchema = z
+  .object({
+    attemptNo: z.number().int(),
+    startedAt: z.iso.datetime(),
+    provider: z.string(),
+    outcome: z.enum(['sent', 'retryable_error', 'permanent_error']),
+    responseCode: z.number().int().nullable(),
+    durationMs: z.number().int(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  })
+  .openapi('DeliveryAttempt');
+
+export const DeliverySchema = DeliverySummarySchema.extend({
+  address: z.string(),
+  attemptCount: z.number().int(),
+  replays: z.number().int(),
+  provider: z.string().nullable(),
+  providerMessageId: z.string().nullable(),
+  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  sentAt: z.iso.datetime().nullable(),
+  deadLetteredAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  attempts: z.array(AttemptSchema),
+}).openapi('Delivery');
+
+const notificationFields = {
+  id: z.string(),
+  status: NotificationStatusSchema,
+  mode: z.enum(['test', 'live']),
+  priority: z.enum(PRIORITIES),
+  category: z.string().nullable(),
+  content: NotificationContentSchema,
+  data: z.record(z.string(), z.unknown()).nullable(),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+  sendAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+};
+
+export const NotificationSchema = z
+  .object({ ...notificationFields, deliveries: z.array(DeliverySchema) })
+  .openapi('Notification');
+
+export const NotificationListItemSchema = z
+  .object({ ...notificationFields, deliveries: z.array(DeliverySummarySchema) })
+  .openapi('NotificationListItem');
+
+export const NotificationIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'ntf_01jf…' }),
+});
+
+export function presentAccepted(p: PlannedNotification, now = new Date()): z.infer<typeof AcceptedNotificationSchema> {
+  return {
+    id: p.notification.id,
+    status: notificationStatus(
+      p.deliveries.map((d) => d.status),
+      p.notification.sendAt ? new Date(p.notification.sendAt) : null,
+      now,
+    ),
+    deliveries: p.deliveries.map((d) => ({ id: d.id, channel: d.channel, status: d.status, recipient: d.recipient })),
+  };
+}
+
+function presentAttempt(a: DeliveryAttemptRow): z.infer<typeof AttemptSchema> {
+  return {
+    attemptNo: a.attemptNo,
+    startedAt: a.startedAt.toISOString(),
+    provider: a.provider,
+    outcome: a.outcome,
+    responseCode: a.responseCode,
+    durationMs: a.durationMs,
+    error: a.errorCode ? { code: a.errorCode, message: a.errorMessage ?? '' } : null,
+  };
+}
+
+export function presentDelivery(d: DeliveryRow, attempts: DeliveryAttemptRow[]): z.infer<typeof DeliverySchema> {
+  return {
+    id: d.id,
+    channel: d.channel,
+    status: d.status,
+    recipient: d.recipient,
+    address: d.address,
+    attemptCount: d.attempts,
+    replays: d.replays,
+    provider: d.provider,
+    providerMessageId: d.providerMessageId,
+    lastError: d.lastError,
+    sentAt: iso(d.sentAt),
+    deadLetteredAt: iso(d.deadLetteredAt),
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+    attempts: attempts.filter((a) => a.deliveryId === d.id).map(presentAttempt),
+  };
+}
+
+function notificationBase(n: NotificationRow, statuses: DeliveryRow['status'][]) {
+  return {
+    id: n.id,
+    status: notificationStatus(statuses, n.sendAt),
+    mode: n.mode,
+    priority: n.priority,
+    category: n.category,
+    content: n.content,
+    data: n.data,
+    metadata: n.metadata,
+    sendAt: iso(n.sendAt),
+    createdAt: n.createdAt.toISOString(),
+  };
+}
+
+export function presentNotification(
+  n: NotificationRow,
+  deliveries: DeliveryRow[],
+  attempts: DeliveryAttemptRow[],
+): z.infer<typeof NotificationSchema> {
+  return {
+    ...notificationBase(
+      n,
+      deliveries.map((d) => d.status),
+    ),
+    deliveries: deliveries.map((d) => presentDelivery(d, attempts)),
+  };
+}
+
+export function presentListItem(
+  n: NotificationRow,
+  deliveries: { id: string; channel: DeliveryRow['channel']; status: DeliveryRow['status']; recipient: string }[],
+): z.infer<typeof NotificationListItemSchema> {
+  return {
+    ...notificationBase(
+      n,
+      deliveries.map((d) => d.status),
+    ),
+    deliveries,
+  };
+}

@@ -1,0 +1,46 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { acceptNotifications } from '../../../domain/notifications/accept';
+import { SendNotificationBody } from '../../../domain/notifications/send-request';
+import { type App, type AppEnv, authOf } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { idempotent } from '../../middleware/idempotency';
+import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { AcceptedNotificationSchema, presentAccepted } from './schema';
+
+export const sendNotificationRoute = createRoute({
+  method: 'post',
+  path: '/v1/notifications',
+  tags: ['Notifications'],
+  summary: 'Send a notification to one or more recipients',
+  description:
+    'Accepted notifications are durable before the 202: each delivery is then sent, retried, or visibly failed. ' +
+    'Supports Idempotency-Key.',
+  security: bearerSecurity,
+  middleware: [requireScope('notifications:write'), idempotent] as const,
+  request: { body: jsonBody(SendNotificationBody) },
+  responses: {
+    202: json(AcceptedNotificationSchema, 'Accepted'),
+    ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409),
+  },
+});
+
+export const acceptContext = (c: Context<AppEnv>) => {
+  const auth = authOf(c);
+  return {
+    db: c.var.db,
+    env: c.env,
+    log: c.var.log,
+    tenantId: auth.tenantId,
+    mode: auth.mode,
+    environment: c.var.config.ENVIRONMENT,
+  };
+};
+
+export function registerSendNotification(app: App) {
+  app.openapi(sendNotificationRoute, async (c) => {
+    const [result] = await acceptNotifications(acceptContext(c), [c.req.valid('json')]);
+    if (!result!.ok) throw result!.error;
+    return c.json(presentAccepted(result!.planned), 202);
+  });
+}

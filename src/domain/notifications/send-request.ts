@@ -1,0 +1,89 @@
+import { z } from '@hono/zod-openapi';
+import { CHANNELS, PRIORITIES } from '../../db/schema';
+import { CONTROL_CHARS, E164 } from '../subscribers/contact-rules';
+
+/** The body of POST /v1/notifications and of each bulk item. Shared by both routes and the bulk validator. */
+
+export const MAX_RECIPIENTS = 100;
+/** sendAt horizon: far enough for reminders, near enough that stale scheduled sends do not pile up. */
+export const MAX_SCHEDULE_DAYS = 366;
+const MAX_METADATA_BYTES = 4 * 1024;
+const MAX_DATA_BYTES = 32 * 1024;
+
+const jsonSize = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).byteLength;
+const boundedRecord = (max: number) =>
+  z
+    .record(z.string(), z.unknown())
+    .refine((v) => jsonSize(v) <= max, { message: `must be at most ${max} bytes as JSON` });
+
+const ExternalIdRecipient = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters')
+  .openapi({ description: "A subscriber's externalId" });
+
+export const InlineRecipient = z
+  .object({
+    email: z.email().max(320).optional(),
+    phone: z.string().regex(E164, 'must be an E.164 number such as +14155550123').optional(),
+    webhookUrl: z.url().max(2048).optional(),
+    name: z.string().max(200).optional(),
+  })
+  .strict()
+  .refine((r) => r.email || r.phone || r.webhookUrl, { message: 'needs at least one of email, phone, webhookUrl' })
+  .openapi('InlineRecipient', { description: 'A recipient who is not a stored subscriber' });
+
+const Recipient = z.union([ExternalIdRecipient, InlineRecipient]);
+
+export const NotificationContentSchema = z
+  .object({
+    subject: z.string().max(998).optional(),
+    text: z.string().max(100_000).optional(),
+    html: z.string().max(200_000).optional(),
+    title: z.string().max(500).optional(),
+    body: z.string().max(10_000).optional(),
+    data: boundedRecord(MAX_DATA_BYTES).optional(),
+  })
+  .strict()
+  .openapi('NotificationContent');
+
+export const SendNotificationBody = z
+  .object({
+    to: z.union([Recipient, z.array(Recipient).min(1).max(MAX_RECIPIENTS)]),
+    channels: z
+      .array(z.enum(CHANNELS))
+      .min(1)
+      .refine((c) => new Set(c).size === c.length, 'must not repeat a channel')
+      .optional()
+      .openapi({ description: 'Ordered; default: every channel the recipient can receive' }),
+    content: NotificationContentSchema.optional(),
+    template: z.string().min(1).max(255).optional(),
+    data: boundedRecord(MAX_DATA_BYTES).optional(),
+    priority: z.enum(PRIORITIES).default('normal'),
+    category: z.string().min(1).max(100).optional(),
+    sendAt: z.iso.datetime({ offset: true }).optional(),
+    metadata: boundedRecord(MAX_METADATA_BYTES).optional().openapi({ description: 'Opaque; echoed back in events' }),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.template !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['template'],
+        message: 'templates are not available yet on this server; send `content` instead',
+      });
+    } else if (!body.content) {
+      ctx.addIssue({ code: 'custom', path: ['content'], message: 'content is required' });
+    }
+    if (body.sendAt) {
+      const at = Date.parse(body.sendAt);
+      if (at > Date.now() + MAX_SCHEDULE_DAYS * 86_400_000) {
+        ctx.addIssue({ code: 'custom', path: ['sendAt'], message: `must be within ${MAX_SCHEDULE_DAYS} days` });
+      }
+    }
+  })
+  .openapi('SendNotificationRequest');
+
+export type SendNotificationRequest = z.infer<typeof SendNotificationBody>;
+export type InlineRecipientInput = z.infer<typeof InlineRecipient>;

@@ -1,0 +1,89 @@
+// Local stand-ins for the outside world, run in Node by test/global-setup.ts (and bench/run.mjs):
+//  * an SMTP server (smtp-server) that parses every message with mailparser, like a real mailbox would;
+//  * an HTTP server for webhook/provider endpoints that records every request and answers from a script
+//    (500, 429 + Retry-After, slow responses …) so tests can drive failures.
+// Control API (JSON): POST /_control/script/<name> {responses:[{status,headers,body,delayMs}], otherwise:{…}}
+//                     GET  /_control/requests/<name>      GET /_control/mail?to=<addr>
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import { startSmtpCatcher } from '../../scripts/smtp-catcher.mjs';
+
+const require = createRequire(import.meta.url);
+const { simpleParser } = require('mailparser');
+
+export async function startStandIns({ httpPort, smtpPort, host = '127.0.0.1' }) {
+  const mail = [];
+  const requests = new Map(); // name -> [{method, path, headers, body, at}]
+  const scripts = new Map(); // name -> {responses: [], otherwise}
+
+  const smtp = await startSmtpCatcher({
+    port: smtpPort,
+    host,
+    onMessage: async (m) => {
+      const parsed = await simpleParser(m.raw);
+      mail.push({
+        envelopeFrom: m.from,
+        envelopeTo: m.to,
+        subject: parsed.subject ?? null,
+        text: parsed.text ?? null,
+        html: parsed.html || null,
+        messageId: parsed.messageId ?? null,
+        headers: Object.fromEntries(
+          [...parsed.headers].map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+        ),
+        at: Date.now(),
+      });
+    },
+  });
+
+  const readBody = async (req) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    return body;
+  };
+  const sendJson = (res, status, value) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const [, first, second, name] = url.pathname.split('/');
+    try {
+      if (first === '_control' && second === 'script' && req.method === 'POST') {
+        scripts.set(name, JSON.parse(await readBody(req)));
+        return sendJson(res, 200, { ok: true });
+      }
+      if (first === '_control' && second === 'requests') return sendJson(res, 200, requests.get(name) ?? []);
+      if (first === '_control' && second === 'mail') {
+        const to = url.searchParams.get('to');
+        return sendJson(res, 200, to ? mail.filter((m) => m.envelopeTo.includes(to)) : mail);
+      }
+      // Any other path is an endpoint; its first segment names it (/hooks/<name>/… → "<name>").
+      const endpoint = first === 'hooks' ? second : first;
+      const body = await readBody(req);
+      const list = requests.get(endpoint) ?? [];
+      list.push({ method: req.method, path: url.pathname, headers: req.headers, body, at: Date.now() });
+      requests.set(endpoint, list);
+      const script = scripts.get(endpoint);
+      const step = script?.responses?.shift() ?? script?.otherwise ?? { status: 200 };
+      if (step.delayMs) await new Promise((r) => setTimeout(r, step.delayMs));
+      res.writeHead(step.status ?? 200, { 'content-type': 'application/json', ...(step.headers ?? {}) });
+      res.end(step.body ?? '{"ok":true}');
+    } catch (err) {
+      sendJson(res, 500, { error: String(err) });
+    }
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(httpPort, host, resolve);
+  });
+  return {
+    requests,
+    mail,
+    async close() {
+      server.closeAllConnections?.();
+      await new Promise((r) => server.close(r));
+      await smtp.close();
+    },
+  };
+}
