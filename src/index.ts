@@ -10,6 +10,7 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => handleQueueBatch(batch, env),
-  scheduled: (controller, env) => handleScheduled(controller, env),
+  // The execution context is unused: every handler awaits its own work before returning.
+  queue: (batch, env, _ctx) => handleQueueBatch(batch, env),
+  scheduled: (controller, env, _ctx) => handleScheduled(controller, env),
 } satisfies ExportedHandler<AppBindings>;
