@@ -28,7 +28,7 @@ export function startNeonLocalProxy({ port, host = '127.0.0.1', log = () => {} }
     if (!pools.has(cs)) {
       const u = new URL(cs);
       if (!LOCAL.has(u.hostname)) throw Object.assign(new Error('host not allowed'), { code: '28000' });
-      const pool = new pg.Pool({ connectionString: cs, max: 5 });
+      const pool = new pg.Pool({ connectionString: cs, max: 40 });
       pool.on('error', () => {}); // idle clients die when Postgres stops; don't crash the host process
       pools.set(cs, pool);
     }

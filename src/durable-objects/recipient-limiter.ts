@@ -10,12 +10,24 @@ import { type BucketPolicy, type BucketState, type TakeResult, takeToken } from 
 export class RecipientLimiter extends DurableObject {
   private readonly buckets = new Map<string, BucketState>();
 
-  take(channel: string, policy: BucketPolicy): TakeResult {
+  /** Takes up to `count` tokens one by one; `granted` of them were available. */
+  takeMany(channel: string, policy: BucketPolicy, count: number): TakeResult & { granted: number } {
     const key = `bucket:${channel}`;
-    const current = this.buckets.get(key) ?? this.ctx.storage.kv.get<BucketState>(key);
-    const { state, result } = takeToken(current, policy, Date.now());
-    this.buckets.set(key, state);
-    this.ctx.storage.kv.put(key, state);
-    return result;
+    let state = this.buckets.get(key) ?? this.ctx.storage.kv.get<BucketState>(key);
+    let granted = 0;
+    let last: TakeResult | undefined;
+    const now = Date.now();
+    for (let i = 0; i < count; i++) {
+      const step = takeToken(state, policy, now);
+      state = step.state;
+      last = step.result;
+      if (!step.result.allowed) break;
+      granted++;
+    }
+    if (state) {
+      this.buckets.set(key, state);
+      this.ctx.storage.kv.put(key, state);
+    }
+    return { ...(last ?? takeToken(state, policy, now).result), granted };
   }
 }

@@ -3,7 +3,7 @@ import { isDatabaseUnavailable } from '../db/errors';
 import { loadDeliveriesForSend, markDeadLettered } from '../db/queries/pipeline';
 import { type AppBindings, loadConfig } from '../env';
 import { createLogger, type Logger } from '../observability/logger';
-import { deliver } from './deliver';
+import { deliverBatch, type MessageAction } from './deliver';
 import { parseQueueName } from './lanes';
 import { type DeliverMessage, QueueMessage } from './messages';
 
@@ -55,27 +55,30 @@ async function handleDeliveries(
     return;
   }
   const byId = new Map(rows.map((r) => [r.id, r]));
-  await Promise.all(
-    items.map(async ({ message, body }) => {
-      const row = byId.get(body.deliveryId);
-      if (!row || row.tenantId !== body.tenantId) {
-        log.warn('queue message for an unknown delivery acked', { deliveryId: body.deliveryId });
-        message.ack();
-        return;
-      }
-      const dlog = log.child({ tenantId: row.tenantId, notificationId: row.notificationId, deliveryId: row.id });
-      try {
-        const action = await deliver({ db, env, config, log: dlog }, row);
-        if (action.kind === 'ack') message.ack();
-        else message.retry({ delaySeconds: action.delaySeconds });
-      } catch (err) {
-        // Only infrastructure failures reach here (the provider outcome is handled in deliver()).
-        const delaySeconds = isDatabaseUnavailable(err) ? DB_UNAVAILABLE_RETRY_SECONDS : 30;
-        dlog.error('delivery processing failed; message retried', { err, delaySeconds });
-        message.retry({ delaySeconds });
-      }
-    }),
-  );
+  const known = items.filter(({ body }) => {
+    const row = byId.get(body.deliveryId);
+    if (row && row.tenantId === body.tenantId) return true;
+    log.warn('queue message for an unknown delivery acked', { deliveryId: body.deliveryId });
+    return false;
+  });
+  // Redelivered duplicates inside one batch: process the delivery once; every copy gets the same action.
+  const unique = [...new Map(known.map((k) => [k.body.deliveryId, byId.get(k.body.deliveryId)!])).values()];
+  let actions: Map<string, MessageAction>;
+  try {
+    actions = await deliverBatch({ db, env, config, log }, unique);
+  } catch (err) {
+    // Only infrastructure failures reach here (provider outcomes are handled in deliverBatch).
+    const delaySeconds = isDatabaseUnavailable(err) ? DB_UNAVAILABLE_RETRY_SECONDS : 30;
+    log.error('delivery batch failed; messages retried', { err, delaySeconds });
+    for (const { message } of known) message.retry({ delaySeconds });
+    for (const { message } of items) if (!known.some((k) => k.message === message)) message.ack();
+    return;
+  }
+  for (const { message, body } of items) {
+    const action = actions.get(body.deliveryId) ?? { kind: 'ack' };
+    if (action.kind === 'retry') message.retry({ delaySeconds: action.delaySeconds });
+    else message.ack();
+  }
 }
 
 async function handleDeadLetters(

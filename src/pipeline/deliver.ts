@@ -1,14 +1,13 @@
 import { sendThroughChannel } from '../channels/registry';
-import type { ProviderError } from '../channels/types';
+import type { SendResult } from '../channels/types';
 import type { Db } from '../db/client';
 import { isDatabaseUnavailable } from '../db/errors';
 import {
-  type AttemptRecord,
-  claimDelivery,
+  claimDeliveries,
   type DeliveryToSend,
-  deferDelivery,
-  recordFailure,
-  recordSent,
+  deferDeliveries,
+  type Outcome,
+  recordOutcomes,
 } from '../db/queries/pipeline';
 import { recipientPolicy } from '../domain/rate-limit/recipient-limits';
 import type { AppBindings, AppConfig } from '../env';
@@ -16,7 +15,7 @@ import type { Logger } from '../observability/logger';
 import { enqueueDeliveries } from './producer';
 import { retryDelaySeconds } from './retry-policy';
 
-/** What the consumer does with the queue message once a delivery has been handled. */
+/** What the consumer does with each queue message once its delivery has been handled. */
 export type MessageAction = { kind: 'ack' } | { kind: 'retry'; delaySeconds: number };
 
 const TERMINAL = new Set(['sent', 'delivered', 'failed', 'bounced', 'suppressed', 'canceled', 'dead_lettered']);
@@ -29,31 +28,108 @@ export interface DeliverContext {
 }
 
 /**
- * Handles one delivery from a queue message. Idempotent: a terminal or canceled delivery is acked untouched, and
- * the atomic claim guarantees one provider call per attempt however often the message is redelivered.
+ * Handles the deliveries of one queue batch with a fixed number of database round trips (claim, then one write
+ * of every outcome), whatever the batch size. Idempotent: terminal or canceled deliveries are acked untouched,
+ * and the atomic claim guarantees one provider call per attempt however often a message is redelivered.
+ * Returns the action for each delivery id.
  */
-export async function deliver(ctx: DeliverContext, d: DeliveryToSend): Promise<MessageAction> {
-  if (TERMINAL.has(d.status)) return { kind: 'ack' };
-  if (d.status === 'sending') return { kind: 'ack' }; // another consumer holds it; the cron recovers stale claims
+export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]): Promise<Map<string, MessageAction>> {
+  const actions = new Map<string, MessageAction>();
+  // `sending` = another consumer holds it; the cron recovers claims abandoned by a crashed consumer.
+  const pending = rows.filter((d) => {
+    if (TERMINAL.has(d.status) || d.status === 'sending') actions.set(d.id, { kind: 'ack' });
+    return !actions.has(d.id);
+  });
 
-  const limiter = ctx.env.RECIPIENT_LIMITER.getByName(`${d.tenantId}:${d.recipient}`);
-  const allowed = await limiter.take(d.channel, recipientPolicy(d.channel, d.recipientLimits));
-  if (!allowed.allowed) {
-    // Deferred with a fresh message rather than message.retry(): waiting for a recipient's bucket must not use
-    // up the retries that exist for provider failures.
-    const delaySeconds = allowed.retryAfterSeconds;
-    await deferDelivery(ctx.db, d.tenantId, d.id, new Date(Date.now() + delaySeconds * 1000));
-    await enqueueDeliveries(ctx.env, [{ tenantId: d.tenantId, deliveryId: d.id, priority: d.priority, delaySeconds }]);
-    ctx.log.info('delivery deferred by recipient limit', { deliveryId: d.id, delaySeconds });
-    return { kind: 'ack' };
+  const allowed = await applyRecipientLimits(ctx, pending, actions);
+  const tenantIds = [...new Set(allowed.map((d) => d.tenantId))];
+  const claims = await claimDeliveries(
+    ctx.db,
+    tenantIds,
+    allowed.map((d) => d.id),
+  );
+  const attemptOf = new Map(claims.map((c) => [c.id, c.attempts]));
+  for (const d of allowed) if (!attemptOf.has(d.id)) actions.set(d.id, { kind: 'ack' }); // canceled or taken meanwhile
+
+  const claimed = allowed.filter((d) => attemptOf.has(d.id));
+  const outcomes = await Promise.all(claimed.map((d) => sendOne(ctx, d, attemptOf.get(d.id)!)));
+  if (outcomes.length) await persistOutcomes(ctx, outcomes);
+  for (const o of outcomes) {
+    if (o.status === 'queued') {
+      const delaySeconds = Math.max(0, Math.ceil((Date.parse(o.nextAttemptAt!) - Date.now()) / 1000));
+      actions.set(o.deliveryId, { kind: 'retry', delaySeconds });
+      ctx.log.info('delivery will be retried', { deliveryId: o.deliveryId, code: o.error?.code, delaySeconds });
+    } else {
+      actions.set(o.deliveryId, { kind: 'ack' });
+      if (o.status === 'failed') ctx.log.warn('delivery failed', { deliveryId: o.deliveryId, code: o.error?.code });
+    }
   }
+  return actions;
+}
 
-  const claim = await claimDelivery(ctx.db, d.tenantId, d.id);
-  if (!claim) return { kind: 'ack' }; // canceled, finished or claimed elsewhere since we loaded it
+/**
+ * Takes a token per delivery from its recipient's bucket (one Durable Object call per recipient and channel).
+ * Over the limit → deferred with a fresh delayed message, not message.retry(): waiting for a recipient's bucket
+ * must not use up the retries that exist for provider failures, and nothing is dropped.
+ */
+async function applyRecipientLimits(ctx: DeliverContext, rows: DeliveryToSend[], actions: Map<string, MessageAction>) {
+  const groups = new Map<string, DeliveryToSend[]>();
+  for (const d of rows) {
+    const key = `${d.tenantId}:${d.recipient}\u0000${d.channel}`;
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  const allowed: DeliveryToSend[] = [];
+  const deferred: { d: DeliveryToSend; delaySeconds: number }[] = [];
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const first = group[0]!;
+      const limiter = ctx.env.RECIPIENT_LIMITER.getByName(`${first.tenantId}:${first.recipient}`);
+      const result = await limiter.takeMany(
+        first.channel,
+        recipientPolicy(first.channel, first.recipientLimits),
+        group.length,
+      );
+      group.forEach((d, i) => {
+        if (i < result.granted) allowed.push(d);
+        else
+          deferred.push({
+            d,
+            delaySeconds: result.retryAfterSeconds * (1 + Math.floor((i - result.granted) / Math.max(1, result.limit))),
+          });
+      });
+    }),
+  );
+  if (deferred.length) {
+    const now = Date.now();
+    await deferDeliveries(
+      ctx.db,
+      deferred.map(({ d, delaySeconds }) => ({
+        tenantId: d.tenantId,
+        id: d.id,
+        at: new Date(now + delaySeconds * 1000).toISOString(),
+      })),
+    );
+    await enqueueDeliveries(
+      ctx.env,
+      deferred.map(({ d, delaySeconds }) => ({
+        tenantId: d.tenantId,
+        deliveryId: d.id,
+        priority: d.priority,
+        delaySeconds,
+      })),
+    );
+    for (const { d, delaySeconds } of deferred) {
+      actions.set(d.id, { kind: 'ack' });
+      ctx.log.info('delivery deferred by recipient limit', { deliveryId: d.id, delaySeconds });
+    }
+  }
+  return allowed;
+}
 
+async function sendOne(ctx: DeliverContext, d: DeliveryToSend, attemptNo: number): Promise<Outcome> {
   const startedAt = new Date();
   let provider = 'unknown';
-  let outcome: Awaited<ReturnType<typeof sendThroughChannel>>['result'];
+  let result: SendResult;
   try {
     const sent = await sendThroughChannel(
       d.channel,
@@ -72,50 +148,59 @@ export async function deliver(ctx: DeliverContext, d: DeliveryToSend): Promise<M
       ctx.config,
     );
     provider = sent.provider;
-    outcome = sent.result;
+    result = sent.result;
   } catch (err) {
     // A bug in a provider must not strand the delivery in `sending`: treat it as a retryable failure.
     ctx.log.error('provider threw', { deliveryId: d.id, err });
-    outcome = { ok: false, error: { code: 'provider_exception', message: String(err), retryable: true } };
+    result = { ok: false, error: { code: 'provider_exception', message: String(err), retryable: true } };
   }
-  const attempt: AttemptRecord = {
+  const base = {
     tenantId: d.tenantId,
     deliveryId: d.id,
-    attemptNo: claim.attempts,
+    attemptNo,
     provider,
-    startedAt,
+    startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
   };
-
-  if (outcome.ok) {
-    await persistOutcome(ctx, () => recordSent(ctx.db, attempt, outcome));
-    return { kind: 'ack' };
+  if (result.ok) {
+    return {
+      ...base,
+      status: 'sent',
+      responseCode: result.responseCode ?? null,
+      providerMessageId: result.providerMessageId ?? null,
+      error: null,
+      nextAttemptAt: null,
+    };
   }
-  const error: ProviderError = outcome.error;
-  if (!error.retryable) {
-    await persistOutcome(ctx, () => recordFailure(ctx.db, attempt, error, null));
-    ctx.log.warn('delivery failed permanently', { deliveryId: d.id, code: error.code });
-    return { kind: 'ack' };
-  }
-  const delaySeconds = retryDelaySeconds(error, claim.attempts, ctx.config.RETRY_BASE_DELAY_SECONDS);
-  await persistOutcome(ctx, () => recordFailure(ctx.db, attempt, error, new Date(Date.now() + delaySeconds * 1000)));
-  ctx.log.info('delivery will be retried', { deliveryId: d.id, code: error.code, delaySeconds });
-  return { kind: 'retry', delaySeconds };
+  const error = result.error;
+  const retryAt = error.retryable
+    ? new Date(
+        Date.now() + retryDelaySeconds(error, attemptNo, ctx.config.RETRY_BASE_DELAY_SECONDS) * 1000,
+      ).toISOString()
+    : null;
+  return {
+    ...base,
+    status: retryAt ? 'queued' : 'failed',
+    responseCode: error.responseCode ?? null,
+    providerMessageId: null,
+    error,
+    nextAttemptAt: retryAt,
+  };
 }
 
 /**
- * The provider call already happened, so its outcome must be written even through a short database outage:
- * giving up here would leave the row `sending` and, after the stale-claim timeout, send it a second time.
+ * The provider calls already happened, so their outcomes must be written even through a short database outage:
+ * giving up here would leave rows `sending` and, after the stale-claim timeout, send them a second time.
  */
-async function persistOutcome(ctx: DeliverContext, write: () => Promise<unknown>) {
+async function persistOutcomes(ctx: DeliverContext, outcomes: Outcome[]) {
   const delaysMs = [250, 500, 1000, 2000, 4000, 8000, 15000, 30000];
   for (let i = 0; ; i++) {
     try {
-      await write();
+      await recordOutcomes(ctx.db, outcomes);
       return;
     } catch (err) {
       if (!isDatabaseUnavailable(err) || i >= delaysMs.length) throw err;
-      ctx.log.warn('database unavailable while recording an outcome; retrying', { attempt: i + 1 });
+      ctx.log.warn('database unavailable while recording outcomes; retrying', { attempt: i + 1 });
       await new Promise((r) => setTimeout(r, delaysMs[i]));
     }
   }

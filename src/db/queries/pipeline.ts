@@ -2,7 +2,7 @@ import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { ProviderError } from '../../channels/types';
 import { newId } from '../../lib/ids';
 import type { Db } from '../client';
-import { deliveries, deliveryAttempts, notifications, tenants } from '../schema';
+import { deliveries, notifications, tenants } from '../schema';
 
 /**
  * Queries of the queue consumers and cron. Each is scoped by tenant id taken from the queue message or the row,
@@ -40,17 +40,18 @@ export async function loadDeliveriesForSend(db: Db, tenantIds: string[], ids: st
 export type DeliveryToSend = Awaited<ReturnType<typeof loadDeliveriesForSend>>[number];
 
 /**
- * queued → sending, atomically: of two consumers holding the same message, exactly one gets the row back.
- * A `sending` row whose claim is stale (its consumer died) can be claimed again.
+ * queued → sending, atomically, for a whole batch: of two consumers holding the same message, exactly one gets
+ * the row back. A `sending` row whose claim is stale (its consumer died) can be claimed again.
  */
-export async function claimDelivery(db: Db, tenantId: string, id: string) {
-  const [row] = await db
+export async function claimDeliveries(db: Db, tenantIds: string[], ids: string[]) {
+  if (ids.length === 0) return [];
+  return db
     .update(deliveries)
     .set({ status: 'sending', claimedAt: sql`now()`, attempts: sql`${deliveries.attempts} + 1`, updatedAt: sql`now()` })
     .where(
       and(
-        eq(deliveries.tenantId, tenantId),
-        eq(deliveries.id, id),
+        inArray(deliveries.tenantId, tenantIds),
+        inArray(deliveries.id, ids),
         or(
           eq(deliveries.status, 'queued'),
           and(
@@ -60,75 +61,83 @@ export async function claimDelivery(db: Db, tenantId: string, id: string) {
         ),
       ),
     )
-    .returning({ attempts: deliveries.attempts });
-  return row;
+    .returning({ id: deliveries.id, tenantId: deliveries.tenantId, attempts: deliveries.attempts });
 }
 
-export interface AttemptRecord {
+/** The result of one provider call, ready to be written. */
+export interface Outcome {
   tenantId: string;
   deliveryId: string;
   attemptNo: number;
   provider: string;
-  startedAt: Date;
+  startedAt: string;
   durationMs: number;
+  status: 'sent' | 'queued' | 'failed';
+  responseCode: number | null;
+  providerMessageId: string | null;
+  error: ProviderError | null;
+  /** For `queued` (a retry): when the retry is due. */
+  nextAttemptAt: string | null;
 }
 
-/** Success: the attempt row and `sent`, in one transaction. */
-export function recordSent(db: Db, a: AttemptRecord, result: { providerMessageId?: string; responseCode?: number }) {
+/**
+ * Writes a batch of outcomes in one transaction and one round trip: every attempt row, and each delivery's new
+ * status (sent / back to queued for a retry / failed) — only if it is still `sending`, i.e. still ours.
+ */
+export function recordOutcomes(db: Db, outcomes: Outcome[]) {
+  const attempts = outcomes.map((o) => ({
+    id: newId('att'),
+    tenantId: o.tenantId,
+    deliveryId: o.deliveryId,
+    attemptNo: o.attemptNo,
+    provider: o.provider,
+    outcome: o.status === 'sent' ? 'sent' : o.status === 'queued' ? 'retryable_error' : 'permanent_error',
+    responseCode: o.responseCode,
+    durationMs: o.durationMs,
+    errorCode: o.error?.code ?? null,
+    errorMessage: o.error?.message.slice(0, 1000) ?? null,
+    startedAt: o.startedAt,
+  }));
+  const updates = outcomes.map((o) => ({
+    id: o.deliveryId,
+    tenantId: o.tenantId,
+    status: o.status,
+    provider: o.provider,
+    providerMessageId: o.providerMessageId,
+    lastError: o.error ? { code: o.error.code, message: o.error.message.slice(0, 1000) } : null,
+    nextAttemptAt: o.nextAttemptAt,
+  }));
   return db.batch([
-    db.insert(deliveryAttempts).values({
-      id: newId('att'),
-      ...a,
-      outcome: 'sent',
-      responseCode: result.responseCode ?? null,
-    }),
-    db
-      .update(deliveries)
-      .set({
-        status: 'sent',
-        provider: a.provider,
-        providerMessageId: result.providerMessageId ?? null,
-        sentAt: sql`now()`,
-        lastError: null,
-        updatedAt: sql`now()`,
-      })
-      .where(and(eq(deliveries.tenantId, a.tenantId), eq(deliveries.id, a.deliveryId))),
+    db.execute(sql`
+      INSERT INTO delivery_attempts (id, tenant_id, delivery_id, attempt_no, provider, outcome, response_code,
+        duration_ms, error_code, error_message, started_at)
+      SELECT id, "tenantId", "deliveryId", "attemptNo", provider, outcome, "responseCode", "durationMs", "errorCode",
+        "errorMessage", "startedAt"
+      FROM jsonb_to_recordset(${JSON.stringify(attempts)}::jsonb) AS x(id text, "tenantId" text, "deliveryId" text,
+        "attemptNo" int, provider text, outcome text, "responseCode" int, "durationMs" int, "errorCode" text,
+        "errorMessage" text, "startedAt" timestamptz)`),
+    db.execute(sql`
+      UPDATE deliveries d SET
+        status = x.status,
+        provider = x.provider,
+        provider_message_id = COALESCE(x."providerMessageId", d.provider_message_id),
+        last_error = x."lastError",
+        sent_at = CASE WHEN x.status = 'sent' THEN now() ELSE d.sent_at END,
+        next_attempt_at = CASE WHEN x.status = 'queued' THEN x."nextAttemptAt" ELSE d.next_attempt_at END,
+        claimed_at = NULL,
+        updated_at = now()
+      FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS x(id text, "tenantId" text, status text,
+        provider text, "providerMessageId" text, "lastError" jsonb, "nextAttemptAt" timestamptz)
+      WHERE d.id = x.id AND d.tenant_id = x."tenantId" AND d.status = 'sending'`),
   ]);
 }
 
-/** Failure: the attempt row and either back to `queued` (retry due at `retryAt`) or `failed`. */
-export function recordFailure(db: Db, a: AttemptRecord, error: ProviderError, retryAt: Date | null) {
-  return db.batch([
-    db.insert(deliveryAttempts).values({
-      id: newId('att'),
-      ...a,
-      outcome: retryAt ? 'retryable_error' : 'permanent_error',
-      responseCode: error.responseCode ?? null,
-      errorCode: error.code,
-      errorMessage: error.message.slice(0, 1000),
-    }),
-    db
-      .update(deliveries)
-      .set({
-        status: retryAt ? 'queued' : 'failed',
-        provider: a.provider,
-        lastError: { code: error.code, message: error.message.slice(0, 1000) },
-        nextAttemptAt: retryAt,
-        claimedAt: null,
-        updatedAt: sql`now()`,
-      })
-      .where(
-        and(eq(deliveries.tenantId, a.tenantId), eq(deliveries.id, a.deliveryId), eq(deliveries.status, 'sending')),
-      ),
-  ]);
-}
-
-/** Rate-limited: stays `queued`, due again at `at` (a new delayed message carries it). */
-export function deferDelivery(db: Db, tenantId: string, id: string, at: Date) {
-  return db
-    .update(deliveries)
-    .set({ nextAttemptAt: at, enqueuedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(deliveries.tenantId, tenantId), eq(deliveries.id, id), eq(deliveries.status, 'queued')));
+/** Rate-limited: stays `queued`, due again at its time (a new delayed message carries it). */
+export function deferDeliveries(db: Db, deferred: { tenantId: string; id: string; at: string }[]) {
+  return db.execute(sql`
+    UPDATE deliveries d SET next_attempt_at = x.at, enqueued_at = now(), updated_at = now()
+    FROM jsonb_to_recordset(${JSON.stringify(deferred)}::jsonb) AS x(id text, "tenantId" text, at timestamptz)
+    WHERE d.id = x.id AND d.tenant_id = x."tenantId" AND d.status = 'queued'`);
 }
 
 /** DLQ consumer: whatever was still pending is now visibly dead-lettered. Terminal rows are left alone. */
