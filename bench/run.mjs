@@ -45,7 +45,7 @@ fs.writeFileSync(
     `DATABASE_URL=${db.url}`,
     `PG_WS_PROXY=${db.wsProxy}`,
     'ENVIRONMENT=development',
-    'LOG_LEVEL=error',
+    `LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'error'}`,
     'BENCH_ROUTES=on',
     'SMTP_HOST=127.0.0.1',
     `SMTP_PORT=${PORTS.smtp}`,
@@ -56,8 +56,8 @@ const wrangler = startWrangler({
   port: PORTS.http,
   envFile,
   persistTo: path.join(DATA, 'wrangler'),
-  stdio: ['ignore', 'ignore', 'inherit'],
-  extraArgs: ['--log-level', 'error'],
+  stdio: ['ignore', process.env.BENCH_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'],
+  extraArgs: process.env.BENCH_LOG_LEVEL ? [] : ['--log-level', 'error'],
 });
 
 async function shutdown(code) {

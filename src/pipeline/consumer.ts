@@ -42,6 +42,7 @@ async function handleDeliveries(
   const db = createDb(env);
   const config = loadConfig(env);
   let rows: Awaited<ReturnType<typeof loadDeliveriesForSend>>;
+  const loadStarted = Date.now();
   try {
     const tenantIds = [...new Set(items.map((i) => i.body.tenantId))];
     rows = await loadDeliveriesForSend(
@@ -54,6 +55,7 @@ async function handleDeliveries(
     for (const { message } of items) message.retry({ delaySeconds: DB_UNAVAILABLE_RETRY_SECONDS });
     return;
   }
+  log.debug('delivery batch loaded', { size: items.length, loadMs: Date.now() - loadStarted });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const known = items.filter(({ body }) => {
     const row = byId.get(body.deliveryId);

@@ -13,6 +13,7 @@ import { recipientPolicy } from '../domain/rate-limit/recipient-limits';
 import type { AppBindings, AppConfig } from '../env';
 import type { Logger } from '../observability/logger';
 import { enqueueDeliveries } from './producer';
+import { recipientShard } from './recipient-shard';
 import { retryDelaySeconds } from './retry-policy';
 
 /** What the consumer does with each queue message once its delivery has been handled. */
@@ -35,6 +36,7 @@ export interface DeliverContext {
  */
 export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]): Promise<Map<string, MessageAction>> {
   const actions = new Map<string, MessageAction>();
+  const t0 = Date.now();
   // `sending` = another consumer holds it; the cron recovers claims abandoned by a crashed consumer.
   const pending = rows.filter((d) => {
     if (TERMINAL.has(d.status) || d.status === 'sending') actions.set(d.id, { kind: 'ack' });
@@ -42,6 +44,7 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
   });
 
   const allowed = await applyRecipientLimits(ctx, pending, actions);
+  const t1 = Date.now();
   const tenantIds = [...new Set(allowed.map((d) => d.tenantId))];
   const claims = await claimDeliveries(
     ctx.db,
@@ -52,8 +55,18 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
   for (const d of allowed) if (!attemptOf.has(d.id)) actions.set(d.id, { kind: 'ack' }); // canceled or taken meanwhile
 
   const claimed = allowed.filter((d) => attemptOf.has(d.id));
+  const t2 = Date.now();
   const outcomes = await Promise.all(claimed.map((d) => sendOne(ctx, d, attemptOf.get(d.id)!)));
+  const t3 = Date.now();
   if (outcomes.length) await persistOutcomes(ctx, outcomes);
+  ctx.log.debug('delivery batch', {
+    size: rows.length,
+    sent: outcomes.length,
+    limitMs: t1 - t0,
+    claimMs: t2 - t1,
+    sendMs: t3 - t2,
+    recordMs: Date.now() - t3,
+  });
   for (const o of outcomes) {
     if (o.status === 'queued') {
       const delaySeconds = Math.max(0, Math.ceil((Date.parse(o.nextAttemptAt!) - Date.now()) / 1000));
@@ -68,34 +81,42 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
 }
 
 /**
- * Takes a token per delivery from its recipient's bucket (one Durable Object call per recipient and channel).
+ * Takes a token per delivery from its recipient's bucket: one Durable Object call per limiter shard in the batch.
  * Over the limit → deferred with a fresh delayed message, not message.retry(): waiting for a recipient's bucket
  * must not use up the retries that exist for provider failures, and nothing is dropped.
  */
 async function applyRecipientLimits(ctx: DeliverContext, rows: DeliveryToSend[], actions: Map<string, MessageAction>) {
-  const groups = new Map<string, DeliveryToSend[]>();
+  const shards = new Map<string, Map<string, DeliveryToSend[]>>();
   for (const d of rows) {
-    const key = `${d.tenantId}:${d.recipient}\u0000${d.channel}`;
+    const shard = recipientShard(d.tenantId, d.recipient);
+    const groups = shards.get(shard) ?? new Map<string, DeliveryToSend[]>();
+    const key = `${d.recipient}\u0000${d.channel}`;
     groups.set(key, [...(groups.get(key) ?? []), d]);
+    shards.set(shard, groups);
   }
   const allowed: DeliveryToSend[] = [];
   const deferred: { d: DeliveryToSend; delaySeconds: number }[] = [];
   await Promise.all(
-    [...groups.values()].map(async (group) => {
-      const first = group[0]!;
-      const limiter = ctx.env.RECIPIENT_LIMITER.getByName(`${first.tenantId}:${first.recipient}`);
-      const result = await limiter.takeMany(
-        first.channel,
-        recipientPolicy(first.channel, first.recipientLimits),
-        group.length,
+    [...shards].map(async ([shard, groups]) => {
+      const list = [...groups.values()];
+      const grants = await ctx.env.RECIPIENT_LIMITER.getByName(shard).takeBatch(
+        list.map((group) => ({
+          recipient: group[0]!.recipient,
+          channel: group[0]!.channel,
+          policy: recipientPolicy(group[0]!.channel, group[0]!.recipientLimits),
+          count: group.length,
+        })),
       );
-      group.forEach((d, i) => {
-        if (i < result.granted) allowed.push(d);
-        else
-          deferred.push({
-            d,
-            delaySeconds: result.retryAfterSeconds * (1 + Math.floor((i - result.granted) / Math.max(1, result.limit))),
-          });
+      list.forEach((group, g) => {
+        const grant = grants[g]!;
+        group.forEach((d, i) => {
+          if (i < grant.granted) allowed.push(d);
+          else {
+            // Spread what is over the limit over the following periods instead of one thundering retry.
+            const wave = 1 + Math.floor((i - grant.granted) / Math.max(1, grant.limit));
+            deferred.push({ d, delaySeconds: Math.max(1, grant.retryAfterSeconds) * wave });
+          }
+        });
       });
     }),
   );

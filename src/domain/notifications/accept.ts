@@ -33,6 +33,7 @@ export async function acceptNotifications(
   for (const req of requests) {
     for (const r of Array.isArray(req.to) ? req.to : [req.to]) if (typeof r === 'string') externalIds.add(r);
   }
+  const t0 = Date.now();
   const subs = await getSubscribersByExternalIds(ctx.db, ctx.tenantId, [...externalIds]);
   const subscribers = new Map(subs.map((s) => [s.externalId, s]));
   const now = new Date();
@@ -49,7 +50,9 @@ export async function acceptNotifications(
   const accepted = results.flatMap((r) => (r.ok ? [r.planned] : []));
   if (accepted.length === 0) return results;
 
+  const t1 = Date.now();
   await insertPlanned(ctx.db, accepted, now.toISOString());
+  const t2 = Date.now();
   const due = accepted
     .filter((p) => p.dueNow)
     .flatMap((p) => p.deliveries.filter((d) => d.status === 'queued'))
@@ -64,5 +67,11 @@ export async function acceptNotifications(
       due.map((d) => d.deliveryId),
     ).catch((e) => ctx.log.error('could not mark deliveries for the cron', { err: e }));
   }
+  ctx.log.debug('notifications accepted', {
+    count: accepted.length,
+    planMs: t1 - t0,
+    insertMs: t2 - t1,
+    enqueueMs: Date.now() - t2,
+  });
   return results;
 }

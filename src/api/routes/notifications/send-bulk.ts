@@ -54,6 +54,7 @@ export const sendBulkRoute = createRoute({
 export function registerSendBulk(app: App) {
   app.openapi(sendBulkRoute, async (c) => {
     const items = c.req.valid('json').notifications;
+    const started = Date.now();
     const results: z.infer<typeof BulkResult>['results'] = new Array(items.length);
     const valid: { index: number; req: SendNotificationRequest }[] = [];
     let fanOut = 0;
@@ -73,6 +74,7 @@ export function registerSendBulk(app: App) {
         `A bulk request may fan out to at most ${MAX_BULK_DELIVERIES} deliveries`,
       );
     }
+    c.var.log.debug('bulk validated', { items: items.length, validateMs: Date.now() - started });
     const accepted = await acceptNotifications(
       acceptContext(c),
       valid.map((v) => v.req),
