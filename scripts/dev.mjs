@@ -3,10 +3,13 @@
 //   + wrangler dev on :8787 (local Queues, Durable Objects, cron) + a demo tenant with a test key on first run.
 // Ctrl-C stops everything it started. Extra args go to wrangler: npm run dev -- --port 8788
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { startLocalDb } from './local-db.mjs';
 import { startSmtpCatcher } from './smtp-catcher.mjs';
 import { startWrangler, waitForHttp } from './wrangler-process.mjs';
+
+const { simpleParser } = createRequire(import.meta.url)('mailparser');
 
 const PORTS = { pg: 54329, proxy: 54330, smtp: 2525, http: 8787 };
 const DATA = path.resolve('.data');
@@ -18,9 +21,9 @@ fs.mkdirSync(DATA, { recursive: true });
 const db = await startLocalDb({ dataDir: path.join(DATA, 'pg'), pgPort: PORTS.pg, proxyPort: PORTS.proxy, log });
 const smtp = await startSmtpCatcher({
   port: PORTS.smtp,
-  onMessage: (m) => {
-    const subject = /^Subject: (.*)$/m.exec(m.raw)?.[1] ?? '(no subject)';
-    log(`[smtp] ${m.from} → ${m.to.join(', ')}: ${subject} (${m.raw.length} bytes)`);
+  onMessage: async (m) => {
+    const mail = await simpleParser(m.raw);
+    log(`[smtp] ${m.from} → ${m.to.join(', ')}: "${mail.subject ?? ''}" ${(mail.text ?? '').slice(0, 80).trim()}`);
   },
 });
 log(`SMTP catcher on 127.0.0.1:${PORTS.smtp}`);
@@ -78,6 +81,8 @@ console.log(`
      -H "Authorization: Bearer ${demo.key}" -H "Content-Type: application/json" \\
      -d '{"email":"ada@example.test","name":"Ada"}'
    curl -s ${base}/v1/subscribers -H "Authorization: Bearer ${demo.key}"
+   curl -s ${base}/v1/notifications -H "Authorization: Bearer ${demo.key}" -H "Content-Type: application/json" \\
+     -d '{"to":"user-1","content":{"subject":"Hello","text":"Hi Ada"}}'
 
  API reference: ${base}/docs    OpenAPI: ${base}/openapi.json
  Postgres: ${db.url}    SMTP catcher: 127.0.0.1:${PORTS.smtp}
