@@ -1,6 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
-import { TEST_DB, TEST_STAND_INS } from './test/test-db.ts';
+import { TEST_CREDENTIALS_KEYS, TEST_DB, TEST_PROVIDER_BASE_URLS } from './test/test-db.ts';
 
 export default defineConfig({
   plugins: [
@@ -15,8 +15,11 @@ export default defineConfig({
           LOG_LEVEL: 'warn', // keep test output readable; failures still log
           DATABASE_URL: TEST_DB.url,
           PG_WS_PROXY: TEST_DB.wsProxy,
-          SMTP_HOST: '127.0.0.1',
-          SMTP_PORT: String(TEST_STAND_INS.smtpPort),
+          CREDENTIALS_KEYS: JSON.stringify(TEST_CREDENTIALS_KEYS),
+          // every HTTP provider points at its stand-in (test/stand-ins/provider-apis.mjs)
+          PROVIDER_BASE_URLS: JSON.stringify(TEST_PROVIDER_BASE_URLS),
+          CIRCUIT_FAILURE_THRESHOLD: '3',
+          CIRCUIT_COOLDOWN_SECONDS: '2',
           // retries at once, so failure scenarios run in seconds (Retry-After from a stand-in is still honoured)
           RETRY_BASE_DELAY_SECONDS: '0',
         },

@@ -47,8 +47,7 @@ fs.writeFileSync(
     'ENVIRONMENT=development',
     `LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'error'}`,
     'BENCH_ROUTES=on',
-    'SMTP_HOST=127.0.0.1',
-    `SMTP_PORT=${PORTS.smtp}`,
+    `CREDENTIALS_KEYS=${JSON.stringify({ k1: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64') })}`,
     '',
   ].join('\n'),
 );
@@ -78,7 +77,15 @@ try {
       body: JSON.stringify({ name: 'Bench', email: 'bench@example.test' }),
     })
   ).json();
-  const key = signup.apiKey.key;
+  // A live key: test keys only reach the sandbox, and the bench measures real deliveries to the HTTP sink.
+  const live = await (
+    await fetch(`${BASE}/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${signup.apiKey.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench', mode: 'live', scopes: ['admin'] }),
+    })
+  ).json();
+  const key = live.key;
   // The bench measures the pipeline, not the protective limits: lift them for this tenant.
   await pg.query(
     `UPDATE tenants SET api_rate_limit_per_second = 1000000,

@@ -28,6 +28,14 @@ const smtp = await startSmtpCatcher({
 });
 log(`SMTP catcher on 127.0.0.1:${PORTS.smtp}`);
 
+// The key that encrypts provider credentials: generated once and kept, or saved credentials would not decrypt.
+const secretsFile = path.join(DATA, 'dev-secrets.json');
+if (!fs.existsSync(secretsFile)) {
+  const key = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64');
+  fs.writeFileSync(secretsFile, `${JSON.stringify({ CREDENTIALS_KEYS: { k1: key } }, null, 2)}\n`, { mode: 0o600 });
+}
+const secrets = JSON.parse(fs.readFileSync(secretsFile, 'utf8'));
+
 // Local secrets and overrides, regenerated every run (wrangler's --env-file; never committed).
 const envFile = path.join(DATA, 'dev.env');
 fs.writeFileSync(
@@ -36,8 +44,7 @@ fs.writeFileSync(
     `DATABASE_URL=${db.url}`,
     `PG_WS_PROXY=${db.wsProxy}`,
     'ENVIRONMENT=development',
-    `SMTP_HOST=127.0.0.1`,
-    `SMTP_PORT=${PORTS.smtp}`,
+    `CREDENTIALS_KEYS=${JSON.stringify(secrets.CREDENTIALS_KEYS)}`,
     '',
   ].join('\n'),
 );

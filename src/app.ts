@@ -7,7 +7,10 @@ import { requestContext } from './api/middleware/request-context';
 import { registerApiKeyRoutes } from './api/routes/api-keys';
 import { registerDeadLetterRoutes } from './api/routes/dead-letters';
 import { registerNotificationRoutes } from './api/routes/notifications';
+import { registerProviderRoutes } from './api/routes/providers';
+import { registerListSandboxMessages } from './api/routes/sandbox/list-sandbox-messages';
 import { registerSubscriberRoutes } from './api/routes/subscribers';
+import { registerSuppressionRoutes } from './api/routes/suppressions';
 import { registerBenchBaseline } from './api/routes/system/bench-baseline';
 import { registerHealthRoutes } from './api/routes/system/health';
 import { registerTenantRoutes } from './api/routes/tenants';
@@ -30,6 +33,9 @@ export function createApp(): App {
   registerSubscriberRoutes(app);
   registerNotificationRoutes(app);
   registerDeadLetterRoutes(app);
+  registerProviderRoutes(app);
+  registerSuppressionRoutes(app);
+  registerListSandboxMessages(app);
   registerBenchBaseline(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {

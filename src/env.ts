@@ -8,6 +8,8 @@ import { z } from 'zod';
 export interface AppBindings extends Env {
   DATABASE_URL: string;
   PG_WS_PROXY?: string;
+  CREDENTIALS_KEYS: string;
+  PROVIDER_BASE_URLS?: string;
 }
 
 const positiveInt = z.coerce.number().int().positive();
@@ -21,9 +23,31 @@ const configSchema = z.object({
   API_RATE_LIMIT_PER_SECOND: positiveInt,
   API_KEY_ROLL_GRACE_HOURS: z.coerce.number().nonnegative(),
   RETRY_BASE_DELAY_SECONDS: z.coerce.number().nonnegative(),
-  SMTP_HOST: z.string(),
-  SMTP_PORT: z.coerce.number().int().min(1).max(65535),
-  EMAIL_FROM: z.email(),
+  /** Secret: `{"<keyId>":"<base64 of 32 bytes>"}`; CREDENTIALS_KEY_ID names the one new values use. */
+  CREDENTIALS_KEYS: z.string().transform((s, ctx) => {
+    try {
+      const keys = z.record(z.string(), z.string()).parse(JSON.parse(s));
+      return keys;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of key id → base64 key' });
+      return z.NEVER;
+    }
+  }),
+  CREDENTIALS_KEY_ID: z.string().min(1),
+  /** Overrides of provider API base URLs (`{"sendgrid":"http://127.0.0.1:…"}`): local stand-ins in tests. */
+  PROVIDER_BASE_URLS: z
+    .string()
+    .default('{}')
+    .transform((s, ctx) => {
+      try {
+        return z.record(z.string(), z.url()).parse(JSON.parse(s));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of provider id → URL' });
+        return z.NEVER;
+      }
+    }),
+  CIRCUIT_FAILURE_THRESHOLD: positiveInt,
+  CIRCUIT_COOLDOWN_SECONDS: z.coerce.number().positive(),
   /** Lets the benchmark's baseline route run; never set in production. */
   BENCH_ROUTES: z.enum(['on', 'off']).default('off'),
 });

@@ -12,3 +12,23 @@ export const TEST_STAND_INS = {
   smtpPort: 54351,
   baseUrl: 'http://127.0.0.1:54352',
 } as const;
+
+/** Test-only encryption keys for provider credentials (k1 is current in wrangler.toml; k0 exercises rotation). */
+export const TEST_CREDENTIALS_KEYS = {
+  k0: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
+  k1: 'ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=',
+} as const;
+
+const providerApi = (id: string) => `${TEST_STAND_INS.baseUrl}/p/${id}`;
+export const TEST_PROVIDER_BASE_URLS = {
+  sendgrid: providerApi('sendgrid'),
+  resend: providerApi('resend'),
+  postmark: providerApi('postmark'),
+  ses: providerApi('ses'),
+  sns: providerApi('sns'),
+  twilio: providerApi('twilio'),
+  fcm: providerApi('fcm'),
+  google: providerApi('google'),
+  apns: providerApi('apns'),
+  slack: providerApi('slack'),
+} as const;

@@ -1,41 +1,56 @@
 import type { Channel } from '../db/schema';
-import type { AppConfig } from '../env';
-import { smtpProvider } from './email/smtp-provider';
-import { type OutboundMessage, type SendResult, sendFailed } from './types';
+import { discordProvider } from './chat/discord';
+import { slackBotProvider, slackWebhookProvider } from './chat/slack';
+import { teamsProvider } from './chat/teams';
+import { cloudflareEmailProvider } from './email/cloudflare-email';
+import { postmarkProvider } from './email/postmark';
+import { resendProvider } from './email/resend';
+import { sendgridProvider } from './email/sendgrid';
+import { sesProvider } from './email/ses';
+import { smtpProvider } from './email/smtp';
+import { apnsProvider } from './push/apns';
+import { fcmProvider } from './push/fcm';
+import { snsProvider } from './sms/sns';
+import { twilioProvider } from './sms/twilio';
+import type { Provider } from './types';
 import { webhookProvider } from './webhook/webhook-provider';
 
+/** Providers a tenant configures with its own account (POST /v1/providers). */
+export const CONFIGURABLE_PROVIDERS = {
+  smtp: smtpProvider,
+  ses: sesProvider,
+  sendgrid: sendgridProvider,
+  resend: resendProvider,
+  postmark: postmarkProvider,
+  cloudflare_email: cloudflareEmailProvider,
+  twilio: twilioProvider,
+  sns: snsProvider,
+  fcm: fcmProvider,
+  apns: apnsProvider,
+  slack: slackBotProvider,
+} as const;
+
+export type ConfigurableProviderId = keyof typeof CONFIGURABLE_PROVIDERS;
+export const CONFIGURABLE_PROVIDER_IDS = Object.keys(CONFIGURABLE_PROVIDERS) as [
+  ConfigurableProviderId,
+  ...ConfigurableProviderId[],
+];
+
 /**
- * Picks the provider for a channel and sends. Until tenants configure their own providers (channels issue),
- * email goes through the platform SMTP server from the environment and webhooks POST directly.
+ * Providers that need no configuration because the address carries everything (a webhook URL, a Slack/Discord/
+ * Teams incoming-webhook URL). Tried before configured ones for the addresses they accept.
  */
-export async function sendThroughChannel(
-  channel: Channel,
-  message: OutboundMessage,
-  config: AppConfig,
-): Promise<{ provider: string; result: SendResult }> {
-  switch (channel) {
-    case 'email': {
-      if (!config.SMTP_HOST) {
-        return {
-          provider: smtpProvider.id,
-          result: sendFailed({
-            code: 'provider_not_configured',
-            message: 'No email provider is configured (set SMTP_HOST)',
-            retryable: false,
-          }),
-        };
-      }
-      const result = await smtpProvider.send(message, {
-        host: config.SMTP_HOST,
-        port: config.SMTP_PORT,
-        secure: config.SMTP_PORT === 465,
-        startTls: config.SMTP_PORT === 587,
-        from: config.EMAIL_FROM,
-        timeoutMs: 15_000,
-      });
-      return { provider: smtpProvider.id, result };
-    }
-    case 'webhook':
-      return { provider: webhookProvider.id, result: await webhookProvider.send(message, { timeoutMs: 10_000 }) };
-  }
+export const BUILT_IN_PROVIDERS: Provider<Record<string, never>>[] = [
+  webhookProvider,
+  slackWebhookProvider,
+  discordProvider,
+  teamsProvider,
+];
+
+export function configurableProvider(id: string): Provider<unknown> | undefined {
+  return (CONFIGURABLE_PROVIDERS as unknown as Record<string, Provider<unknown>>)[id];
+}
+
+export function builtInProviderFor(channel: Channel, address: string): Provider<unknown> | undefined {
+  return BUILT_IN_PROVIDERS.find((p) => p.channel === channel && p.accepts(address)) as Provider<unknown> | undefined;
 }

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Channel, NotificationContent } from '../db/schema';
 
 /** What a provider needs to send one delivery. Built by the pipeline from the database rows. */
@@ -6,7 +7,7 @@ export interface OutboundMessage {
   notificationId: string;
   tenantId: string;
   channel: Channel;
-  /** Email address or URL, resolved when the notification was accepted. */
+  /** Channel-specific address: email, E.164 phone, `fcm:`/`apns:` token, `slack:`/`discord:`/`teams:` target, URL. */
   address: string;
   recipient: string;
   content: NotificationContent;
@@ -15,25 +16,43 @@ export interface OutboundMessage {
   category: string | null;
 }
 
-/** Why a send failed, and whether trying again could help. */
+/** Why a send failed, and what that means for retrying, failing over and suppressing. */
 export interface ProviderError {
   code: string;
   message: string;
+  /** Trying again later (here or at another provider) could succeed: timeouts, 429, 5xx. */
   retryable: boolean;
   /** The provider asked us to wait this long (Retry-After, SMTP 421 …). */
   retryAfterSeconds?: number;
   responseCode?: number;
+  /** The address itself is bad (unknown mailbox, unregistered token, not a mobile number): suppress it. */
+  invalidRecipient?: boolean;
+  /** Our account at this provider is the problem (bad credentials, unverified sender): try the next provider. */
+  providerFault?: boolean;
 }
 
 export type SendResult =
-  | { ok: true; providerMessageId?: string; responseCode?: number }
+  | { ok: true; providerMessageId?: string; responseCode?: number; units?: number }
   | { ok: false; error: ProviderError };
 
-export interface Provider<Config = unknown> {
-  /** Stable id recorded on attempts, e.g. `smtp`, `webhook`. */
+export interface ProviderContext {
+  /**
+   * An API base URL: the production default unless PROVIDER_BASE_URLS overrides it (tests point providers at
+   * stand-ins). `key` defaults to the provider id; FCM also uses `google` for its token endpoint.
+   */
+  baseUrl(defaultUrl: string, key?: string): string;
+  timeoutMs: number;
+}
+
+export interface Provider<Credentials = unknown> {
+  /** Stable id, used in configurations, attempts and PROVIDER_BASE_URLS: `sendgrid`, `twilio`, … */
   id: string;
   channel: Channel;
-  send(message: OutboundMessage, config: Config): Promise<SendResult>;
+  /** Validates credentials on write; `{}`-shaped for providers that need none. */
+  credentials: z.ZodType<Credentials>;
+  /** Whether this provider can reach `address` (an FCM provider cannot send to an APNs token). */
+  accepts(address: string): boolean;
+  send(message: OutboundMessage, credentials: Credentials, ctx: ProviderContext): Promise<SendResult>;
 }
 
 export const sendFailed = (error: ProviderError): SendResult => ({ ok: false, error });

@@ -1,18 +1,23 @@
-import { sendThroughChannel } from '../channels/registry';
-import type { SendResult } from '../channels/types';
+import { renderForSandbox } from '../channels/sandbox-render';
+import type { OutboundMessage, ProviderError } from '../channels/types';
 import type { Db } from '../db/client';
 import { isDatabaseUnavailable } from '../db/errors';
 import {
+  type AttemptRecord,
   claimDeliveries,
   type DeliveryToSend,
   deferDeliveries,
   type Outcome,
   recordOutcomes,
 } from '../db/queries/pipeline';
+import { findSuppressed } from '../db/queries/suppressions';
+import type { BreakerPolicy } from '../domain/circuit-breaker';
 import { recipientPolicy } from '../domain/rate-limit/recipient-limits';
 import type { AppBindings, AppConfig } from '../env';
+import { newId } from '../lib/ids';
 import type { Logger } from '../observability/logger';
 import { enqueueDeliveries } from './producer';
+import { type ChainStep, createChainResolver } from './provider-chain';
 import { recipientShard } from './recipient-shard';
 import { retryDelaySeconds } from './retry-policy';
 
@@ -56,9 +61,21 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
 
   const claimed = allowed.filter((d) => attemptOf.has(d.id));
   const t2 = Date.now();
-  const outcomes = await Promise.all(claimed.map((d) => sendOne(ctx, d, attemptOf.get(d.id)!)));
+  const outcomes = await sendClaimed(ctx, claimed, attemptOf);
   const t3 = Date.now();
   if (outcomes.length) await persistOutcomes(ctx, outcomes);
+  const fallbacks = outcomes.flatMap((o) => (o.fallback ? [{ ...o.fallback, tenantId: o.tenantId }] : []));
+  if (fallbacks.length) {
+    // Committed above; if this enqueue fails the cron finds them (queued, enqueued long ago, due).
+    await enqueueDeliveries(
+      ctx.env,
+      fallbacks.map((f) => ({
+        tenantId: f.tenantId,
+        deliveryId: f.id,
+        priority: f.priority as DeliveryToSend['priority'],
+      })),
+    ).catch((err) => ctx.log.error('fallback enqueue failed; the cron will pick it up', { err }));
+  }
   ctx.log.debug('delivery batch', {
     size: rows.length,
     sent: outcomes.length,
@@ -74,7 +91,7 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
       ctx.log.info('delivery will be retried', { deliveryId: o.deliveryId, code: o.error?.code, delaySeconds });
     } else {
       actions.set(o.deliveryId, { kind: 'ack' });
-      if (o.status === 'failed') ctx.log.warn('delivery failed', { deliveryId: o.deliveryId, code: o.error?.code });
+      if (o.status !== 'sent') ctx.log.warn(`delivery ${o.status}`, { deliveryId: o.deliveryId, code: o.error?.code });
     }
   }
   return actions;
@@ -147,65 +164,277 @@ async function applyRecipientLimits(ctx: DeliverContext, rows: DeliveryToSend[],
   return allowed;
 }
 
-async function sendOne(ctx: DeliverContext, d: DeliveryToSend, attemptNo: number): Promise<Outcome> {
-  const startedAt = new Date();
-  let provider = 'unknown';
-  let result: SendResult;
-  try {
-    const sent = await sendThroughChannel(
-      d.channel,
-      {
-        deliveryId: d.id,
-        notificationId: d.notificationId,
-        tenantId: d.tenantId,
-        channel: d.channel,
-        address: d.address,
-        recipient: d.recipient,
-        content: d.content,
-        data: d.data,
-        metadata: d.metadata,
-        category: d.category,
-      },
-      ctx.config,
-    );
-    provider = sent.provider;
-    result = sent.result;
-  } catch (err) {
-    // A bug in a provider must not strand the delivery in `sending`: treat it as a retryable failure.
-    ctx.log.error('provider threw', { deliveryId: d.id, err });
-    result = { ok: false, error: { code: 'provider_exception', message: String(err), retryable: true } };
-  }
-  const base = {
-    tenantId: d.tenantId,
-    deliveryId: d.id,
-    attemptNo,
-    provider,
-    startedAt: startedAt.toISOString(),
-    durationMs: Date.now() - startedAt.getTime(),
+const toOutbound = (d: DeliveryToSend): OutboundMessage => ({
+  deliveryId: d.id,
+  notificationId: d.notificationId,
+  tenantId: d.tenantId,
+  channel: d.channel,
+  address: d.address,
+  recipient: d.recipient,
+  content: d.content,
+  data: d.data,
+  metadata: d.metadata,
+  category: d.category,
+});
+
+const PROVIDER_TIMEOUT_MS = 15_000;
+const OPEN_GATE = { allowed: true, retryInMs: 0 };
+
+/**
+ * Sends each claimed delivery: suppressed addresses end `suppressed` without a call; test-mode notifications go
+ * to the sandbox; everything else walks its provider chain (failover), skipping providers whose circuit breaker
+ * is open. Breakers are read once per batch and told the batch's results once.
+ */
+async function sendClaimed(
+  ctx: DeliverContext,
+  claimed: DeliveryToSend[],
+  attemptOf: Map<string, number>,
+): Promise<Outcome[]> {
+  if (claimed.length === 0) return [];
+  const suppressed = await findSuppressed(
+    ctx.db,
+    claimed.map((d) => ({ tenantId: d.tenantId, channel: d.channel, address: d.address })),
+  );
+  const isSuppressed = new Set(suppressed.map((s) => `${s.tenant_id}|${s.channel}|${s.address}`));
+  const live = claimed.filter((d) => d.mode === 'live' && !isSuppressed.has(`${d.tenantId}|${d.channel}|${d.address}`));
+  const resolve = await createChainResolver(ctx.db, ctx.config, [...new Set(live.map((d) => d.tenantId))]);
+  const chains = new Map(live.map((d) => [d.id, resolve(d.tenantId, d.channel, d.address)]));
+
+  const policy: BreakerPolicy = {
+    failureThreshold: ctx.config.CIRCUIT_FAILURE_THRESHOLD,
+    coolDownMs: ctx.config.CIRCUIT_COOLDOWN_SECONDS * 1000,
   };
-  if (result.ok) {
-    return {
-      ...base,
-      status: 'sent',
-      responseCode: result.responseCode ?? null,
-      providerMessageId: result.providerMessageId ?? null,
-      error: null,
-      nextAttemptAt: null,
-    };
+  const breakerKeys = new Set<string>();
+  for (const chain of chains.values()) {
+    if (Array.isArray(chain)) for (const step of chain) if (step.breakerKey) breakerKeys.add(step.breakerKey);
   }
-  const error = result.error;
-  const retryAt = error.retryable
-    ? new Date(
-        Date.now() + retryDelaySeconds(error, attemptNo, ctx.config.RETRY_BASE_DELAY_SECONDS) * 1000,
-      ).toISOString()
-    : null;
+  const breakers = new Map(
+    await Promise.all(
+      [...breakerKeys].map(async (key) => [key, await ctx.env.PROVIDER_CIRCUIT.getByName(key).check(policy)] as const),
+    ),
+  );
+  const tally = new Map<string, { successes: number; failures: number }>();
+  const count = (key: string | null, ok: boolean) => {
+    if (!key) return;
+    const t = tally.get(key) ?? { successes: 0, failures: 0 };
+    if (ok) t.successes++;
+    else t.failures++;
+    tally.set(key, t);
+  };
+
+  const outcomes = await Promise.all(
+    claimed.map(async (d): Promise<Outcome> => {
+      const attemptNo = attemptOf.get(d.id)!;
+      const base = { tenantId: d.tenantId, deliveryId: d.id, attemptNo };
+      if (isSuppressed.has(`${d.tenantId}|${d.channel}|${d.address}`)) {
+        return withFallback(d, {
+          ...base,
+          attempts: [],
+          status: 'suppressed',
+          provider: null,
+          providerMessageId: null,
+          error: { code: 'suppressed', message: `${d.channel} address is on the suppression list` },
+          nextAttemptAt: null,
+        });
+      }
+      if (d.mode === 'test') return sandboxOutcome(d, base);
+      const chain = chains.get(d.id)!;
+      if (!Array.isArray(chain)) {
+        return withFallback(d, {
+          ...base,
+          attempts: [],
+          status: 'failed',
+          provider: null,
+          providerMessageId: null,
+          error: chain,
+          nextAttemptAt: null,
+        });
+      }
+      return sendWithFailover(
+        ctx,
+        d,
+        base,
+        chain,
+        (step) => (step.breakerKey ? breakers.get(step.breakerKey)! : OPEN_GATE),
+        count,
+      );
+    }),
+  );
+  await Promise.all(
+    [...tally].map(([key, t]) => ctx.env.PROVIDER_CIRCUIT.getByName(key).report(policy, t.successes, t.failures)),
+  ).catch((err) => ctx.log.warn('could not report circuit breaker results', { err }));
+  return outcomes;
+}
+
+function sandboxOutcome(d: DeliveryToSend, base: Pick<Outcome, 'tenantId' | 'deliveryId' | 'attemptNo'>): Outcome {
+  const now = new Date().toISOString();
   return {
     ...base,
-    status: retryAt ? 'queued' : 'failed',
-    responseCode: error.responseCode ?? null,
+    attempts: [
+      {
+        provider: 'sandbox',
+        providerConfigId: null,
+        outcome: 'sent',
+        responseCode: null,
+        durationMs: 0,
+        errorCode: null,
+        errorMessage: null,
+        startedAt: now,
+        units: null,
+      },
+    ],
+    status: 'sent',
+    provider: 'sandbox',
     providerMessageId: null,
-    error,
-    nextAttemptAt: retryAt,
+    error: null,
+    nextAttemptAt: null,
+    sandbox: {
+      notificationId: d.notificationId,
+      channel: d.channel,
+      recipient: d.recipient,
+      address: d.address,
+      message: renderForSandbox(toOutbound(d)),
+    },
+  };
+}
+
+async function sendWithFailover(
+  ctx: DeliverContext,
+  d: DeliveryToSend,
+  base: Pick<Outcome, 'tenantId' | 'deliveryId' | 'attemptNo'>,
+  chain: ChainStep[],
+  breaker: (step: ChainStep) => { allowed: boolean; retryInMs: number },
+  count: (key: string | null, ok: boolean) => void,
+): Promise<Outcome> {
+  const attempts: AttemptRecord[] = [];
+  let lastError: ProviderError | null = null;
+  let waitForBreakerMs = 0;
+  for (const step of chain) {
+    const startedAt = new Date();
+    const gate = breaker(step);
+    if (!gate.allowed) {
+      waitForBreakerMs = waitForBreakerMs ? Math.min(waitForBreakerMs, gate.retryInMs) : gate.retryInMs;
+      attempts.push({
+        provider: step.provider.id,
+        providerConfigId: step.configId,
+        outcome: 'skipped',
+        responseCode: null,
+        durationMs: 0,
+        errorCode: 'circuit_open',
+        errorMessage: `circuit breaker open; retry in ${Math.ceil(gate.retryInMs / 1000)} s`,
+        startedAt: startedAt.toISOString(),
+        units: null,
+      });
+      continue;
+    }
+    let result: Awaited<ReturnType<ChainStep['provider']['send']>>;
+    try {
+      result = await step.provider.send(toOutbound(d), await step.credentials(), {
+        baseUrl: (url, key) => ctx.config.PROVIDER_BASE_URLS[key ?? step.provider.id] ?? url,
+        timeoutMs: PROVIDER_TIMEOUT_MS,
+      });
+    } catch (err) {
+      // A bug in a provider must not strand the delivery in `sending`: a retryable failure, next provider.
+      ctx.log.error('provider threw', { deliveryId: d.id, provider: step.provider.id, err });
+      result = { ok: false, error: { code: 'provider_exception', message: String(err), retryable: true } };
+    }
+    const durationMs = Date.now() - startedAt.getTime();
+    if (result.ok) {
+      count(step.breakerKey, true);
+      attempts.push({
+        provider: step.provider.id,
+        providerConfigId: step.configId,
+        outcome: 'sent',
+        responseCode: result.responseCode ?? null,
+        durationMs,
+        errorCode: null,
+        errorMessage: null,
+        startedAt: startedAt.toISOString(),
+        units: result.units ?? null,
+      });
+      return {
+        ...base,
+        attempts,
+        status: 'sent',
+        provider: step.provider.id,
+        providerMessageId: result.providerMessageId ?? null,
+        error: null,
+        nextAttemptAt: null,
+      };
+    }
+    const error = result.error;
+    // Only provider-side trouble counts against the breaker; a bad address says nothing about the provider.
+    if (error.retryable || error.providerFault) count(step.breakerKey, false);
+    attempts.push({
+      provider: step.provider.id,
+      providerConfigId: step.configId,
+      outcome: error.retryable ? 'retryable_error' : 'permanent_error',
+      responseCode: error.responseCode ?? null,
+      durationMs,
+      errorCode: error.code,
+      errorMessage: error.message.slice(0, 1000),
+      startedAt: startedAt.toISOString(),
+      units: null,
+    });
+    lastError = error;
+    if (error.invalidRecipient) {
+      return withFallback(d, {
+        ...base,
+        attempts,
+        status: 'failed',
+        provider: step.provider.id,
+        providerMessageId: null,
+        error: { code: error.code, message: error.message.slice(0, 1000) },
+        nextAttemptAt: null,
+        suppress: { channel: d.channel, address: d.address, reason: error.code, provider: step.provider.id },
+      });
+    }
+    if (!error.retryable && !error.providerFault) break; // the message itself was refused: another provider would too
+  }
+  const retryable = lastError ? lastError.retryable : true; // no error at all: every provider was skipped by its breaker
+  if (retryable) {
+    const delaySeconds = lastError
+      ? retryDelaySeconds(lastError, base.attemptNo, ctx.config.RETRY_BASE_DELAY_SECONDS)
+      : Math.max(1, Math.ceil(waitForBreakerMs / 1000));
+    return {
+      ...base,
+      attempts,
+      status: 'queued',
+      provider: attempts.at(-1)?.provider ?? null,
+      providerMessageId: null,
+      error: lastError
+        ? { code: lastError.code, message: lastError.message.slice(0, 1000) }
+        : { code: 'circuit_open', message: 'every provider is paused by its circuit breaker' },
+      nextAttemptAt: new Date(Date.now() + delaySeconds * 1000).toISOString(),
+    };
+  }
+  return withFallback(d, {
+    ...base,
+    attempts,
+    status: 'failed',
+    provider: attempts.at(-1)?.provider ?? null,
+    providerMessageId: null,
+    error: { code: lastError!.code, message: lastError!.message.slice(0, 1000) },
+    nextAttemptAt: null,
+  });
+}
+
+/** A permanently failed or suppressed delivery hands over to the next fallback channel, if the notification has one. */
+function withFallback(d: DeliveryToSend, outcome: Outcome): Outcome {
+  const [next, ...rest] = d.fallback ?? [];
+  if (!next) return outcome;
+  return {
+    ...outcome,
+    fallback: {
+      id: newId('dlv'),
+      notificationId: d.notificationId,
+      channel: next.channel,
+      priority: d.priority,
+      subscriberId: d.subscriberId,
+      recipient: d.recipient,
+      address: next.address,
+      rest,
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { createDb } from '../../src/db/client';
 import type { AppBindings } from '../../src/env';
+import { TEST_STAND_INS } from '../test-db';
 
 /** The worker's bindings as the tests see them (test DB, local proxy). */
 export const testEnv = env as unknown as AppBindings;
@@ -76,4 +77,24 @@ export function expectEnvelope(res: ApiResponse, status: number, code: string) {
   }
   if (res.headers.get('x-request-id') !== res.body.error.requestId) throw new Error('requestId not echoed');
   return res.body.error as { code: string; message: string; details?: { path?: string; message: string }[] };
+}
+
+/**
+ * A tenant whose `key` is a **live** admin key (test keys only ever reach the sandbox) with an SMTP provider
+ * pointing at the SMTP stand-in, so pipeline tests exercise real providers.
+ */
+export async function createLiveTenant(name = 'Live tenant'): Promise<TestTenant & { testKey: string }> {
+  const t = await createTenant(name);
+  const live = await createKey(t, ['admin'], 'live');
+  const smtp = await api('POST', '/v1/providers', {
+    key: live.key,
+    body: {
+      channel: 'email',
+      provider: 'smtp',
+      name: 'Stand-in SMTP',
+      credentials: { host: '127.0.0.1', port: TEST_STAND_INS.smtpPort, from: 'Notifykit Tests <tests@notifykit.test>' },
+    },
+  });
+  if (smtp.status !== 201) throw new Error(`provider setup failed: ${smtp.status} ${JSON.stringify(smtp.body)}`);
+  return { tenantId: t.tenantId, key: live.key, keyId: live.keyId, testKey: t.key };
 }

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { deliveries, notifications } from '../../src/db/schema';
-import { api, createTenant, expectEnvelope, testDb } from '../helpers/api';
+import { api, createLiveTenant, expectEnvelope, testDb } from '../helpers/api';
 import { endpointUrl } from '../helpers/stand-ins';
 
 async function nothingWritten(tenantId: string) {
@@ -38,7 +38,7 @@ describe('send validation: a clear 4xx and nothing written', () => {
       'body.to',
     ],
   ])('%s → 422', async (_name, body, path) => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const error = expectEnvelope(
       await api('POST', '/v1/notifications', { key: t.key, body }),
       422,
@@ -49,7 +49,7 @@ describe('send validation: a clear 4xx and nothing written', () => {
   });
 
   it('bulk: 1,001 items → 422 and nothing written; empty list → 422', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const item = { to: hook, content: { body: 'x' } };
     const tooMany = await api('POST', '/v1/notifications/bulk', {
       key: t.key,
@@ -65,7 +65,7 @@ describe('send validation: a clear 4xx and nothing written', () => {
   });
 
   it('malformed JSON, wrong content type and bad list filters are 4xx envelopes', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     expectEnvelope(
       await api('POST', '/v1/notifications', {
         key: t.key,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, createTenant } from '../helpers/api';
+import { api, createLiveTenant } from '../helpers/api';
 import {
   allDeliveries,
   endpointUrl,
@@ -11,7 +11,7 @@ import {
 
 describe('POST /v1/notifications → queue → provider', () => {
   it('emails a subscriber over real SMTP: parseable message, status sent, attempt recorded', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const email = `${uniqueName('ada')}@example.test`;
     await api('PUT', '/v1/subscribers/ada', { key: t.key, body: { email, name: 'Ada' } });
     const res = await api('POST', '/v1/notifications', {
@@ -51,7 +51,7 @@ describe('POST /v1/notifications → queue → provider', () => {
   });
 
   it('posts JSON to an inline webhook recipient with the delivery id as Idempotency-Key', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const name = uniqueName('hook');
     const res = await api('POST', '/v1/notifications', {
       key: t.key,
@@ -74,7 +74,7 @@ describe('POST /v1/notifications → queue → provider', () => {
   });
 
   it('fans out to every channel a subscriber can receive, in channel order, and to lists of recipients', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const hook = uniqueName('multi');
     await api('PUT', '/v1/subscribers/u1', {
       key: t.key,
@@ -102,7 +102,7 @@ describe('POST /v1/notifications → queue → provider', () => {
   });
 
   it('bulk: accepts valid items, reports invalid ones per item, in one request', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const name = uniqueName('bulk');
     const item = (i: number) => ({ to: { webhookUrl: `${endpointUrl(name)}/${i}` }, content: { body: `#${i}` } });
     const res = await api('POST', '/v1/notifications/bulk', {
@@ -123,7 +123,7 @@ describe('POST /v1/notifications → queue → provider', () => {
   });
 
   it('lists newest first with status/channel filters and a cursor', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const r = await api('POST', '/v1/notifications', {

@@ -1,14 +1,14 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { idempotencyKeys, notifications } from '../../src/db/schema';
-import { api, createTenant, expectEnvelope, testDb } from '../helpers/api';
+import { api, createLiveTenant, expectEnvelope, testDb } from '../helpers/api';
 import { endpointUrl, uniqueName } from '../helpers/stand-ins';
 
 const body = (url: string) => ({ to: { webhookUrl: url }, content: { body: 'once' } });
 
 describe('Idempotency-Key', () => {
   it('same key + same body → the original response, replayed, and only one notification', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const url = endpointUrl(uniqueName('idem'));
     const headers = { 'idempotency-key': 'order-42-shipped' };
     const first = await api('POST', '/v1/notifications', { key: t.key, body: body(url), headers });
@@ -23,7 +23,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('same key + different body → 422 idempotency_key_reused', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const headers = { 'idempotency-key': 'k-1' };
     await api('POST', '/v1/notifications', { key: t.key, body: body(endpointUrl('a')), headers });
     const res = await api('POST', '/v1/notifications', { key: t.key, body: body(endpointUrl('b')), headers });
@@ -31,8 +31,8 @@ describe('Idempotency-Key', () => {
   });
 
   it('keys are per tenant: another tenant may use the same key', async () => {
-    const a = await createTenant();
-    const b = await createTenant();
+    const a = await createLiveTenant();
+    const b = await createLiveTenant();
     const headers = { 'idempotency-key': 'shared-key' };
     const ra = await api('POST', '/v1/notifications', { key: a.key, body: body(endpointUrl('x')), headers });
     const rb = await api('POST', '/v1/notifications', { key: b.key, body: body(endpointUrl('x')), headers });
@@ -42,7 +42,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('while the first request with a key is in flight → 409 + Retry-After', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const payload = body(endpointUrl('inflight'));
     // The state a concurrent request sees: the first one has claimed the key and not finished.
     const digest = await crypto.subtle.digest(
@@ -69,7 +69,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('racing identical requests: exactly one runs, the others replay or get 409', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const headers = { 'idempotency-key': 'race-1' };
     const url = endpointUrl(uniqueName('race'));
     const results = await Promise.all(
@@ -87,7 +87,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('a rejected request (422) is remembered; an over-long key is refused', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const headers = { 'idempotency-key': 'bad-body' };
     const bad = { to: [], content: {} };
     expect((await api('POST', '/v1/notifications', { key: t.key, body: bad, headers })).status).toBe(422);
@@ -101,7 +101,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('works on other POSTs too (creating an API key)', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const headers = { 'idempotency-key': 'new-key-1' };
     const a = await api('POST', '/v1/api-keys', { key: t.key, body: { name: 'ci', mode: 'test' }, headers });
     const b = await api('POST', '/v1/api-keys', { key: t.key, body: { name: 'ci', mode: 'test' }, headers });

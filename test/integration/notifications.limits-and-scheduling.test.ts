@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { deliveries, tenants } from '../../src/db/schema';
 import worker from '../../src/index';
-import { api, createTenant, testDb, testEnv } from '../helpers/api';
+import { api, createLiveTenant, testDb, testEnv } from '../helpers/api';
 import { allDeliveries, endpointUrl, receivedRequests, uniqueName, waitForNotification } from '../helpers/stand-ins';
 
 async function runCron() {
@@ -13,7 +13,7 @@ async function runCron() {
 
 describe('per-recipient limit', () => {
   it('defers deliveries over the limit instead of dropping them', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     await testDb()
       .update(tenants)
       .set({ recipientLimits: { webhook: { limit: 2, periodSeconds: 2 } } })
@@ -41,7 +41,7 @@ describe('per-recipient limit', () => {
 
 describe('scheduled sends (sendAt) and cancel', () => {
   it('stores a future sendAt as scheduled, and the cron hands it to the queue to fire at its second', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const name = uniqueName('later');
     const sendAt = new Date(Date.now() + 2000).toISOString();
     const res = await api('POST', '/v1/notifications', {
@@ -58,7 +58,7 @@ describe('scheduled sends (sendAt) and cancel', () => {
   });
 
   it('cancel turns pending deliveries into canceled; sent ones stay sent; the cron never sends them', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const name = uniqueName('canceled');
     const later = await api('POST', '/v1/notifications', {
       key: t.key,
@@ -89,7 +89,7 @@ describe('scheduled sends (sendAt) and cancel', () => {
   });
 
   it('the cron re-enqueues a delivery whose enqueue was lost, so nothing accepted is dropped', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const name = uniqueName('lost');
     const res = await api('POST', '/v1/notifications', {
       key: t.key,

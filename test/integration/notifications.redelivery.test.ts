@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
 import { deliverMessage } from '../../src/pipeline/messages';
-import { api, createTenant, testEnv } from '../helpers/api';
+import { api, createLiveTenant, testEnv } from '../helpers/api';
 import { allDeliveries, endpointUrl, receivedRequests, uniqueName, waitForNotification } from '../helpers/stand-ins';
 
 /** Hands a batch straight to the worker's queue handler, as the Queues runtime would on a redelivery. */
@@ -23,7 +23,7 @@ async function redeliver(queue: string, tenantId: string, deliveryIds: string[])
 
 describe('at-least-once queues, exactly-once provider calls', () => {
   it('the same message delivered again (and twice in one batch, concurrently) → the provider receives it once', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const name = uniqueName('dup');
     const res = await api('POST', '/v1/notifications', {
       key: t.key,
@@ -47,7 +47,7 @@ describe('at-least-once queues, exactly-once provider calls', () => {
   });
 
   it('a batch with one unknown and one malformed message acks those alone and still delivers the good one', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const name = uniqueName('mixed');
     const res = await api('POST', '/v1/notifications', {
       key: t.key,
@@ -68,8 +68,8 @@ describe('at-least-once queues, exactly-once provider calls', () => {
   });
 
   it("a message naming another tenant's delivery is not processed", async () => {
-    const a = await createTenant();
-    const b = await createTenant();
+    const a = await createLiveTenant();
+    const b = await createLiveTenant();
     const name = uniqueName('cross');
     const res = await api('POST', '/v1/notifications', {
       key: a.key,

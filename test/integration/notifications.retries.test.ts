@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, createTenant } from '../helpers/api';
+import { api, createLiveTenant } from '../helpers/api';
 import {
   allDeliveries,
   endpointUrl,
@@ -21,7 +21,7 @@ async function sendWebhook(key: string, name: string) {
 
 describe('retries, failures and dead letters', () => {
   it('500, 500, then 200 → sent after 3 attempts, each recorded', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const name = uniqueName('flaky');
     await scriptEndpoint(name, [{ status: 500 }, { status: 503 }]);
     const id = await sendWebhook(t.key, name);
@@ -38,7 +38,7 @@ describe('retries, failures and dead letters', () => {
   });
 
   it('429 with Retry-After: the next attempt waits at least that long', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const name = uniqueName('throttled');
     await scriptEndpoint(name, [{ status: 429, headers: { 'retry-after': '2' } }]);
     const id = await sendWebhook(t.key, name);
@@ -48,7 +48,7 @@ describe('retries, failures and dead letters', () => {
   });
 
   it('a permanent 4xx fails at once with the reason, and is not retried', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const name = uniqueName('gone');
     await scriptEndpoint(name, [], { status: 404, body: 'no such hook' });
     const id = await sendWebhook(t.key, name);
@@ -61,7 +61,7 @@ describe('retries, failures and dead letters', () => {
   });
 
   it('a redirect is not followed and counts as a failure', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const name = uniqueName('moved');
     await scriptEndpoint(name, [], { status: 301, headers: { location: 'http://127.0.0.1:1/elsewhere' } });
     const id = await sendWebhook(t.key, name);
@@ -70,7 +70,7 @@ describe('retries, failures and dead letters', () => {
   });
 
   it('SMTP 550 fails permanently; SMTP 451 is retried', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const rejected = await api('POST', '/v1/notifications', {
       key: t.key,
       body: { to: { email: `reject-${uniqueName('x')}@example.test` }, content: { subject: 's', text: 't' } },
@@ -88,7 +88,7 @@ describe('retries, failures and dead letters', () => {
   });
 
   it('always 500 → retries exhausted → DLQ → dead_lettered → replay delivers once the endpoint recovers', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const name = uniqueName('down');
     await scriptEndpoint(name, [], { status: 500 });
     const id = await sendWebhook(t.key, name);
@@ -116,7 +116,7 @@ describe('retries, failures and dead letters', () => {
   });
 
   it('replay by filter re-enqueues only matching dead letters', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const name = uniqueName('down2');
     await scriptEndpoint(name, [], { status: 502 });
     const id = await sendWebhook(t.key, name);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { api, createKey, createTenant, expectEnvelope } from '../helpers/api';
+import { api, createKey, createLiveTenant, expectEnvelope } from '../helpers/api';
 import { allDeliveries, endpointUrl, scriptEndpoint, uniqueName, waitForNotification } from '../helpers/stand-ins';
 
 describe('tenant isolation for notifications and dead letters', () => {
   it("tenant B's key gets 404 reading or canceling tenant A's notification, and never lists it", async () => {
-    const a = await createTenant('A');
-    const b = await createTenant('B');
+    const a = await createLiveTenant('A');
+    const b = await createLiveTenant('B');
     const res = await api('POST', '/v1/notifications', {
       key: a.key,
       body: {
@@ -22,8 +22,8 @@ describe('tenant isolation for notifications and dead letters', () => {
   });
 
   it("tenant B cannot list or replay tenant A's dead letters", async () => {
-    const a = await createTenant('A');
-    const b = await createTenant('B');
+    const a = await createLiveTenant('A');
+    const b = await createLiveTenant('B');
     const name = uniqueName('iso-dead');
     await scriptEndpoint(name, [], { status: 500 });
     const res = await api('POST', '/v1/notifications', {
@@ -41,8 +41,8 @@ describe('tenant isolation for notifications and dead letters', () => {
   });
 
   it("a tenant cannot address another tenant's subscriber by externalId", async () => {
-    const a = await createTenant('A');
-    const b = await createTenant('B');
+    const a = await createLiveTenant('A');
+    const b = await createLiveTenant('B');
     await api('PUT', '/v1/subscribers/vip', { key: a.key, body: { email: 'vip@a.test' } });
     const res = await api('POST', '/v1/notifications', {
       key: b.key,
@@ -53,7 +53,7 @@ describe('tenant isolation for notifications and dead letters', () => {
   });
 
   it('scopes: a read-only key cannot send, replay or cancel (403); notifications:write can send', async () => {
-    const t = await createTenant();
+    const t = await createLiveTenant();
     const reader = await createKey(t, ['read']);
     const writer = await createKey(t, ['notifications:write']);
     const body = { to: { webhookUrl: endpointUrl('scoped') }, content: { body: 'x' } };

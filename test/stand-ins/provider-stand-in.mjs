@@ -7,6 +7,7 @@
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { startSmtpCatcher } from '../../scripts/smtp-catcher.mjs';
+import { PROVIDER_APIS } from './provider-apis.mjs';
 
 const require = createRequire(import.meta.url);
 const { simpleParser } = require('mailparser');
@@ -49,17 +50,41 @@ export async function startStandIns({ httpPort, smtpPort, host = '127.0.0.1' }) 
     const [, first, second, name] = url.pathname.split('/');
     try {
       if (first === '_control' && second === 'script' && req.method === 'POST') {
-        scripts.set(name, JSON.parse(await readBody(req)));
+        scripts.set(decodeURIComponent(name), JSON.parse(await readBody(req)));
         return sendJson(res, 200, { ok: true });
       }
-      if (first === '_control' && second === 'requests') return sendJson(res, 200, requests.get(name) ?? []);
+      if (first === '_control' && second === 'requests')
+        return sendJson(res, 200, requests.get(decodeURIComponent(name)) ?? []);
       if (first === '_control' && second === 'mail') {
         const to = url.searchParams.get('to');
         return sendJson(res, 200, to ? mail.filter((m) => m.envelopeTo.includes(to)) : mail);
       }
+      const body = await readBody(req);
+      // Provider APIs: /p/<provider>/… checked like the real API; recorded and scripted per "<provider>:<account>".
+      if (first === 'p' && PROVIDER_APIS[second]) {
+        const rest = url.pathname.slice(`/p/${second}`.length) || '/';
+        const verdict = PROVIDER_APIS[second](req, rest, body);
+        const key = `${second}:${verdict.account ?? 'anonymous'}`;
+        const list = requests.get(key) ?? [];
+        list.push({
+          method: req.method,
+          path: url.pathname + url.search,
+          headers: req.headers,
+          body,
+          at: Date.now(),
+          rejected: Boolean(verdict.reject),
+        });
+        requests.set(key, list);
+        const scripted = verdict.reject
+          ? undefined
+          : (scripts.get(key)?.responses?.shift() ?? scripts.get(key)?.otherwise);
+        const answer = verdict.reject ?? scripted ?? verdict.success;
+        if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
+        res.writeHead(answer.status ?? 200, answer.headers ?? {});
+        return res.end(answer.body ?? '');
+      }
       // Any other path is an endpoint; its first segment names it (/hooks/<name>/… → "<name>").
       const endpoint = first === 'hooks' ? second : first;
-      const body = await readBody(req);
       const list = requests.get(endpoint) ?? [];
       list.push({ method: req.method, path: url.pathname, headers: req.headers, body, at: Date.now() });
       requests.set(endpoint, list);

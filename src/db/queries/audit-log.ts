@@ -5,8 +5,16 @@ import { auditLog } from '../schema';
 export interface AuditEntry {
   tenantId: string;
   actorKeyId: string | null;
-  action: 'tenant.created' | 'api_key.created' | 'api_key.rolled' | 'api_key.revoked';
-  targetType: 'tenant' | 'api_key';
+  action:
+    | 'tenant.created'
+    | 'api_key.created'
+    | 'api_key.rolled'
+    | 'api_key.revoked'
+    | 'provider.created'
+    | 'provider.updated'
+    | 'provider.deleted'
+    | 'suppression.deleted';
+  targetType: 'tenant' | 'api_key' | 'provider' | 'suppression';
   targetId: string;
   requestId: string;
   details?: Record<string, unknown>;

@@ -25,6 +25,9 @@ export async function loadDeliveriesForSend(db: Db, tenantIds: string[], ids: st
       recipient: deliveries.recipient,
       address: deliveries.address,
       claimedAt: deliveries.claimedAt,
+      subscriberId: deliveries.subscriberId,
+      fallback: deliveries.fallback,
+      mode: notifications.mode,
       content: notifications.content,
       data: notifications.data,
       metadata: notifications.metadata,
@@ -64,62 +67,89 @@ export async function claimDeliveries(db: Db, tenantIds: string[], ids: string[]
     .returning({ id: deliveries.id, tenantId: deliveries.tenantId, attempts: deliveries.attempts });
 }
 
-/** The result of one provider call, ready to be written. */
+/** One provider call (or a provider skipped by its open circuit breaker). */
+export interface AttemptRecord {
+  provider: string;
+  providerConfigId: string | null;
+  outcome: 'sent' | 'retryable_error' | 'permanent_error' | 'skipped';
+  responseCode: number | null;
+  durationMs: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  startedAt: string;
+  units: number | null;
+}
+
+/** The end of one delivery attempt, ready to be written. */
 export interface Outcome {
   tenantId: string;
   deliveryId: string;
   attemptNo: number;
-  provider: string;
-  startedAt: string;
-  durationMs: number;
-  status: 'sent' | 'queued' | 'failed';
-  responseCode: number | null;
+  attempts: AttemptRecord[];
+  status: 'sent' | 'queued' | 'failed' | 'suppressed';
+  provider: string | null;
   providerMessageId: string | null;
-  error: ProviderError | null;
+  error: { code: string; message: string } | null;
   /** For `queued` (a retry): when the retry is due. */
   nextAttemptAt: string | null;
+  /** A provider said the address is invalid: suppress it for the tenant. */
+  suppress?: { channel: string; address: string; reason: string; provider: string };
+  /** Test mode: the rendered message for the sandbox. */
+  sandbox?: {
+    notificationId: string;
+    channel: string;
+    recipient: string;
+    address: string;
+    message: Record<string, unknown>;
+  };
+  /** Channel fallback: the next delivery to create when this one ended failed or suppressed. */
+  fallback?: {
+    id: string;
+    notificationId: string;
+    channel: string;
+    priority: string;
+    subscriberId: string | null;
+    recipient: string;
+    address: string;
+    rest: { channel: string; address: string }[];
+  };
 }
 
 /**
- * Writes a batch of outcomes in one transaction and one round trip: every attempt row, and each delivery's new
- * status (sent / back to queued for a retry / failed) — only if it is still `sending`, i.e. still ours.
+ * Writes a batch of outcomes in one transaction and one round trip: attempt rows, each delivery's new status (only
+ * if still `sending`, i.e. still ours), new suppressions, sandbox messages and fallback deliveries.
  */
 export function recordOutcomes(db: Db, outcomes: Outcome[]) {
-  const attempts = outcomes.map((o) => ({
-    id: newId('att'),
-    tenantId: o.tenantId,
-    deliveryId: o.deliveryId,
-    attemptNo: o.attemptNo,
-    provider: o.provider,
-    outcome: o.status === 'sent' ? 'sent' : o.status === 'queued' ? 'retryable_error' : 'permanent_error',
-    responseCode: o.responseCode,
-    durationMs: o.durationMs,
-    errorCode: o.error?.code ?? null,
-    errorMessage: o.error?.message.slice(0, 1000) ?? null,
-    startedAt: o.startedAt,
-  }));
+  const attempts = outcomes.flatMap((o) =>
+    o.attempts.map((a) => ({
+      id: newId('att'),
+      tenantId: o.tenantId,
+      deliveryId: o.deliveryId,
+      attemptNo: o.attemptNo,
+      ...a,
+    })),
+  );
   const updates = outcomes.map((o) => ({
     id: o.deliveryId,
     tenantId: o.tenantId,
     status: o.status,
     provider: o.provider,
     providerMessageId: o.providerMessageId,
-    lastError: o.error ? { code: o.error.code, message: o.error.message.slice(0, 1000) } : null,
+    lastError: o.error,
     nextAttemptAt: o.nextAttemptAt,
   }));
-  return db.batch([
-    db.execute(sql`
-      INSERT INTO delivery_attempts (id, tenant_id, delivery_id, attempt_no, provider, outcome, response_code,
-        duration_ms, error_code, error_message, started_at)
-      SELECT id, "tenantId", "deliveryId", "attemptNo", provider, outcome, "responseCode", "durationMs", "errorCode",
-        "errorMessage", "startedAt"
-      FROM jsonb_to_recordset(${JSON.stringify(attempts)}::jsonb) AS x(id text, "tenantId" text, "deliveryId" text,
-        "attemptNo" int, provider text, outcome text, "responseCode" int, "durationMs" int, "errorCode" text,
-        "errorMessage" text, "startedAt" timestamptz)`),
+  const suppress = outcomes.flatMap((o) =>
+    o.suppress ? [{ tenantId: o.tenantId, deliveryId: o.deliveryId, ...o.suppress }] : [],
+  );
+  const sandbox = outcomes.flatMap((o) =>
+    o.sandbox ? [{ id: newId('sbx'), tenantId: o.tenantId, deliveryId: o.deliveryId, ...o.sandbox }] : [],
+  );
+  const fallback = outcomes.flatMap((o) => (o.fallback ? [{ tenantId: o.tenantId, ...o.fallback }] : []));
+  const statements = [
     db.execute(sql`
       UPDATE deliveries d SET
         status = x.status,
-        provider = x.provider,
+        provider = COALESCE(x.provider, d.provider),
         provider_message_id = COALESCE(x."providerMessageId", d.provider_message_id),
         last_error = x."lastError",
         sent_at = CASE WHEN x.status = 'sent' THEN now() ELSE d.sent_at END,
@@ -129,7 +159,48 @@ export function recordOutcomes(db: Db, outcomes: Outcome[]) {
       FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS x(id text, "tenantId" text, status text,
         provider text, "providerMessageId" text, "lastError" jsonb, "nextAttemptAt" timestamptz)
       WHERE d.id = x.id AND d.tenant_id = x."tenantId" AND d.status = 'sending'`),
-  ]);
+    db.execute(sql`
+      INSERT INTO delivery_attempts (id, tenant_id, delivery_id, attempt_no, provider, provider_config_id, outcome,
+        response_code, duration_ms, error_code, error_message, started_at, units)
+      SELECT id, "tenantId", "deliveryId", "attemptNo", provider, "providerConfigId", outcome, "responseCode",
+        "durationMs", "errorCode", "errorMessage", "startedAt", units
+      FROM jsonb_to_recordset(${JSON.stringify(attempts)}::jsonb) AS x(id text, "tenantId" text, "deliveryId" text,
+        "attemptNo" int, provider text, "providerConfigId" text, outcome text, "responseCode" int, "durationMs" int,
+        "errorCode" text, "errorMessage" text, "startedAt" timestamptz, units int)`),
+  ] as const;
+  const extra = [];
+  if (suppress.length) {
+    extra.push(
+      db.execute(sql`
+        INSERT INTO suppressions (tenant_id, channel, address, reason, provider, delivery_id)
+        SELECT "tenantId", channel, address, reason, provider, "deliveryId"
+        FROM jsonb_to_recordset(${JSON.stringify(suppress)}::jsonb) AS x("tenantId" text, channel text, address text,
+          reason text, provider text, "deliveryId" text)
+        ON CONFLICT DO NOTHING`),
+    );
+  }
+  if (sandbox.length) {
+    extra.push(
+      db.execute(sql`
+        INSERT INTO sandbox_messages (id, tenant_id, delivery_id, notification_id, channel, recipient, address, message)
+        SELECT id, "tenantId", "deliveryId", "notificationId", channel, recipient, address, message
+        FROM jsonb_to_recordset(${JSON.stringify(sandbox)}::jsonb) AS x(id text, "tenantId" text, "deliveryId" text,
+          "notificationId" text, channel text, recipient text, address text, message jsonb)`),
+    );
+  }
+  if (fallback.length) {
+    extra.push(
+      db.execute(sql`
+        INSERT INTO deliveries (id, tenant_id, notification_id, channel, status, priority, subscriber_id, recipient,
+          address, fallback, next_attempt_at, enqueued_at)
+        SELECT id, "tenantId", "notificationId", channel, 'queued', priority, "subscriberId", recipient, address, rest,
+          now(), now()
+        FROM jsonb_to_recordset(${JSON.stringify(fallback)}::jsonb) AS x(id text, "tenantId" text,
+          "notificationId" text, channel text, priority text, "subscriberId" text, recipient text, address text,
+          rest jsonb)`),
+    );
+  }
+  return db.batch([...statements, ...extra]);
 }
 
 /** Rate-limited: stays `queued`, due again at its time (a new delayed message carries it). */

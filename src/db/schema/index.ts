@@ -1,5 +1,6 @@
 export * from './api-keys';
 export * from './audit-log';
 export * from './notifications';
+export * from './providers';
 export * from './subscribers';
 export * from './tenants';

@@ -5,8 +5,8 @@ import { tenants } from './tenants';
 export const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-/** Channels a delivery can go out on. The channels issue adds providers behind each. */
-export const CHANNELS = ['email', 'webhook'] as const;
+/** Channels a delivery can go out on. `in_app` is reserved for the inbox (not accepted yet). */
+export const CHANNELS = ['email', 'sms', 'push', 'chat', 'webhook'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** Exclusive delivery statuses (DESIGN.md). Terminal: everything but queued and sending. */
@@ -50,6 +50,8 @@ export const notifications = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>(),
     metadata: jsonb('metadata').$type<Record<string, unknown>>(),
     sendAt: tstz('send_at'),
+    /** Channels to fall back to, in order, when a delivery's channel ends permanently failed. */
+    fallback: jsonb('fallback').$type<Channel[]>(),
     ...timestamps,
   },
   (t) => [index('notifications_tenant_id_idx').on(t.tenantId, t.id)],
@@ -84,6 +86,8 @@ export const deliveries = pgTable(
     claimedAt: tstz('claimed_at'),
     sentAt: tstz('sent_at'),
     deadLetteredAt: tstz('dead_lettered_at'),
+    /** Where to try next if this delivery ends permanently failed (the notification's `fallback`, resolved). */
+    fallback: jsonb('fallback').$type<{ channel: Channel; address: string }[]>(),
     ...timestamps,
   },
   (t) => [
@@ -103,11 +107,15 @@ export const deliveryAttempts = pgTable(
       .references(() => deliveries.id, { onDelete: 'cascade' }),
     attemptNo: integer('attempt_no').notNull(),
     provider: text('provider').notNull(),
-    outcome: text('outcome', { enum: ['sent', 'retryable_error', 'permanent_error'] }).notNull(),
+    outcome: text('outcome', { enum: ['sent', 'retryable_error', 'permanent_error', 'skipped'] }).notNull(),
     responseCode: integer('response_code'),
     durationMs: integer('duration_ms').notNull(),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
+    /** The provider configuration used (null for built-in providers and the sandbox). */
+    providerConfigId: text('provider_config_id'),
+    /** SMS segments, or another unit a provider bills by. */
+    units: integer('units'),
     startedAt: tstz('started_at').notNull(),
   },
   (t) => [index('delivery_attempts_delivery_idx').on(t.tenantId, t.deliveryId)],

@@ -7,6 +7,7 @@ export interface SubscriberChannels {
   pushTokens?: { provider: 'fcm' | 'apns'; token: string }[];
   slack?: { webhookUrl?: string; channelId?: string; accessToken?: string };
   discord?: { webhookUrl: string };
+  teams?: { webhookUrl: string };
   webhookUrl?: string;
 }
 

@@ -17,6 +17,7 @@ export interface PlannedNotification {
     data: Record<string, unknown> | null;
     metadata: Record<string, unknown> | null;
     sendAt: string | null;
+    fallback: Channel[] | null;
   };
   deliveries: {
     id: string;
@@ -30,6 +31,7 @@ export interface PlannedNotification {
     address: string;
     lastError: DeliveryError | null;
     nextAttemptAt: string | null;
+    fallback: { channel: Channel; address: string }[] | null;
   }[];
   /** Deliveries to enqueue now (not scheduled, not already failed). */
   dueNow: boolean;
@@ -38,15 +40,46 @@ export interface PlannedNotification {
 interface ResolvedRecipient {
   subscriberId: string | null;
   label: string;
-  addresses: Partial<Record<Channel, string>>;
+  addresses: Partial<Record<Channel, string[]>>;
 }
 
-function addressesOf(r: SubscriberRow | InlineRecipientInput): Partial<Record<Channel, string>> {
-  const webhookUrl = 'externalId' in r ? r.channels?.webhookUrl : r.webhookUrl;
-  return {
-    ...(r.email ? { email: r.email } : {}),
-    ...(webhookUrl ? { webhook: webhookUrl } : {}),
-  };
+/** Every address a recipient has, per channel. Push and chat can have several (devices, workspaces). */
+function addressesOf(r: SubscriberRow | InlineRecipientInput): Partial<Record<Channel, string[]>> {
+  const stored = 'externalId' in r;
+  const webhookUrl = stored ? r.channels?.webhookUrl : r.webhookUrl;
+  const pushTokens = (stored ? r.channels?.pushTokens : r.pushTokens) ?? [];
+  const slack = stored ? r.channels?.slack : r.slack;
+  const discord = stored ? r.channels?.discord : r.discord;
+  const teams = stored ? r.channels?.teams : r.teams;
+  const chat = [
+    ...(slack?.webhookUrl ? [`slack:${slack.webhookUrl}`] : []),
+    ...(slack?.channelId && !slack.webhookUrl ? [`slack-channel:${slack.channelId}`] : []),
+    ...(discord?.webhookUrl ? [`discord:${discord.webhookUrl}`] : []),
+    ...(teams?.webhookUrl ? [`teams:${teams.webhookUrl}`] : []),
+  ];
+  const out: Partial<Record<Channel, string[]>> = {};
+  if (r.email) out.email = [r.email];
+  if (r.phone) out.sms = [r.phone];
+  if (pushTokens.length) out.push = pushTokens.map((t) => `${t.provider}:${t.token}`);
+  if (chat.length) out.chat = chat;
+  if (webhookUrl) out.webhook = [webhookUrl];
+  return out;
+}
+
+/** What each channel needs from `content`, checked before anything is written. */
+function contentProblems(channels: Channel[], content: NonNullable<SendNotificationRequest['content']>): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  const need = (path: string, message: string) => problems.push({ path, message, code: 'missing_content' });
+  if (channels.includes('email')) {
+    if (!content.subject) need('body.content.subject', 'required when sending email');
+    if (!content.text && !content.html) need('body.content', 'email needs text or html');
+  }
+  if (channels.includes('sms') && !content.text && !content.body) need('body.content', 'sms needs text or body');
+  if (channels.includes('push') && !content.title && !content.body) need('body.content', 'push needs title or body');
+  if (channels.includes('chat') && !content.text && !content.body && !content.title) {
+    need('body.content', 'chat needs text, body or title');
+  }
+  return problems;
 }
 
 export interface PlanContext {
@@ -87,16 +120,17 @@ export function planDeliveries(req: SendNotificationRequest, ctx: PlanContext): 
   const channels: Channel[] =
     req.channels ?? CHANNELS.filter((c) => resolved.some((r) => r.addresses[c] !== undefined));
   const content = req.content ?? {};
-  if (channels.includes('email') && !content.subject) {
-    details.push({ path: 'body.content.subject', message: 'required when sending email', code: 'missing_content' });
-  }
-  if (channels.includes('email') && !content.text && !content.html) {
-    details.push({ path: 'body.content', message: 'email needs text or html', code: 'missing_content' });
-  }
+  const fallbackChannels = (req.fallback ?? []).filter((c) => !channels.includes(c));
+  details.push(...contentProblems([...channels, ...fallbackChannels], content));
   for (const r of resolved) {
-    const url = r.addresses.webhook;
-    const problem = url && channels.includes('webhook') ? webhookUrlProblem(url, ctx.environment) : null;
-    if (problem) details.push({ path: 'body.to', message: `webhook URL ${problem}`, code: 'invalid_webhook_url' });
+    const urls = [
+      ...(channels.includes('webhook') || fallbackChannels.includes('webhook') ? (r.addresses.webhook ?? []) : []),
+      ...(r.addresses.chat ?? []).map((a) => a.slice(a.indexOf(':') + 1)).filter((a) => a.includes('://')),
+    ];
+    for (const url of urls) {
+      const problem = webhookUrlProblem(url, ctx.environment);
+      if (problem) details.push({ path: 'body.to', message: `URL ${problem}`, code: 'invalid_webhook_url' });
+    }
   }
   if (details.length) return new ApiError('validation_failed', 'The notification cannot be sent as requested', details);
 
@@ -116,21 +150,43 @@ export function planDeliveries(req: SendNotificationRequest, ctx: PlanContext): 
   const scheduled = sendAt !== null && sendAt.getTime() > ctx.now.getTime();
   const deliveries: PlannedNotification['deliveries'] = [];
   for (const r of resolved) {
+    // Fallback targets: the first address of each fallback channel this recipient has, in order.
+    const fallback = fallbackChannels.flatMap((c) => {
+      const first = r.addresses[c]?.[0];
+      return first ? [{ channel: c, address: first }] : [];
+    });
     for (const channel of channels) {
-      const address = r.addresses[channel];
-      deliveries.push({
-        id: newId('dlv', ctx.now.getTime()),
+      const addresses = r.addresses[channel] ?? [];
+      const common = {
         tenantId: ctx.tenantId,
         notificationId,
         channel,
-        status: address ? 'queued' : 'failed',
         priority: req.priority,
         subscriberId: r.subscriberId,
         recipient: r.label,
-        address: address ?? '',
-        lastError: address ? null : { code: 'recipient_unreachable', message: `recipient has no ${channel} address` },
-        nextAttemptAt: address ? (sendAt ?? ctx.now).toISOString() : null,
-      });
+      };
+      if (addresses.length === 0) {
+        deliveries.push({
+          ...common,
+          id: newId('dlv', ctx.now.getTime()),
+          status: 'failed',
+          address: '',
+          lastError: { code: 'recipient_unreachable', message: `recipient has no ${channel} address` },
+          nextAttemptAt: null,
+          fallback: null,
+        });
+      }
+      for (const address of addresses) {
+        deliveries.push({
+          ...common,
+          id: newId('dlv', ctx.now.getTime()),
+          status: 'queued',
+          address,
+          lastError: null,
+          nextAttemptAt: (sendAt ?? ctx.now).toISOString(),
+          fallback: fallback.length ? fallback : null,
+        });
+      }
     }
   }
   return {
@@ -144,6 +200,7 @@ export function planDeliveries(req: SendNotificationRequest, ctx: PlanContext): 
       data: req.data ?? null,
       metadata: req.metadata ?? null,
       sendAt: sendAt?.toISOString() ?? null,
+      fallback: req.fallback ?? null,
     },
     deliveries,
     dueNow: !scheduled,

@@ -23,15 +23,29 @@ const ExternalIdRecipient = z
   .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters')
   .openapi({ description: "A subscriber's externalId" });
 
+const webUrl = z.url({ protocol: /^https?$/ }).max(2048);
+
 export const InlineRecipient = z
   .object({
     email: z.email().max(320).optional(),
     phone: z.string().regex(E164, 'must be an E.164 number such as +14155550123').optional(),
-    webhookUrl: z.url().max(2048).optional(),
+    webhookUrl: webUrl.optional(),
+    pushTokens: z
+      .array(z.object({ provider: z.enum(['fcm', 'apns']), token: z.string().min(1).max(4096) }).strict())
+      .max(20)
+      .optional(),
+    slack: z
+      .object({ webhookUrl: webUrl.optional(), channelId: z.string().min(1).max(100).optional() })
+      .strict()
+      .optional(),
+    discord: z.object({ webhookUrl: webUrl }).strict().optional(),
+    teams: z.object({ webhookUrl: webUrl }).strict().optional(),
     name: z.string().max(200).optional(),
   })
   .strict()
-  .refine((r) => r.email || r.phone || r.webhookUrl, { message: 'needs at least one of email, phone, webhookUrl' })
+  .refine((r) => r.email || r.phone || r.webhookUrl || r.pushTokens?.length || r.slack || r.discord || r.teams, {
+    message: 'needs at least one address (email, phone, webhookUrl, pushTokens, slack, discord, teams)',
+  })
   .openapi('InlineRecipient', { description: 'A recipient who is not a stored subscriber' });
 
 const Recipient = z.union([ExternalIdRecipient, InlineRecipient]);
@@ -57,6 +71,12 @@ export const SendNotificationBody = z
       .refine((c) => new Set(c).size === c.length, 'must not repeat a channel')
       .optional()
       .openapi({ description: 'Ordered; default: every channel the recipient can receive' }),
+    fallback: z
+      .array(z.enum(CHANNELS))
+      .min(1)
+      .max(CHANNELS.length)
+      .optional()
+      .openapi({ description: 'Channels to try in order when a delivery ends permanently failed or suppressed' }),
     content: NotificationContentSchema.optional(),
     template: z.string().min(1).max(255).optional(),
     data: boundedRecord(MAX_DATA_BYTES).optional(),

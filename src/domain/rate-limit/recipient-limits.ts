@@ -12,6 +12,9 @@ export interface RecipientLimit {
  */
 export const DEFAULT_RECIPIENT_LIMITS: Record<Channel, RecipientLimit> = {
   email: { limit: 20, periodSeconds: 60 },
+  sms: { limit: 5, periodSeconds: 60 },
+  push: { limit: 30, periodSeconds: 60 },
+  chat: { limit: 30, periodSeconds: 60 },
   webhook: { limit: 120, periodSeconds: 60 },
 };
 

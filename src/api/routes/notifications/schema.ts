@@ -34,7 +34,7 @@ export const AttemptSchema = z
     attemptNo: z.number().int(),
     startedAt: z.iso.datetime(),
     provider: z.string(),
-    outcome: z.enum(['sent', 'retryable_error', 'permanent_error']),
+    outcome: z.enum(['sent', 'retryable_error', 'permanent_error', 'skipped']),
     responseCode: z.number().int().nullable(),
     durationMs: z.number().int(),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),

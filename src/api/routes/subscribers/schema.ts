@@ -36,6 +36,7 @@ const Channels = z
       .strict()
       .optional(),
     discord: z.object({ webhookUrl: httpsUrl }).strict().optional(),
+    teams: z.object({ webhookUrl: httpsUrl }).strict().optional(),
     webhookUrl: httpsUrl.optional(),
   })
   .strict()

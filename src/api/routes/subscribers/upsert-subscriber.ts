@@ -33,6 +33,7 @@ export function registerUpsertSubscriber(app: App) {
       'body.channels.webhookUrl': fields.channels?.webhookUrl,
       'body.channels.slack.webhookUrl': fields.channels?.slack?.webhookUrl,
       'body.channels.discord.webhookUrl': fields.channels?.discord?.webhookUrl,
+      'body.channels.teams.webhookUrl': fields.channels?.teams?.webhookUrl,
     };
     const problems = Object.entries(urls).flatMap(([path, url]) => {
       const problem = url ? webhookUrlProblem(url, c.var.config.ENVIRONMENT) : null;

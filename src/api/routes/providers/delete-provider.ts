@@ -1,0 +1,25 @@
+import { createRoute } from '@hono/zod-openapi';
+import { deleteProvider } from '../../../domain/providers/manage-providers';
+import type { App } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { AUTHED_ERRORS, bearerSecurity, errorResponses } from '../../openapi';
+import { actorOf } from './actor';
+import { ProviderIdParam } from './schema';
+
+export const deleteProviderRoute = createRoute({
+  method: 'delete',
+  path: '/v1/providers/{id}',
+  tags: ['Providers'],
+  summary: 'Remove a provider configuration (its credentials are deleted)',
+  security: bearerSecurity,
+  middleware: [requireScope('admin')] as const,
+  request: { params: ProviderIdParam },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses(...AUTHED_ERRORS, 404) },
+});
+
+export function registerDeleteProvider(app: App) {
+  app.openapi(deleteProviderRoute, async (c) => {
+    await deleteProvider(c.var.db, actorOf(c), c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+}

@@ -1,0 +1,26 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { listProviderConfigs } from '../../../db/queries/providers';
+import { CHANNELS } from '../../../db/schema';
+import { type App, authOf } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { ProviderSchema, presentProvider } from './schema';
+
+export const listProvidersRoute = createRoute({
+  method: 'get',
+  path: '/v1/providers',
+  tags: ['Providers'],
+  summary: 'List provider configurations (credentials never included)',
+  security: bearerSecurity,
+  middleware: [requireScope('read')] as const,
+  request: { query: pageQuery('prv').extend({ channel: z.enum(CHANNELS).optional() }) },
+  responses: { 200: json(pageOf(ProviderSchema), 'A page of providers'), ...errorResponses(...AUTHED_ERRORS, 422) },
+});
+
+export function registerListProviders(app: App) {
+  app.openapi(listProvidersRoute, async (c) => {
+    const q = c.req.valid('query');
+    const page = await listProviderConfigs(c.var.db, authOf(c).tenantId, q.channel, q);
+    return c.json({ data: page.data.map(presentProvider), next: page.next }, 200);
+  });
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { providerFetch } from '../http-call';
+import type { Provider } from '../types';
+import { chatText, parseChatAddress } from './chat-address';
+
+/** Microsoft Teams incoming webhook (Workflows): an Adaptive Card in a message attachment → 200/202. */
+export const teamsProvider: Provider<Record<string, never>> = {
+  id: 'teams',
+  channel: 'chat',
+  credentials: z.object({}).strict(),
+  accepts: (address) => parseChatAddress(address)?.target === 'teams',
+  send(message, _creds, ctx) {
+    const card = {
+      type: 'message',
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.adaptive',
+          content: {
+            $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+            type: 'AdaptiveCard',
+            version: '1.4',
+            body: [
+              ...(message.content.title
+                ? [{ type: 'TextBlock', text: message.content.title, weight: 'Bolder', wrap: true }]
+                : []),
+              { type: 'TextBlock', text: chatText({ ...message.content, title: undefined }), wrap: true },
+            ],
+          },
+        },
+      ],
+    };
+    return providerFetch(
+      parseChatAddress(message.address)!.value,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(card) },
+      ctx.timeoutMs,
+      {
+        ok: (res) => ({ ok: true, responseCode: res.status }),
+        refine: (error) => ({
+          ...error,
+          ...(error.responseCode === 404 || error.responseCode === 410 ? { invalidRecipient: true } : {}),
+        }),
+      },
+    );
+  },
+};

@@ -1,0 +1,60 @@
+import { EmailMessage } from 'cloudflare:email';
+import { z } from 'zod';
+import type { Provider } from '../types';
+import { buildEmail } from './mime';
+
+const Credentials = z.object({ from: z.string().min(3).max(320) }).strict();
+
+/** The Worker's `send_email` binding (EMAIL in wrangler.toml); set by createProviderRegistry. */
+let binding: SendEmail | undefined;
+export const useEmailBinding = (b: SendEmail | undefined) => {
+  binding = b;
+};
+
+/**
+ * Cloudflare Email Routing's send_email binding: a mimetext-built message to a verified destination address.
+ * Errors are thrown (no status codes): an unverified destination or sender is permanent, anything else retryable.
+ */
+export const cloudflareEmailProvider: Provider<z.infer<typeof Credentials>> = {
+  id: 'cloudflare_email',
+  channel: 'email',
+  credentials: Credentials,
+  accepts: () => true,
+  async send(message, creds) {
+    if (!binding) {
+      return {
+        ok: false,
+        error: {
+          code: 'binding_missing',
+          message: 'send_email binding EMAIL is not configured',
+          retryable: false,
+          providerFault: true,
+        },
+      };
+    }
+    const from = /<([^>]+)>/.exec(creds.from)?.[1] ?? creds.from;
+    const raw = buildEmail({
+      from: creds.from,
+      to: message.address,
+      content: message.content,
+      deliveryId: message.deliveryId,
+      notificationId: message.notificationId,
+    });
+    try {
+      await binding.send(new EmailMessage(from, message.address, raw));
+      return { ok: true, providerMessageId: `<${message.deliveryId}@notifykit>` };
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      const permanent = /not verified|destination address|invalid/i.test(text);
+      return {
+        ok: false,
+        error: {
+          code: 'cloudflare_email_error',
+          message: text,
+          retryable: !permanent,
+          ...(permanent ? { invalidRecipient: /destination/i.test(text) } : {}),
+        },
+      };
+    }
+  },
+};

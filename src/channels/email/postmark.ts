@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { parseJson, providerFetch } from '../http-call';
+import type { Provider } from '../types';
+import { emailParts } from './email-content';
+
+const Credentials = z
+  .object({
+    serverToken: z.string().min(10).max(500),
+    from: z.string().min(3).max(320),
+    messageStream: z.string().default('outbound'),
+  })
+  .strict();
+
+/** Postmark error codes (API reference): 300 invalid email request, 406 inactive recipient, 10 bad token. */
+const INVALID_RECIPIENT = new Set([300, 406]);
+const PROVIDER_FAULT = new Set([10, 400, 401, 405]);
+
+/** Postmark: POST /email → 200 { ErrorCode: 0, MessageID }. */
+export const postmarkProvider: Provider<z.infer<typeof Credentials>> = {
+  id: 'postmark',
+  channel: 'email',
+  credentials: Credentials,
+  accepts: () => true,
+  send(message, creds, ctx) {
+    const { subject, text, html } = emailParts(message.content);
+    return providerFetch(
+      `${ctx.baseUrl('https://api.postmarkapp.com')}/email`,
+      {
+        method: 'POST',
+        headers: {
+          accept: 'application/json',
+          'content-type': 'application/json',
+          'x-postmark-server-token': creds.serverToken,
+        },
+        body: JSON.stringify({
+          From: creds.from,
+          To: message.address,
+          Subject: subject,
+          TextBody: text,
+          ...(html ? { HtmlBody: html } : {}),
+          MessageStream: creds.messageStream,
+          Metadata: { delivery_id: message.deliveryId },
+        }),
+      },
+      ctx.timeoutMs,
+      {
+        ok: (res, body) => ({
+          ok: true,
+          providerMessageId: String(parseJson(body)?.MessageID ?? ''),
+          responseCode: res.status,
+        }),
+        refine: (error, body) => {
+          const parsed = parseJson(body);
+          const code = Number(parsed?.ErrorCode);
+          return {
+            ...error,
+            code: Number.isFinite(code) ? `postmark_${code}` : error.code,
+            message: String(parsed?.Message ?? error.message),
+            ...(INVALID_RECIPIENT.has(code) ? { invalidRecipient: true } : {}),
+            ...(PROVIDER_FAULT.has(code) ? { providerFault: true } : {}),
+          };
+        },
+      },
+    );
+  },
+};

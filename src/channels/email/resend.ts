@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { parseJson, providerFetch } from '../http-call';
+import type { Provider } from '../types';
+import { emailParts } from './email-content';
+
+const Credentials = z.object({ apiKey: z.string().min(10).max(500), from: z.string().min(3).max(320) }).strict();
+
+/** Resend: POST /emails → 200 { id }. */
+export const resendProvider: Provider<z.infer<typeof Credentials>> = {
+  id: 'resend',
+  channel: 'email',
+  credentials: Credentials,
+  accepts: () => true,
+  send(message, creds, ctx) {
+    const { subject, text, html } = emailParts(message.content);
+    return providerFetch(
+      `${ctx.baseUrl('https://api.resend.com')}/emails`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${creds.apiKey}`,
+          'content-type': 'application/json',
+          'idempotency-key': message.deliveryId,
+        },
+        body: JSON.stringify({ from: creds.from, to: [message.address], subject, text, ...(html ? { html } : {}) }),
+      },
+      ctx.timeoutMs,
+      {
+        ok: (res, body) => ({
+          ok: true,
+          providerMessageId: String(parseJson(body)?.id ?? ''),
+          responseCode: res.status,
+        }),
+        refine: (error, body) => {
+          const parsed = parseJson(body);
+          const name = String(parsed?.name ?? '');
+          const text = String(parsed?.message ?? error.message);
+          return {
+            ...error,
+            code: name ? `resend_${name}` : error.code,
+            message: text,
+            ...(name === 'validation_error' && /\bto\b/i.test(text) ? { invalidRecipient: true } : {}),
+            ...(name === 'invalid_from_address' || name === 'invalid_api_key' ? { providerFault: true } : {}),
+          };
+        },
+      },
+    );
+  },
+};

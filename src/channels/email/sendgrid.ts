@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { parseJson, providerFetch } from '../http-call';
+import type { Provider } from '../types';
+import { emailParts, parseFrom } from './email-content';
+
+const Credentials = z.object({ apiKey: z.string().min(10).max(500), from: z.string().min(3).max(320) }).strict();
+
+/** SendGrid v3 Mail Send: POST /v3/mail/send → 202 with X-Message-Id. */
+export const sendgridProvider: Provider<z.infer<typeof Credentials>> = {
+  id: 'sendgrid',
+  channel: 'email',
+  credentials: Credentials,
+  accepts: () => true,
+  send(message, creds, ctx) {
+    const { subject, text, html } = emailParts(message.content);
+    const content = [{ type: 'text/plain', value: text }, ...(html ? [{ type: 'text/html', value: html }] : [])];
+    return providerFetch(
+      `${ctx.baseUrl('https://api.sendgrid.com')}/v3/mail/send`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${creds.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          personalizations: [{ to: [{ email: message.address }] }],
+          from: parseFrom(creds.from),
+          subject,
+          content,
+          custom_args: { delivery_id: message.deliveryId, notification_id: message.notificationId },
+        }),
+      },
+      ctx.timeoutMs,
+      {
+        ok: (res, _body) => ({
+          ok: true,
+          providerMessageId: res.headers.get('x-message-id') ?? undefined,
+          responseCode: res.status,
+        }),
+        refine: (error, body) => {
+          const errors = (parseJson(body)?.errors as { field?: string; message?: string }[] | undefined) ?? [];
+          const toField = errors.some((e) => e.field?.startsWith('personalizations.0.to'));
+          return {
+            ...error,
+            ...(toField ? { invalidRecipient: true } : {}),
+            message: errors[0]?.message ?? error.message,
+          };
+        },
+      },
+    );
+  },
+};

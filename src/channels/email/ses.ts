@@ -1,0 +1,77 @@
+import { AwsClient } from 'aws4fetch';
+import { z } from 'zod';
+import { parseJson, providerFetch } from '../http-call';
+import type { Provider } from '../types';
+import { emailParts } from './email-content';
+
+const Credentials = z
+  .object({
+    accessKeyId: z.string().min(16).max(128),
+    secretAccessKey: z.string().min(16).max(128),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1'),
+    from: z.string().min(3).max(320),
+  })
+  .strict();
+
+const PROVIDER_FAULT =
+  /AccountSuspended|MailFromDomainNotVerified|NotFoundException|SendingPaused|InvalidClientTokenId|SignatureDoesNotMatch|AccessDenied/;
+
+/** Amazon SES v2 SendEmail, SigV4-signed with aws4fetch. */
+export const sesProvider: Provider<z.infer<typeof Credentials>> = {
+  id: 'ses',
+  channel: 'email',
+  credentials: Credentials,
+  accepts: () => true,
+  async send(message, creds, ctx) {
+    const { subject, text, html } = emailParts(message.content);
+    const aws = new AwsClient({
+      accessKeyId: creds.accessKeyId,
+      secretAccessKey: creds.secretAccessKey,
+      region: creds.region,
+      service: 'ses',
+    });
+    const url = `${ctx.baseUrl(`https://email.${creds.region}.amazonaws.com`)}/v2/email/outbound-emails`;
+    const signed = await aws.sign(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        FromEmailAddress: creds.from,
+        Destination: { ToAddresses: [message.address] },
+        Content: {
+          Simple: {
+            Subject: { Data: subject, Charset: 'UTF-8' },
+            Body: {
+              Text: { Data: text, Charset: 'UTF-8' },
+              ...(html ? { Html: { Data: html, Charset: 'UTF-8' } } : {}),
+            },
+          },
+        },
+        EmailTags: [{ Name: 'delivery_id', Value: message.deliveryId }],
+      }),
+    });
+    return providerFetch(
+      signed.url,
+      { method: 'POST', headers: signed.headers, body: await signed.text() },
+      ctx.timeoutMs,
+      {
+        ok: (res, body) => ({
+          ok: true,
+          providerMessageId: String(parseJson(body)?.MessageId ?? ''),
+          responseCode: res.status,
+        }),
+        refine: (error, body, res) => {
+          const type = res.headers.get('x-amzn-errortype')?.split(':')[0] ?? String(parseJson(body)?.__type ?? '');
+          const throttled = /TooManyRequests|LimitExceeded|Throttl/.test(type);
+          return {
+            ...error,
+            code: type ? `ses_${type}` : error.code,
+            message: String(parseJson(body)?.message ?? error.message),
+            retryable: error.retryable || throttled,
+            ...(PROVIDER_FAULT.test(type) ? { providerFault: true } : {}),
+            ...(type === 'MessageRejected' && /address/i.test(body) ? { invalidRecipient: true } : {}),
+          };
+        },
+      },
+    );
+  },
+};

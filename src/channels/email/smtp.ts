@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { Provider } from '../types';
+import { buildEmail } from './mime';
+import { SmtpError, sendMail } from './smtp-client';
+
+const Credentials = z
+  .object({
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65535),
+    /** Implicit TLS (465). */
+    secure: z.boolean().default(false),
+    /** STARTTLS upgrade (587); refuses to send in clear text if the server does not offer it. */
+    startTls: z.boolean().default(false),
+    username: z.string().max(255).optional(),
+    password: z.string().max(1024).optional(),
+    from: z.string().min(3).max(320),
+  })
+  .strict();
+
+/** SMTP 421/45x/network: the server or path is busy → retry. 5xx: refused → permanent (550/553: bad mailbox). */
+function classify(err: SmtpError) {
+  const code = err.replyCode;
+  return {
+    code: code === undefined ? `smtp_${err.phase === 'timeout' ? 'timeout' : 'network_error'}` : `smtp_${code}`,
+    message: err.message,
+    retryable: code === undefined || (code >= 400 && code < 500),
+    ...(code !== undefined ? { responseCode: code } : {}),
+    ...(code === 550 || code === 551 || code === 553 ? { invalidRecipient: err.phase === 'RCPT TO' } : {}),
+    ...(code === 535 || code === 530 || err.phase === 'AUTH' ? { providerFault: true } : {}),
+  };
+}
+
+export const smtpProvider: Provider<z.infer<typeof Credentials>> = {
+  id: 'smtp',
+  channel: 'email',
+  credentials: Credentials,
+  accepts: () => true,
+  async send(message, creds, ctx) {
+    const raw = buildEmail({
+      from: creds.from,
+      to: message.address,
+      content: message.content,
+      deliveryId: message.deliveryId,
+      notificationId: message.notificationId,
+    });
+    const envelopeFrom = /<([^>]+)>/.exec(creds.from)?.[1] ?? creds.from;
+    try {
+      const { response } = await sendMail(
+        {
+          host: creds.host,
+          port: creds.port,
+          secure: creds.secure,
+          startTls: creds.startTls,
+          timeoutMs: ctx.timeoutMs,
+          ...(creds.username ? { auth: { username: creds.username, password: creds.password ?? '' } } : {}),
+        },
+        { from: envelopeFrom, to: [message.address] },
+        raw,
+      );
+      return { ok: true, providerMessageId: response.slice(0, 200), responseCode: Number(response.slice(0, 3)) };
+    } catch (err) {
+      if (err instanceof SmtpError) return { ok: false, error: classify(err) };
+      throw err;
+    }
+  },
+};

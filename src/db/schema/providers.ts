@@ -1,0 +1,61 @@
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { tenantId, timestamps, tstz } from './columns';
+import { tenants } from './tenants';
+
+/** A tenant's account at a provider. Credentials are AES-256-GCM encrypted (lib/credentials-cipher.ts). */
+export const providerConfigs = pgTable(
+  'provider_configs',
+  {
+    id: text('id').primaryKey(),
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    provider: text('provider').notNull(),
+    name: text('name').notNull(),
+    /** `v1.<iv b64>.<ciphertext b64>` under the key `keyId`. */
+    credentialsCiphertext: text('credentials_ciphertext').notNull(),
+    keyId: text('key_id').notNull(),
+    /** Shown instead of the credentials: a short hash, enough to tell two configurations apart. */
+    fingerprint: text('fingerprint').notNull(),
+    /** Lower first in the channel's failover chain. */
+    priority: integer('priority').notNull().default(0),
+    enabled: boolean('enabled').notNull().default(true),
+    ...timestamps,
+  },
+  (t) => [index('provider_configs_tenant_channel_idx').on(t.tenantId, t.channel, t.priority)],
+);
+
+/** Addresses a provider reported as invalid: later sends end `suppressed` without a provider call. */
+export const suppressions = pgTable(
+  'suppressions',
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    address: text('address').notNull(),
+    reason: text('reason').notNull(),
+    provider: text('provider').notNull(),
+    deliveryId: text('delivery_id'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.channel, t.address] })],
+);
+
+/** Test-mode deliveries: the fully rendered message that a provider would have received. */
+export const sandboxMessages = pgTable(
+  'sandbox_messages',
+  {
+    id: text('id').primaryKey(),
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    deliveryId: text('delivery_id').notNull(),
+    notificationId: text('notification_id').notNull(),
+    channel: text('channel').notNull(),
+    recipient: text('recipient').notNull(),
+    address: text('address').notNull(),
+    message: jsonb('message').$type<Record<string, unknown>>().notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('sandbox_messages_tenant_idx').on(t.tenantId, t.id)],
+);
+
+export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
+export type SuppressionRow = typeof suppressions.$inferSelect;
+export type SandboxMessageRow = typeof sandboxMessages.$inferSelect;

@@ -1,0 +1,63 @@
+import { builtInProviderFor, configurableProvider } from '../channels/registry';
+import type { Provider, ProviderError } from '../channels/types';
+import type { Db } from '../db/client';
+import { loadEnabledProviderConfigs } from '../db/queries/providers';
+import type { Channel, ProviderConfigRow } from '../db/schema';
+import type { AppConfig } from '../env';
+import { decryptCredentials } from '../lib/credentials-cipher';
+
+/** One step of a delivery's failover chain. */
+export interface ChainStep {
+  provider: Provider<unknown>;
+  /** The tenant's configuration id, or null for a built-in provider. */
+  configId: string | null;
+  /**
+   * Circuit breaker name, per tenant and configuration. Null for built-in providers: a webhook or chat URL is one
+   * destination with nothing to fail over to, and retry backoff already spares it.
+   */
+  breakerKey: string | null;
+  credentials: () => Promise<unknown>;
+}
+
+/**
+ * Resolves provider chains for a consumer batch: one query for every enabled configuration of the batch's
+ * tenants, credentials decrypted only when a step is actually used (and at most once per configuration).
+ */
+export async function createChainResolver(db: Db, config: AppConfig, tenantIds: string[]) {
+  const rows = await loadEnabledProviderConfigs(db, tenantIds);
+  const decrypted = new Map<string, Promise<unknown>>();
+  const credentialsOf = (row: ProviderConfigRow) => () => {
+    let value = decrypted.get(row.id);
+    if (!value) {
+      value = decryptCredentials(
+        { current: config.CREDENTIALS_KEY_ID, keys: config.CREDENTIALS_KEYS },
+        row.tenantId,
+        row.keyId,
+        row.credentialsCiphertext,
+      );
+      decrypted.set(row.id, value);
+    }
+    return value;
+  };
+
+  /** Built-in provider for self-describing addresses, else the tenant's configurations for the channel by priority. */
+  return (tenantId: string, channel: Channel, address: string): ChainStep[] | ProviderError => {
+    const builtIn = builtInProviderFor(channel, address);
+    if (builtIn) {
+      return [{ provider: builtIn, configId: null, breakerKey: null, credentials: async () => ({}) }];
+    }
+    const steps: ChainStep[] = [];
+    for (const row of rows) {
+      if (row.tenantId !== tenantId || row.channel !== channel) continue;
+      const provider = configurableProvider(row.provider);
+      if (!provider?.accepts(address)) continue;
+      steps.push({ provider, configId: row.id, breakerKey: `${tenantId}:${row.id}`, credentials: credentialsOf(row) });
+    }
+    if (steps.length > 0) return steps;
+    return {
+      code: 'no_provider_configured',
+      message: `No enabled ${channel} provider can send to this address; add one with POST /v1/providers`,
+      retryable: false,
+    };
+  };
+}
