@@ -242,7 +242,7 @@ export const PROVIDER_APIS = {
     const m = /^\/3\/device\/([0-9a-zA-Z]+)$/.exec(rest);
     if (req.method !== 'POST' || !m) return { reject: json(404, { reason: 'BadPath' }) };
     const jwt = decodeJwt((req.headers.authorization ?? '').replace(/^bearer /i, ''));
-    if (!jwt || jwt.header.alg !== 'ES256' || !jwt.header.kid || !jwt.payload.iss)
+    if (jwt?.header.alg !== 'ES256' || !jwt.header.kid || !jwt.payload.iss)
       return { reject: json(403, { reason: 'InvalidProviderToken' }) };
     const account = jwt.payload.iss;
     if (!req.headers['apns-topic']) return { account, reject: json(400, { reason: 'MissingTopic' }) };

@@ -1,5 +1,4 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import type { ProviderError } from '../../channels/types';
 import { newId } from '../../lib/ids';
 import type { Db } from '../client';
 import { deliveries, notifications, tenants } from '../schema';
