@@ -83,9 +83,13 @@ export function expectEnvelope(res: ApiResponse, status: number, code: string) {
  * A tenant whose `key` is a **live** admin key (test keys only ever reach the sandbox) with an SMTP provider
  * pointing at the SMTP stand-in, so pipeline tests exercise real providers.
  */
-export async function createLiveTenant(name = 'Live tenant'): Promise<TestTenant & { testKey: string }> {
+export async function createLiveTenant(
+  name = 'Live tenant',
+  opts: { smtp?: boolean } = {},
+): Promise<TestTenant & { testKey: string }> {
   const t = await createTenant(name);
   const live = await createKey(t, ['admin'], 'live');
+  if (opts.smtp === false) return { tenantId: t.tenantId, key: live.key, keyId: live.keyId, testKey: t.key };
   const smtp = await api('POST', '/v1/providers', {
     key: live.key,
     body: {
