@@ -38,6 +38,7 @@ export const AttemptSchema = z
     responseCode: z.number().int().nullable(),
     durationMs: z.number().int(),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    units: z.number().int().nullable().openapi({ description: 'Billing units, e.g. SMS segments' }),
   })
   .openapi('DeliveryAttempt');
 
@@ -105,6 +106,7 @@ function presentAttempt(a: DeliveryAttemptRow): z.infer<typeof AttemptSchema> {
     responseCode: a.responseCode,
     durationMs: a.durationMs,
     error: a.errorCode ? { code: a.errorCode, message: a.errorMessage ?? '' } : null,
+    units: a.units,
   };
 }
 
