@@ -246,7 +246,7 @@ async function sendClaimed(
           status: 'failed',
           provider: null,
           providerMessageId: null,
-          error: chain,
+          error: { code: chain.code, message: chain.message },
           nextAttemptAt: null,
         });
       }
