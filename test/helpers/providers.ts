@@ -11,13 +11,21 @@ export async function addProvider(key: string, body: Record<string, unknown>): P
 }
 
 /** Requests a provider stand-in received for one account (the credential the request presented). */
-export async function providerRequests(provider: string, account: string): Promise<(ReceivedRequest & { rejected: boolean })[]> {
+export async function providerRequests(
+  provider: string,
+  account: string,
+): Promise<(ReceivedRequest & { rejected: boolean })[]> {
   const name = encodeURIComponent(`${provider}:${account}`);
   return (await fetch(`${TEST_STAND_INS.baseUrl}/_control/requests/${name}`)).json();
 }
 
 /** Scripts a provider stand-in's answers for one account (after its request checks pass). */
-export async function scriptProvider(provider: string, account: string, responses: ScriptStep[], otherwise?: ScriptStep) {
+export async function scriptProvider(
+  provider: string,
+  account: string,
+  responses: ScriptStep[],
+  otherwise?: ScriptStep,
+) {
   const name = encodeURIComponent(`${provider}:${account}`);
   const res = await fetch(`${TEST_STAND_INS.baseUrl}/_control/script/${name}`, {
     method: 'POST',
@@ -32,7 +40,8 @@ export const jsonStep = (status: number, body: unknown, headers: Record<string, 
   body: JSON.stringify(body),
 });
 
-const hex = (n: number) => [...crypto.getRandomValues(new Uint8Array(n))].map((b) => b.toString(16).padStart(2, '0')).join('');
+const hex = (n: number) =>
+  [...crypto.getRandomValues(new Uint8Array(n))].map((b) => b.toString(16).padStart(2, '0')).join('');
 export const uniqueAccount = (prefix: string) => `${prefix}${hex(12)}`;
 export const twilioSid = () => `AC${hex(16)}`;
 /** AWS-shaped access key id (AKIA + 16 uppercase). */
@@ -57,6 +66,9 @@ export async function rsaPem() {
 
 /** A throwaway P-256 key, PKCS#8 PEM, like an APNs .p8. */
 export async function ecPem() {
-  const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   return pem(pair.privateKey);
 }

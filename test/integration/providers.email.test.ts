@@ -23,7 +23,9 @@ const CASES: Case[] = [
       const apiKey = uniqueAccount('SG.');
       return { credentials: { apiKey, from }, account: apiKey };
     },
-    invalidRecipient: jsonStep(400, { errors: [{ field: 'personalizations.0.to.0.email', message: 'Does not contain a valid address.' }] }),
+    invalidRecipient: jsonStep(400, {
+      errors: [{ field: 'personalizations.0.to.0.email', message: 'Does not contain a valid address.' }],
+    }),
     expectedInvalidCode: 'http_400',
     check: (req, to) => {
       const body = JSON.parse(req.body);
@@ -52,7 +54,10 @@ const CASES: Case[] = [
       const serverToken = uniqueAccount('pm-');
       return { credentials: { serverToken, from }, account: serverToken };
     },
-    invalidRecipient: jsonStep(422, { ErrorCode: 406, Message: 'You tried to send to recipient(s) that have been marked as inactive.' }),
+    invalidRecipient: jsonStep(422, {
+      ErrorCode: 406,
+      Message: 'You tried to send to recipient(s) that have been marked as inactive.',
+    }),
     expectedInvalidCode: 'postmark_406',
     check: (req, to) => {
       const body = JSON.parse(req.body);
@@ -64,12 +69,17 @@ const CASES: Case[] = [
     provider: 'ses',
     setup: () => {
       const accessKeyId = awsKeyId();
-      return { credentials: { accessKeyId, secretAccessKey: 'x'.repeat(40), region: 'eu-west-1', from }, account: accessKeyId };
+      return {
+        credentials: { accessKeyId, secretAccessKey: 'x'.repeat(40), region: 'eu-west-1', from },
+        account: accessKeyId,
+      };
     },
     invalidRecipient: jsonStep(400, { message: 'Illegal address' }, { 'x-amzn-errortype': 'MessageRejected' }),
     expectedInvalidCode: 'ses_MessageRejected',
     check: (req, to) => {
-      expect(req.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIA[0-9A-F]{16}\/\d{8}\/eu-west-1\/ses\/aws4_request/);
+      expect(req.headers.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIA[0-9A-F]{16}\/\d{8}\/eu-west-1\/ses\/aws4_request/,
+      );
       const body = JSON.parse(req.body);
       expect(body.Destination.ToAddresses).toEqual([to]);
       expect(body.Content.Simple.Subject.Data).toBe('Receipt #42');
@@ -107,7 +117,7 @@ describe.each(CASES)('email provider $provider', (c) => {
     expect(done.deliveries[0].attempts.map((a: any) => a.outcome)).toEqual(['retryable_error', 'sent']);
   });
 
-  it("an invalid-recipient answer fails the delivery, suppresses the address, and later sends skip the provider", async () => {
+  it('an invalid-recipient answer fails the delivery, suppresses the address, and later sends skip the provider', async () => {
     const t = await createLiveTenant('Email', { smtp: false });
     const { credentials, account } = c.setup();
     await addProvider(t.key, { channel: 'email', provider: c.provider, name: c.provider, credentials });
@@ -117,7 +127,9 @@ describe.each(CASES)('email provider $provider', (c) => {
     const failed = await waitForNotification(t.key, first.body.id, allDeliveries('failed'));
     expect(failed.deliveries[0].lastError.code).toBe(c.expectedInvalidCode);
     const list = await api('GET', '/v1/suppressions?channel=email', { key: t.key });
-    expect(list.body.data).toEqual([expect.objectContaining({ address: to, provider: c.provider, reason: c.expectedInvalidCode })]);
+    expect(list.body.data).toEqual([
+      expect.objectContaining({ address: to, provider: c.provider, reason: c.expectedInvalidCode }),
+    ]);
 
     const second = await api('POST', '/v1/notifications', { key: t.key, body: email(to) });
     const suppressed = await waitForNotification(t.key, second.body.id, allDeliveries('suppressed'));

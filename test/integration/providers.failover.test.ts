@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { api, createLiveTenant } from '../helpers/api';
-import { addProvider, jsonStep, providerRequests, scriptProvider, twilioSid, uniqueAccount } from '../helpers/providers';
+import {
+  addProvider,
+  jsonStep,
+  providerRequests,
+  scriptProvider,
+  twilioSid,
+  uniqueAccount,
+} from '../helpers/providers';
 import { allDeliveries, uniqueName, waitForNotification } from '../helpers/stand-ins';
 
 const from = 'Acme <hello@acme.test>';
@@ -9,8 +16,20 @@ const email = (to: string) => ({ to: { email: to }, content: { subject: 'Hi', te
 async function twoSendgrids(key: string) {
   const primary = uniqueAccount('SG.primary-');
   const secondary = uniqueAccount('SG.secondary-');
-  await addProvider(key, { channel: 'email', provider: 'sendgrid', name: 'primary', credentials: { apiKey: primary, from }, priority: 1 });
-  await addProvider(key, { channel: 'email', provider: 'sendgrid', name: 'secondary', credentials: { apiKey: secondary, from }, priority: 2 });
+  await addProvider(key, {
+    channel: 'email',
+    provider: 'sendgrid',
+    name: 'primary',
+    credentials: { apiKey: primary, from },
+    priority: 1,
+  });
+  await addProvider(key, {
+    channel: 'email',
+    provider: 'sendgrid',
+    name: 'secondary',
+    credentials: { apiKey: secondary, from },
+    priority: 2,
+  });
   return { primary, secondary };
 }
 
@@ -34,7 +53,12 @@ describe('failover and circuit breaker', () => {
   it('bad credentials at the first provider (401) also fail over', async () => {
     const t = await createLiveTenant('auth-failover', { smtp: false });
     const { primary } = await twoSendgrids(t.key);
-    await scriptProvider('sendgrid', primary, [], jsonStep(401, { errors: [{ message: 'The provided authorization grant is invalid' }] }));
+    await scriptProvider(
+      'sendgrid',
+      primary,
+      [],
+      jsonStep(401, { errors: [{ message: 'The provided authorization grant is invalid' }] }),
+    );
     const res = await api('POST', '/v1/notifications', { key: t.key, body: email(`${uniqueName('f')}@example.test`) });
     const done = await waitForNotification(t.key, res.body.id, allDeliveries('sent'));
     expect(done.deliveries[0].attempts.map((a: any) => a.outcome)).toEqual(['permanent_error', 'sent']);
@@ -50,7 +74,10 @@ describe('failover and circuit breaker', () => {
       await waitForNotification(t.key, r.body.id, allDeliveries('sent'));
     }
     expect(await providerRequests('sendgrid', primary)).toHaveLength(3);
-    const skipped = await api('POST', '/v1/notifications', { key: t.key, body: email(`${uniqueName('b')}@example.test`) });
+    const skipped = await api('POST', '/v1/notifications', {
+      key: t.key,
+      body: email(`${uniqueName('b')}@example.test`),
+    });
     const done = await waitForNotification(t.key, skipped.body.id, allDeliveries('sent'));
     expect(done.deliveries[0].attempts.map((a: any) => [a.outcome, a.error?.code ?? null])).toEqual([
       ['skipped', 'circuit_open'],
@@ -61,7 +88,10 @@ describe('failover and circuit breaker', () => {
     // After the cool-down (2 s in tests) one probe goes through; the provider has recovered, so it closes.
     await scriptProvider('sendgrid', primary, [], { status: 202, headers: { 'x-message-id': 'recovered' } });
     await new Promise((r) => setTimeout(r, 2100));
-    const probe = await api('POST', '/v1/notifications', { key: t.key, body: email(`${uniqueName('b')}@example.test`) });
+    const probe = await api('POST', '/v1/notifications', {
+      key: t.key,
+      body: email(`${uniqueName('b')}@example.test`),
+    });
     const probed = await waitForNotification(t.key, probe.body.id, allDeliveries('sent'));
     expect(probed.deliveries[0].attempts.map((a: any) => a.outcome)).toEqual(['sent']);
     expect(probed.deliveries[0].providerMessageId).toBe('recovered');
@@ -73,7 +103,9 @@ describe('failover and circuit breaker', () => {
     const { primary, secondary } = await twoSendgrids(t.key);
     const list = await api('GET', '/v1/providers?channel=email', { key: t.key });
     const primaryId = list.body.data.find((p: any) => p.name === 'primary').id;
-    expect((await api('PATCH', `/v1/providers/${primaryId}`, { key: t.key, body: { enabled: false } })).status).toBe(200);
+    expect((await api('PATCH', `/v1/providers/${primaryId}`, { key: t.key, body: { enabled: false } })).status).toBe(
+      200,
+    );
     const res = await api('POST', '/v1/notifications', { key: t.key, body: email(`${uniqueName('d')}@example.test`) });
     await waitForNotification(t.key, res.body.id, allDeliveries('sent'));
     expect(await providerRequests('sendgrid', primary)).toHaveLength(0);
@@ -85,15 +117,29 @@ describe('channel fallback', () => {
   it('push fails permanently → the same notification falls back to SMS', async () => {
     const t = await createLiveTenant('fallback', { smtp: false });
     const sid = twilioSid();
-    await addProvider(t.key, { channel: 'sms', provider: 'twilio', name: 'Twilio', credentials: { accountSid: sid, authToken: 'z'.repeat(32), from: '+15005550006' } });
+    await addProvider(t.key, {
+      channel: 'sms',
+      provider: 'twilio',
+      name: 'Twilio',
+      credentials: { accountSid: sid, authToken: 'z'.repeat(32), from: '+15005550006' },
+    });
     // No push provider configured: the push delivery fails with no_provider_configured, then SMS is tried.
     const phone = '+14155550199';
     const res = await api('POST', '/v1/notifications', {
       key: t.key,
-      body: { to: { pushTokens: [{ provider: 'fcm', token: 'tok1' }], phone }, channels: ['push'], fallback: ['sms'], content: { title: 'Code', body: '123456' } },
+      body: {
+        to: { pushTokens: [{ provider: 'fcm', token: 'tok1' }], phone },
+        channels: ['push'],
+        fallback: ['sms'],
+        content: { title: 'Code', body: '123456' },
+      },
     });
     expect(res.body.deliveries.map((d: any) => d.channel)).toEqual(['push']);
-    const done = await waitForNotification(t.key, res.body.id, (n) => n.deliveries.length === 2 && n.deliveries[1].status === 'sent');
+    const done = await waitForNotification(
+      t.key,
+      res.body.id,
+      (n) => n.deliveries.length === 2 && n.deliveries[1].status === 'sent',
+    );
     expect(done.deliveries.map((d: any) => [d.channel, d.status])).toEqual([
       ['push', 'failed'],
       ['sms', 'sent'],
@@ -106,7 +152,10 @@ describe('channel fallback', () => {
 
   it('no provider for a live channel fails with a clear reason', async () => {
     const t = await createLiveTenant('noprovider', { smtp: false });
-    const res = await api('POST', '/v1/notifications', { key: t.key, body: { to: { phone: '+14155550100' }, content: { text: 'x' } } });
+    const res = await api('POST', '/v1/notifications', {
+      key: t.key,
+      body: { to: { phone: '+14155550100' }, content: { text: 'x' } },
+    });
     const done = await waitForNotification(t.key, res.body.id, allDeliveries('failed'));
     expect(done.deliveries[0].lastError).toEqual({
       code: 'no_provider_configured',

@@ -32,7 +32,12 @@ describe('SMS: Twilio', () => {
   it('form-encoded Messages API call with Basic auth; segments recorded; 21211 suppresses the number', async () => {
     const t = await createLiveTenant('sms', { smtp: false });
     const sid = twilioSid();
-    await addProvider(t.key, { channel: 'sms', provider: 'twilio', name: 'Twilio', credentials: { accountSid: sid, authToken: 'x'.repeat(32), from: '+15005550006' } });
+    await addProvider(t.key, {
+      channel: 'sms',
+      provider: 'twilio',
+      name: 'Twilio',
+      credentials: { accountSid: sid, authToken: 'x'.repeat(32), from: '+15005550006' },
+    });
     const phone = randomPhone();
     const text = 'Your code is 123456. '.repeat(9); // 189 GSM-7 characters → 2 segments
     const id = await send(t.key, { to: { phone }, content: { text } });
@@ -44,7 +49,9 @@ describe('SMS: Twilio', () => {
     expect(req!.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(Object.fromEntries(new URLSearchParams(req!.body))).toEqual({ To: phone, Body: text, From: '+15005550006' });
 
-    await scriptProvider('twilio', sid, [jsonStep(400, { code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 })]);
+    await scriptProvider('twilio', sid, [
+      jsonStep(400, { code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 }),
+    ]);
     const bad = randomPhone();
     const failedId = await send(t.key, { to: { phone: bad }, content: { text: 'hi' } });
     const failed = await waitForNotification(t.key, failedId, allDeliveries('failed'));
@@ -56,8 +63,15 @@ describe('SMS: Twilio', () => {
   it('429 with code 20429 is retried', async () => {
     const t = await createLiveTenant('sms', { smtp: false });
     const sid = twilioSid();
-    await addProvider(t.key, { channel: 'sms', provider: 'twilio', name: 'Twilio', credentials: { accountSid: sid, authToken: 'x'.repeat(32), from: '+15005550006' } });
-    await scriptProvider('twilio', sid, [jsonStep(429, { code: 20429, message: 'Too Many Requests', status: 429 }, { 'retry-after': '1' })]);
+    await addProvider(t.key, {
+      channel: 'sms',
+      provider: 'twilio',
+      name: 'Twilio',
+      credentials: { accountSid: sid, authToken: 'x'.repeat(32), from: '+15005550006' },
+    });
+    await scriptProvider('twilio', sid, [
+      jsonStep(429, { code: 20429, message: 'Too Many Requests', status: 429 }, { 'retry-after': '1' }),
+    ]);
     const id = await send(t.key, { to: { phone: randomPhone() }, content: { text: 'hi' } });
     const done = await waitForNotification(t.key, id, allDeliveries('sent'));
     expect(done.deliveries[0].attempts.map((a: any) => a.error?.code ?? a.outcome)).toEqual(['twilio_20429', 'sent']);
@@ -68,9 +82,18 @@ describe('SMS: Amazon SNS', () => {
   it('SigV4-signed Publish; Throttling (400) is retried', async () => {
     const t = await createLiveTenant('sns', { smtp: false });
     const accessKeyId = awsKeyId();
-    await addProvider(t.key, { channel: 'sms', provider: 'sns', name: 'SNS', credentials: { accessKeyId, secretAccessKey: 'y'.repeat(40), region: 'us-east-1' } });
+    await addProvider(t.key, {
+      channel: 'sms',
+      provider: 'sns',
+      name: 'SNS',
+      credentials: { accessKeyId, secretAccessKey: 'y'.repeat(40), region: 'us-east-1' },
+    });
     await scriptProvider('sns', accessKeyId, [
-      { status: 400, headers: { 'content-type': 'text/xml' }, body: '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>' },
+      {
+        status: 400,
+        headers: { 'content-type': 'text/xml' },
+        body: '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>',
+      },
     ]);
     const phone = randomPhone();
     const id = await send(t.key, { to: { phone }, content: { body: 'Ship it' } });
@@ -79,7 +102,12 @@ describe('SMS: Amazon SNS', () => {
     expect(done.deliveries[0].providerMessageId).toMatch(/^sns-/);
     const [req] = await providerRequests('sns', accessKeyId);
     const form = Object.fromEntries(new URLSearchParams(req!.body));
-    expect(form).toMatchObject({ Action: 'Publish', PhoneNumber: phone, Message: 'Ship it', 'MessageAttributes.entry.1.Value.StringValue': 'Transactional' });
+    expect(form).toMatchObject({
+      Action: 'Publish',
+      PhoneNumber: phone,
+      Message: 'Ship it',
+      'MessageAttributes.entry.1.Value.StringValue': 'Transactional',
+    });
   });
 });
 
@@ -91,10 +119,15 @@ describe('push: FCM HTTP v1', () => {
       channel: 'push',
       provider: 'fcm',
       name: 'FCM',
-      credentials: { serviceAccount: { project_id: 'demo-project', client_email: clientEmail, private_key: await rsaPem() } },
+      credentials: {
+        serviceAccount: { project_id: 'demo-project', client_email: clientEmail, private_key: await rsaPem() },
+      },
     });
     const token = `tok${uniqueName('a').replace('-', '')}`;
-    const id = await send(t.key, { to: { pushTokens: [{ provider: 'fcm', token }] }, content: { title: 'Price drop', body: '20% off', data: { sku: 42 } } });
+    const id = await send(t.key, {
+      to: { pushTokens: [{ provider: 'fcm', token }] },
+      content: { title: 'Price drop', body: '20% off', data: { sku: 42 } },
+    });
     await waitForNotification(t.key, id, allDeliveries('sent'));
     const id2 = await send(t.key, { to: { pushTokens: [{ provider: 'fcm', token }] }, content: { title: 'Again' } });
     await waitForNotification(t.key, id2, allDeliveries('sent'));
@@ -102,13 +135,21 @@ describe('push: FCM HTTP v1', () => {
     const sends = await providerRequests('fcm', clientEmail);
     expect(sends).toHaveLength(2);
     expect(sends[0]!.path).toBe('/p/fcm/v1/projects/demo-project/messages:send');
-    expect(JSON.parse(sends[0]!.body).message).toMatchObject({ token, notification: { title: 'Price drop', body: '20% off' }, data: { sku: '42' } });
+    expect(JSON.parse(sends[0]!.body).message).toMatchObject({
+      token,
+      notification: { title: 'Price drop', body: '20% off' },
+      data: { sku: '42' },
+    });
 
-    await scriptProvider('fcm', clientEmail, [jsonStep(404, { error: { code: 404, status: 'NOT_FOUND', details: [{ errorCode: 'UNREGISTERED' }] } })]);
+    await scriptProvider('fcm', clientEmail, [
+      jsonStep(404, { error: { code: 404, status: 'NOT_FOUND', details: [{ errorCode: 'UNREGISTERED' }] } }),
+    ]);
     const id3 = await send(t.key, { to: { pushTokens: [{ provider: 'fcm', token }] }, content: { title: 'Gone' } });
     const failed = await waitForNotification(t.key, id3, allDeliveries('failed'));
     expect(failed.deliveries[0].lastError.code).toBe('fcm_UNREGISTERED');
-    expect((await api('GET', '/v1/suppressions?channel=push', { key: t.key })).body.data[0].address).toBe(`fcm:${token}`);
+    expect((await api('GET', '/v1/suppressions?channel=push', { key: t.key })).body.data[0].address).toBe(
+      `fcm:${token}`,
+    );
   });
 });
 
@@ -122,7 +163,10 @@ describe('push: APNs', () => {
       name: 'APNs',
       credentials: { teamId, keyId: appleId(), privateKey: await ecPem(), bundleId: 'com.acme.app' },
     });
-    const id = await send(t.key, { to: { pushTokens: [{ provider: 'apns', token: 'abc123' }] }, content: { title: 'Hi', body: 'There' } });
+    const id = await send(t.key, {
+      to: { pushTokens: [{ provider: 'apns', token: 'abc123' }] },
+      content: { title: 'Hi', body: 'There' },
+    });
     await waitForNotification(t.key, id, allDeliveries('sent'));
     const [req] = await providerRequests('apns', teamId);
     expect(req!.rejected).toBe(false);
@@ -130,7 +174,10 @@ describe('push: APNs', () => {
     expect(JSON.parse(req!.body).aps.alert).toEqual({ title: 'Hi', body: 'There' });
 
     await scriptProvider('apns', teamId, [jsonStep(400, { reason: 'BadDeviceToken' })]);
-    const id2 = await send(t.key, { to: { pushTokens: [{ provider: 'apns', token: 'def456' }] }, content: { title: 'x' } });
+    const id2 = await send(t.key, {
+      to: { pushTokens: [{ provider: 'apns', token: 'def456' }] },
+      content: { title: 'x' },
+    });
     const failed = await waitForNotification(t.key, id2, allDeliveries('failed'));
     expect(failed.deliveries[0].lastError.code).toBe('apns_BadDeviceToken');
   });
@@ -173,7 +220,10 @@ describe('chat', () => {
     const id = await send(t.key, { to: { slack: { channelId: 'C123' } }, content: { text: 'hello' } });
     const done = await waitForNotification(t.key, id, allDeliveries('sent'));
     expect(done.deliveries[0].provider).toBe('slack');
-    expect(JSON.parse((await providerRequests('slack', botToken))[0]!.body)).toMatchObject({ channel: 'C123', text: 'hello' });
+    expect(JSON.parse((await providerRequests('slack', botToken))[0]!.body)).toMatchObject({
+      channel: 'C123',
+      text: 'hello',
+    });
 
     await scriptProvider('slack', botToken, [jsonStep(200, { ok: false, error: 'channel_not_found' })]);
     const id2 = await send(t.key, { to: { slack: { channelId: 'C999' } }, content: { text: 'x' } });
@@ -184,12 +234,22 @@ describe('chat', () => {
   it('Discord 429 with retry_after is retried; unknown webhook (404) fails', async () => {
     const t = await createLiveTenant('discord', { smtp: false });
     const name = uniqueName('discord');
-    await scriptEndpoint(name, [{ status: 429, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body: JSON.stringify({ message: 'You are being rate limited.', retry_after: 1, global: false }) }]);
+    await scriptEndpoint(name, [
+      {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': '1' },
+        body: JSON.stringify({ message: 'You are being rate limited.', retry_after: 1, global: false }),
+      },
+    ]);
     const id = await send(t.key, { to: { discord: { webhookUrl: endpointUrl(name) } }, content: { text: 'x' } });
     const done = await waitForNotification(t.key, id, allDeliveries('sent'));
     expect(done.deliveries[0].attempts.map((a: any) => a.outcome)).toEqual(['retryable_error', 'sent']);
     const gone = uniqueName('gone');
-    await scriptEndpoint(gone, [], { status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Unknown Webhook', code: 10015 }) });
+    await scriptEndpoint(gone, [], {
+      status: 404,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'Unknown Webhook', code: 10015 }),
+    });
     const id2 = await send(t.key, { to: { discord: { webhookUrl: endpointUrl(gone) } }, content: { text: 'x' } });
     const failed = await waitForNotification(t.key, id2, allDeliveries('failed'));
     expect(failed.deliveries[0].lastError.code).toBe('discord_10015');
