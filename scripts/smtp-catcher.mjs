@@ -9,6 +9,12 @@ export function startSmtpCatcher({ port, host = '127.0.0.1', onMessage = () => {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // AUTH PLAIN/LOGIN is optional; when a client authenticates, only notifykit/secret is accepted (535 otherwise),
+    // so tests can check that credentials are sent and that a bad password is a provider fault.
+    onAuth(auth, _session, callback) {
+      if (auth.username === 'notifykit' && auth.password === 'secret') return callback(null, { user: auth.username });
+      callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+    },
     // Test hooks that behave like real mail servers: reject-…@ → 550 (no such user), busy-…@ → 451 (try later).
     onRcptTo(address, _session, callback) {
       const local = address.address.split('@')[0] ?? '';

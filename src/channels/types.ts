@@ -42,6 +42,8 @@ export interface ProviderContext {
    */
   baseUrl(defaultUrl: string, key?: string): string;
   timeoutMs: number;
+  /** Worker bindings a provider may send through (Cloudflare Email's send_email). */
+  bindings: { EMAIL?: SendEmail };
 }
 
 export interface Provider<Credentials = unknown> {

@@ -332,6 +332,7 @@ async function sendWithFailover(
       result = await step.provider.send(toOutbound(d), await step.credentials(), {
         baseUrl: (url, key) => ctx.config.PROVIDER_BASE_URLS[key ?? step.provider.id] ?? url,
         timeoutMs: PROVIDER_TIMEOUT_MS,
+        bindings: { EMAIL: ctx.env.EMAIL },
       });
     } catch (err) {
       // A bug in a provider must not strand the delivery in `sending`: a retryable failure, next provider.

@@ -5,12 +5,6 @@ import { buildEmail } from './mime';
 
 const Credentials = z.object({ from: z.string().min(3).max(320) }).strict();
 
-/** The Worker's `send_email` binding (EMAIL in wrangler.toml); set by createProviderRegistry. */
-let binding: SendEmail | undefined;
-export const useEmailBinding = (b: SendEmail | undefined) => {
-  binding = b;
-};
-
 /**
  * Cloudflare Email Routing's send_email binding: a mimetext-built message to a verified destination address.
  * Errors are thrown (no status codes): an unverified destination or sender is permanent, anything else retryable.
@@ -20,7 +14,8 @@ export const cloudflareEmailProvider: Provider<z.infer<typeof Credentials>> = {
   channel: 'email',
   credentials: Credentials,
   accepts: () => true,
-  async send(message, creds) {
+  async send(message, creds, ctx) {
+    const binding = ctx.bindings.EMAIL;
     if (!binding) {
       return {
         ok: false,
