@@ -90,6 +90,7 @@ console.log(`
    curl -s ${base}/v1/subscribers -H "Authorization: Bearer ${demo.key}"
    curl -s ${base}/v1/notifications -H "Authorization: Bearer ${demo.key}" -H "Content-Type: application/json" \\
      -d '{"to":"user-1","content":{"subject":"Hello","text":"Hi Ada"}}'
+   curl -s ${base}/v1/sandbox/messages -H "Authorization: Bearer ${demo.key}"   # test keys deliver here
 
  API reference: ${base}/docs    OpenAPI: ${base}/openapi.json
  Postgres: ${db.url}    SMTP catcher: 127.0.0.1:${PORTS.smtp}
