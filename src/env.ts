@@ -46,6 +46,8 @@ const configSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** How long one provider call may take before it counts as a (retryable) timeout. */
+  PROVIDER_TIMEOUT_SECONDS: z.coerce.number().positive().default(15),
   CIRCUIT_FAILURE_THRESHOLD: positiveInt,
   CIRCUIT_COOLDOWN_SECONDS: z.coerce.number().positive(),
   /** Lets the benchmark's baseline route run; never set in production. */

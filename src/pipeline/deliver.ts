@@ -177,7 +177,6 @@ const toOutbound = (d: DeliveryToSend): OutboundMessage => ({
   category: d.category,
 });
 
-const PROVIDER_TIMEOUT_MS = 15_000;
 const OPEN_GATE = { allowed: true, retryInMs: 0 };
 
 /**
@@ -331,7 +330,7 @@ async function sendWithFailover(
     try {
       result = await step.provider.send(toOutbound(d), await step.credentials(), {
         baseUrl: (url, key) => ctx.config.PROVIDER_BASE_URLS[key ?? step.provider.id] ?? url,
-        timeoutMs: PROVIDER_TIMEOUT_MS,
+        timeoutMs: ctx.config.PROVIDER_TIMEOUT_SECONDS * 1000,
         bindings: { EMAIL: ctx.env.EMAIL },
       });
     } catch (err) {

@@ -163,3 +163,32 @@ describe('channel fallback', () => {
     });
   });
 });
+
+describe('provider timeouts and reserved channels', () => {
+  it('a provider that hangs past the timeout is a retryable failure; the retry succeeds', async () => {
+    const t = await createLiveTenant('timeout', { smtp: false });
+    const apiKey = uniqueAccount('SG.slow-');
+    await addProvider(t.key, { channel: 'email', provider: 'sendgrid', name: 'slow', credentials: { apiKey, from } });
+    // PROVIDER_TIMEOUT_SECONDS is 1.5 in tests.
+    await scriptProvider('sendgrid', apiKey, [{ status: 202, delayMs: 3000 }]);
+    const res = await api('POST', '/v1/notifications', {
+      key: t.key,
+      body: email(`${uniqueName('slow')}@example.test`),
+    });
+    const done = await waitForNotification(t.key, res.body.id, allDeliveries('sent'));
+    expect(done.deliveries[0].attempts.map((a: any) => a.error?.code ?? a.outcome)).toEqual(['timeout', 'sent']);
+  });
+
+  it('in_app is reserved: a clear 422 until the inbox exists', async () => {
+    const t = await createLiveTenant('inapp', { smtp: false });
+    const res = await api('POST', '/v1/notifications', {
+      key: t.key,
+      body: { to: { email: 'a@b.test' }, channels: ['in_app'], content: { body: 'x' } },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details[0]).toMatchObject({
+      path: 'body.channels.0',
+      message: expect.stringContaining('in_app is reserved'),
+    });
+  });
+});

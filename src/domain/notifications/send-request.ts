@@ -66,13 +66,13 @@ export const SendNotificationBody = z
   .object({
     to: z.union([Recipient, z.array(Recipient).min(1).max(MAX_RECIPIENTS)]),
     channels: z
-      .array(z.enum(CHANNELS))
+      .array(z.enum([...CHANNELS, 'in_app']))
       .min(1)
       .refine((c) => new Set(c).size === c.length, 'must not repeat a channel')
       .optional()
       .openapi({ description: 'Ordered; default: every channel the recipient can receive' }),
     fallback: z
-      .array(z.enum(CHANNELS))
+      .array(z.enum([...CHANNELS, 'in_app']))
       .min(1)
       .max(CHANNELS.length)
       .optional()
@@ -87,6 +87,16 @@ export const SendNotificationBody = z
   })
   .strict()
   .superRefine((body, ctx) => {
+    for (const key of ['channels', 'fallback'] as const) {
+      const i = body[key]?.indexOf('in_app') ?? -1;
+      if (i >= 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key, i],
+          message: 'in_app is reserved for the in-app inbox, which is not available yet',
+        });
+      }
+    }
     if (body.template !== undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -105,5 +115,21 @@ export const SendNotificationBody = z
   })
   .openapi('SendNotificationRequest');
 
-export type SendNotificationRequest = z.infer<typeof SendNotificationBody>;
+/** After validation `in_app` cannot be present (refined above), so channels are deliverable channels. */
+export type SendNotificationRequest = Omit<z.infer<typeof SendNotificationBody>, 'channels' | 'fallback'> & {
+  channels?: (typeof CHANNELS)[number][];
+  fallback?: (typeof CHANNELS)[number][];
+};
 export type InlineRecipientInput = z.infer<typeof InlineRecipient>;
+
+/** Narrows a validated body: the refinement above has already refused `in_app`. */
+export function asSendRequest(body: z.infer<typeof SendNotificationBody>): SendNotificationRequest {
+  const deliverable = (list: string[] | undefined) =>
+    list?.filter((c): c is (typeof CHANNELS)[number] => c !== 'in_app');
+  const { channels, fallback, ...rest } = body;
+  return {
+    ...rest,
+    ...(channels ? { channels: deliverable(channels) } : {}),
+    ...(fallback ? { fallback: deliverable(fallback) } : {}),
+  };
+}

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { acceptNotifications } from '../../../domain/notifications/accept';
-import { SendNotificationBody } from '../../../domain/notifications/send-request';
+import { asSendRequest, SendNotificationBody } from '../../../domain/notifications/send-request';
 import { type App, type AppEnv, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { idempotent } from '../../middleware/idempotency';
@@ -39,7 +39,7 @@ export const acceptContext = (c: Context<AppEnv>) => {
 
 export function registerSendNotification(app: App) {
   app.openapi(sendNotificationRoute, async (c) => {
-    const [result] = await acceptNotifications(acceptContext(c), [c.req.valid('json')]);
+    const [result] = await acceptNotifications(acceptContext(c), [asSendRequest(c.req.valid('json'))]);
     if (!result!.ok) throw result!.error;
     return c.json(presentAccepted(result!.planned), 202);
   });
