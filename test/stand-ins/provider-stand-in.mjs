@@ -45,7 +45,12 @@ export async function startStandIns({ httpPort, smtpPort, host = '127.0.0.1' }) 
   const sendJson = (res, status, value) =>
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
 
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer((req, res) => {
+    // A client that goes away mid-request (a stopped worker) must not crash the stand-in.
+    req.on('error', () => {});
+    handle(req, res).catch(() => res.destroy());
+  });
+  const handle = async (req, res) => {
     const url = new URL(req.url ?? '/', `http://${host}`);
     const [, first, second, name] = url.pathname.split('/');
     try {
@@ -94,9 +99,9 @@ export async function startStandIns({ httpPort, smtpPort, host = '127.0.0.1' }) 
       res.writeHead(step.status ?? 200, { 'content-type': 'application/json', ...(step.headers ?? {}) });
       res.end(step.body ?? '{"ok":true}');
     } catch (err) {
-      sendJson(res, 500, { error: String(err) });
+      if (!res.headersSent) sendJson(res, 500, { error: String(err) });
     }
-  });
+  };
   server.keepAliveTimeout = 1000;
   await new Promise((resolve, reject) => {
     server.once('error', reject);
