@@ -3,4 +3,5 @@ export * from './audit-log';
 export * from './notifications';
 export * from './providers';
 export * from './subscribers';
+export * from './templates';
 export * from './tenants';

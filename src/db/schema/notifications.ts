@@ -50,6 +50,9 @@ export const notifications = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>(),
     metadata: jsonb('metadata').$type<Record<string, unknown>>(),
     sendAt: tstz('send_at'),
+    /** A template send: the key and the version resolved at acceptance (published or pinned). */
+    templateId: text('template_id'),
+    templateVersion: integer('template_version'),
     /** Channels to fall back to, in order, when a delivery's channel ends permanently failed. */
     fallback: jsonb('fallback').$type<Channel[]>(),
     ...timestamps,
@@ -86,6 +89,9 @@ export const deliveries = pgTable(
     claimedAt: tstz('claimed_at'),
     sentAt: tstz('sent_at'),
     deadLetteredAt: tstz('dead_lettered_at'),
+    /** The recipient's locale (template sends pick their variant from it); then the locale actually rendered. */
+    locale: text('locale'),
+    renderedLocale: text('rendered_locale'),
     /** Where to try next if this delivery ends permanently failed (the notification's `fallback`, resolved). */
     fallback: jsonb('fallback').$type<{ channel: Channel; address: string }[]>(),
     ...timestamps,
