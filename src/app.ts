@@ -13,6 +13,7 @@ import { registerSubscriberRoutes } from './api/routes/subscribers';
 import { registerSuppressionRoutes } from './api/routes/suppressions';
 import { registerBenchBaseline } from './api/routes/system/bench-baseline';
 import { registerHealthRoutes } from './api/routes/system/health';
+import { registerTemplateRoutes } from './api/routes/templates/template-routes';
 import { registerTenantRoutes } from './api/routes/tenants';
 import { ApiError } from './errors';
 
@@ -36,6 +37,7 @@ export function createApp(): App {
   registerProviderRoutes(app);
   registerSuppressionRoutes(app);
   registerListSandboxMessages(app);
+  registerTemplateRoutes(app);
   registerBenchBaseline(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {

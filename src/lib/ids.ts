@@ -4,7 +4,7 @@
  */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export type IdPrefix = 'ten' | 'key' | 'sub' | 'aud' | 'req' | 'ntf' | 'dlv' | 'att' | 'evt' | 'prv' | 'sbx';
+export type IdPrefix = 'ten' | 'key' | 'sub' | 'aud' | 'req' | 'ntf' | 'dlv' | 'att' | 'evt' | 'prv' | 'sbx' | 'tpl';
 
 function encodeTime(ms: number): string {
   let out = '';

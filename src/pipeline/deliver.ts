@@ -11,8 +11,11 @@ import {
   recordOutcomes,
 } from '../db/queries/pipeline';
 import { findSuppressed } from '../db/queries/suppressions';
+import { loadVersionContents } from '../db/queries/templates';
 import type { BreakerPolicy } from '../domain/circuit-breaker';
 import { recipientPolicy } from '../domain/rate-limit/recipient-limits';
+import { RenderError } from '../domain/templates/liquid-engine';
+import { renderTemplate } from '../domain/templates/render-template';
 import type { AppBindings, AppConfig } from '../env';
 import { newId } from '../lib/ids';
 import type { Logger } from '../observability/logger';
@@ -221,10 +224,38 @@ async function sendClaimed(
     tally.set(key, t);
   };
 
+  const renderings = await renderTemplates(ctx, claimed);
   const outcomes = await Promise.all(
-    claimed.map(async (d): Promise<Outcome> => {
-      const attemptNo = attemptOf.get(d.id)!;
-      const base = { tenantId: d.tenantId, deliveryId: d.id, attemptNo };
+    claimed.map(async (original): Promise<Outcome> => {
+      const attemptNo = attemptOf.get(original.id)!;
+      const base = { tenantId: original.tenantId, deliveryId: original.id, attemptNo };
+      const rendering = renderings.get(original.id);
+      if (rendering && 'error' in rendering) {
+        return withFallback(original, {
+          ...base,
+          attempts: [],
+          status: 'failed',
+          provider: null,
+          providerMessageId: null,
+          error: { code: 'render_error', message: rendering.error },
+          nextAttemptAt: null,
+        });
+      }
+      const d = rendering ? { ...original, content: rendering.content } : original;
+      const renderedLocale = rendering ? { renderedLocale: rendering.locale } : {};
+      return { ...(await finish(d, base)), ...renderedLocale };
+    }),
+  );
+  await Promise.all(
+    [...tally].map(([key, t]) => ctx.env.PROVIDER_CIRCUIT.getByName(key).report(policy, t.successes, t.failures)),
+  ).catch((err) => ctx.log.warn('could not report circuit breaker results', { err }));
+  return outcomes;
+
+  async function finish(
+    d: DeliveryToSend,
+    base: Pick<Outcome, 'tenantId' | 'deliveryId' | 'attemptNo'>,
+  ): Promise<Outcome> {
+    {
       if (isSuppressed.has(`${d.tenantId}|${d.channel}|${d.address}`)) {
         return withFallback(d, {
           ...base,
@@ -257,12 +288,47 @@ async function sendClaimed(
         (step) => (step.breakerKey ? breakers.get(step.breakerKey)! : OPEN_GATE),
         count,
       );
+    }
+  }
+}
+
+/**
+ * Renders the template deliveries of a batch (one query for every template version involved). Parsed templates
+ * are cached per isolate by version, since versions never change. A template that cannot render safely fails
+ * that delivery (`render_error`) and nothing else.
+ */
+async function renderTemplates(ctx: DeliverContext, rows: DeliveryToSend[]) {
+  const out = new Map<string, { locale: string; content: DeliveryToSend['content'] } | { error: string }>();
+  const templated = rows.filter((d) => d.templateId && d.templateVersion !== null);
+  if (templated.length === 0) return out;
+  const pairs = [
+    ...new Map(
+      templated.map((d) => [
+        `${d.templateId}@${d.templateVersion}`,
+        { tenantId: d.tenantId, templateId: d.templateId!, version: d.templateVersion! },
+      ]),
+    ).values(),
+  ];
+  const contents = await loadVersionContents(ctx.db, pairs);
+  await Promise.all(
+    templated.map(async (d) => {
+      const version = contents.find(
+        (c) => c.tenant_id === d.tenantId && c.template_id === d.templateId && Number(c.version) === d.templateVersion,
+      );
+      if (!version) {
+        out.set(d.id, { error: 'the template version no longer exists' });
+        return;
+      }
+      try {
+        const data = { ...(d.data ?? {}), recipient: { id: d.recipient, address: d.address } };
+        const cacheKey = `${d.tenantId}:${d.templateId}:${d.templateVersion}`;
+        out.set(d.id, await renderTemplate(version.content, d.channel, d.locale, data, cacheKey));
+      } catch (err) {
+        out.set(d.id, { error: err instanceof RenderError ? err.message : `render failed: ${String(err)}` });
+      }
     }),
   );
-  await Promise.all(
-    [...tally].map(([key, t]) => ctx.env.PROVIDER_CIRCUIT.getByName(key).report(policy, t.successes, t.failures)),
-  ).catch((err) => ctx.log.warn('could not report circuit breaker results', { err }));
-  return outcomes;
+  return out;
 }
 
 function sandboxOutcome(d: DeliveryToSend, base: Pick<Outcome, 'tenantId' | 'deliveryId' | 'attemptNo'>): Outcome {

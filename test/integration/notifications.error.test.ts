@@ -23,7 +23,7 @@ describe('send validation: a clear 4xx and nothing written', () => {
       { to: Array.from({ length: 101 }, (_, i) => `u${i}`), content: { body: 'x' } },
       'body.to',
     ],
-    ['template (not yet available)', { to: hook, template: 'welcome' }, 'body.template'],
+    ['unknown template', { to: hook, template: 'welcome' }, 'body.template'],
     ['neither content nor template', { to: hook }, 'body.content'],
     ['unknown priority', { to: hook, content: { body: 'x' }, priority: 'urgent' }, 'body.priority'],
     ['sendAt not a timestamp', { to: hook, content: { body: 'x' }, sendAt: 'tomorrow' }, 'body.sendAt'],

@@ -24,20 +24,22 @@ export async function insertPlanned(db: Db, planned: PlannedNotification[], enqu
   );
   await db.batch([
     db.execute(sql`
-      INSERT INTO notifications (id, tenant_id, mode, priority, category, content, data, metadata, send_at, fallback)
-      SELECT id, "tenantId", mode, priority, category, content, data, metadata, "sendAt", fallback
+      INSERT INTO notifications (id, tenant_id, mode, priority, category, content, data, metadata, send_at, fallback,
+        template_id, template_version)
+      SELECT id, "tenantId", mode, priority, category, content, data, metadata, "sendAt", fallback, "templateId",
+        "templateVersion"
       FROM jsonb_to_recordset(${JSON.stringify(notificationRows)}::jsonb) AS x(
         id text, "tenantId" text, mode text, priority text, category text, content jsonb, data jsonb,
-        metadata jsonb, "sendAt" timestamptz, fallback jsonb)`),
+        metadata jsonb, "sendAt" timestamptz, fallback jsonb, "templateId" text, "templateVersion" int)`),
     db.execute(sql`
       INSERT INTO deliveries (id, tenant_id, notification_id, channel, status, priority, subscriber_id, recipient,
-        address, last_error, next_attempt_at, enqueued_at, fallback)
+        address, last_error, next_attempt_at, enqueued_at, fallback, locale)
       SELECT id, "tenantId", "notificationId", channel, status, priority, "subscriberId", recipient, address,
-        "lastError", "nextAttemptAt", "enqueuedAt", fallback
+        "lastError", "nextAttemptAt", "enqueuedAt", fallback, locale
       FROM jsonb_to_recordset(${JSON.stringify(deliveryRows)}::jsonb) AS x(
         id text, "tenantId" text, "notificationId" text, channel text, status text, priority text,
         "subscriberId" text, recipient text, address text, "lastError" jsonb, "nextAttemptAt" timestamptz,
-        "enqueuedAt" timestamptz, fallback jsonb)`),
+        "enqueuedAt" timestamptz, fallback jsonb, locale text)`),
   ]);
 }
 

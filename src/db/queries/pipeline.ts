@@ -27,6 +27,9 @@ export async function loadDeliveriesForSend(db: Db, tenantIds: string[], ids: st
       subscriberId: deliveries.subscriberId,
       fallback: deliveries.fallback,
       mode: notifications.mode,
+      locale: deliveries.locale,
+      templateId: notifications.templateId,
+      templateVersion: notifications.templateVersion,
       content: notifications.content,
       data: notifications.data,
       metadata: notifications.metadata,
@@ -91,6 +94,8 @@ export interface Outcome {
   error: { code: string; message: string } | null;
   /** For `queued` (a retry): when the retry is due. */
   nextAttemptAt: string | null;
+  /** Template sends: the locale variant that was rendered. */
+  renderedLocale?: string | null;
   /** A provider said the address is invalid: suppress it for the tenant. */
   suppress?: { channel: string; address: string; reason: string; provider: string };
   /** Test mode: the rendered message for the sandbox. */
@@ -136,6 +141,7 @@ export function recordOutcomes(db: Db, outcomes: Outcome[]) {
     providerMessageId: o.providerMessageId,
     lastError: o.error,
     nextAttemptAt: o.nextAttemptAt,
+    renderedLocale: o.renderedLocale ?? null,
   }));
   const suppress = outcomes.flatMap((o) =>
     o.suppress ? [{ tenantId: o.tenantId, deliveryId: o.deliveryId, ...o.suppress }] : [],
@@ -153,10 +159,11 @@ export function recordOutcomes(db: Db, outcomes: Outcome[]) {
         last_error = x."lastError",
         sent_at = CASE WHEN x.status = 'sent' THEN now() ELSE d.sent_at END,
         next_attempt_at = CASE WHEN x.status = 'queued' THEN x."nextAttemptAt" ELSE d.next_attempt_at END,
+        rendered_locale = COALESCE(x."renderedLocale", d.rendered_locale),
         claimed_at = NULL,
         updated_at = now()
       FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS x(id text, "tenantId" text, status text,
-        provider text, "providerMessageId" text, "lastError" jsonb, "nextAttemptAt" timestamptz)
+        provider text, "providerMessageId" text, "lastError" jsonb, "nextAttemptAt" timestamptz, "renderedLocale" text)
       WHERE d.id = x.id AND d.tenant_id = x."tenantId" AND d.status = 'sending'`),
     db.execute(sql`
       INSERT INTO delivery_attempts (id, tenant_id, delivery_id, attempt_no, provider, provider_config_id, outcome,

@@ -1,11 +1,12 @@
 import type { Db } from '../../db/client';
 import { getSubscribersByExternalIds, insertPlanned } from '../../db/queries/notifications';
 import { markNotEnqueued } from '../../db/queries/pipeline';
+import { loadTemplatesByKeys, loadVersionContents } from '../../db/queries/templates';
 import type { AppBindings } from '../../env';
 import type { ApiError } from '../../errors';
 import type { Logger } from '../../observability/logger';
 import { enqueueDeliveries } from '../../pipeline/producer';
-import { type PlannedNotification, planDeliveries } from './plan-deliveries';
+import { type PlannedNotification, planDeliveries, type ResolvedTemplate, templateRef } from './plan-deliveries';
 import type { SendNotificationRequest } from './send-request';
 
 export interface AcceptContext {
@@ -34,7 +35,10 @@ export async function acceptNotifications(
     for (const r of Array.isArray(req.to) ? req.to : [req.to]) if (typeof r === 'string') externalIds.add(r);
   }
   const t0 = Date.now();
-  const subs = await getSubscribersByExternalIds(ctx.db, ctx.tenantId, [...externalIds]);
+  const [subs, templates] = await Promise.all([
+    getSubscribersByExternalIds(ctx.db, ctx.tenantId, [...externalIds]),
+    resolveTemplates(ctx, requests),
+  ]);
   const subscribers = new Map(subs.map((s) => [s.externalId, s]));
   const now = new Date();
   const results: AcceptResult[] = requests.map((req) => {
@@ -43,6 +47,7 @@ export async function acceptNotifications(
       mode: ctx.mode,
       environment: ctx.environment,
       subscribers,
+      templates,
       now,
     });
     return 'notification' in planned ? { ok: true, planned } : { ok: false, error: planned };
@@ -74,4 +79,36 @@ export async function acceptNotifications(
     enqueueMs: Date.now() - t2,
   });
   return results;
+}
+
+/** Resolves the templates a batch of sends names: two queries whatever the number of sends. */
+async function resolveTemplates(ctx: AcceptContext, requests: SendNotificationRequest[]) {
+  const resolved = new Map<string, ResolvedTemplate>();
+  const refs = requests.flatMap((r) => (r.template ? [{ key: r.template, version: r.templateVersion }] : []));
+  if (refs.length === 0) return resolved;
+  const rows = await loadTemplatesByKeys(ctx.db, ctx.tenantId, [...new Set(refs.map((r) => r.key))]);
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  const wanted: { tenantId: string; templateId: string; version: number }[] = [];
+  for (const ref of refs) {
+    const row = byKey.get(ref.key);
+    const version = ref.version ?? row?.publishedVersion ?? null;
+    if (!row) resolved.set(templateRef(ref.key, ref.version), { error: `unknown template '${ref.key}'` });
+    else if (version === null)
+      resolved.set(templateRef(ref.key, ref.version), { error: `template '${ref.key}' has no published version` });
+    else wanted.push({ tenantId: ctx.tenantId, templateId: row.id, version });
+  }
+  const contents = await loadVersionContents(ctx.db, wanted);
+  for (const ref of refs) {
+    const row = byKey.get(ref.key);
+    if (!row || resolved.has(templateRef(ref.key, ref.version))) continue;
+    const version = ref.version ?? row.publishedVersion!;
+    const found = contents.find((c) => c.template_id === row.id && Number(c.version) === version);
+    resolved.set(
+      templateRef(ref.key, ref.version),
+      found
+        ? { id: row.id, version, content: found.content }
+        : { error: `template '${ref.key}' has no version ${version}` },
+    );
+  }
+  return resolved;
 }

@@ -1,7 +1,8 @@
-import type { Channel, DeliveryError, DeliveryStatus, Priority, SubscriberRow } from '../../db/schema';
+import type { Channel, DeliveryError, DeliveryStatus, Priority, SubscriberRow, TemplateContent } from '../../db/schema';
 import { CHANNELS } from '../../db/schema';
 import { ApiError, type ErrorDetail } from '../../errors';
 import { newId } from '../../lib/ids';
+import { missingVariables, templateChannels } from '../templates/render-template';
 import type { InlineRecipientInput, SendNotificationRequest } from './send-request';
 import { webhookUrlProblem } from './webhook-url-policy';
 
@@ -18,6 +19,8 @@ export interface PlannedNotification {
     metadata: Record<string, unknown> | null;
     sendAt: string | null;
     fallback: Channel[] | null;
+    templateId: string | null;
+    templateVersion: number | null;
   };
   deliveries: {
     id: string;
@@ -32,6 +35,7 @@ export interface PlannedNotification {
     lastError: DeliveryError | null;
     nextAttemptAt: string | null;
     fallback: { channel: Channel; address: string }[] | null;
+    locale: string | null;
   }[];
   /** Deliveries to enqueue now (not scheduled, not already failed). */
   dueNow: boolean;
@@ -40,8 +44,13 @@ export interface PlannedNotification {
 interface ResolvedRecipient {
   subscriberId: string | null;
   label: string;
+  locale: string | null;
   addresses: Partial<Record<Channel, string[]>>;
 }
+
+/** A template a send names, resolved to the version it will render (published, or pinned). */
+export type ResolvedTemplate = { id: string; version: number; content: TemplateContent } | { error: string };
+export const templateRef = (key: string, version: number | undefined) => `${key}@${version ?? 'published'}`;
 
 /** Every address a recipient has, per channel. Push and chat can have several (devices, workspaces). */
 function addressesOf(r: SubscriberRow | InlineRecipientInput): Partial<Record<Channel, string[]>> {
@@ -87,6 +96,7 @@ export interface PlanContext {
   mode: 'test' | 'live';
   environment: string;
   subscribers: Map<string, SubscriberRow>;
+  templates: Map<string, ResolvedTemplate>;
   now: Date;
 }
 
@@ -108,20 +118,51 @@ export function planDeliveries(req: SendNotificationRequest, ctx: PlanContext): 
       seen.add(`sub:${r}`);
       const sub = ctx.subscribers.get(r);
       if (!sub) details.push({ path, message: `unknown subscriber '${r}'`, code: 'unknown_subscriber' });
-      else resolved.push({ subscriberId: sub.id, label: sub.externalId, addresses: addressesOf(sub) });
+      else
+        resolved.push({ subscriberId: sub.id, label: sub.externalId, locale: sub.locale, addresses: addressesOf(sub) });
     } else {
       const label = r.email ?? r.webhookUrl ?? r.phone ?? 'inline';
       if (seen.has(`inline:${label}`)) return;
       seen.add(`inline:${label}`);
-      resolved.push({ subscriberId: null, label, addresses: addressesOf(r) });
+      resolved.push({ subscriberId: null, label, locale: r.locale ?? null, addresses: addressesOf(r) });
     }
   });
 
+  let template: { id: string; version: number; content: TemplateContent } | null = null;
+  if (req.template !== undefined) {
+    const found = ctx.templates.get(templateRef(req.template, req.templateVersion));
+    if (!found || 'error' in found) {
+      details.push({
+        path: 'body.template',
+        message: found?.error ?? `unknown template '${req.template}'`,
+        code: 'template_unavailable',
+      });
+    } else template = found;
+  }
+  const renderable = template ? templateChannels(template.content) : null;
   const channels: Channel[] =
-    req.channels ?? CHANNELS.filter((c) => resolved.some((r) => r.addresses[c] !== undefined));
+    req.channels ??
+    CHANNELS.filter((c) => (!renderable || renderable.has(c)) && resolved.some((r) => r.addresses[c] !== undefined));
   const content = req.content ?? {};
   const fallbackChannels = (req.fallback ?? []).filter((c) => !channels.includes(c));
-  details.push(...contentProblems([...channels, ...fallbackChannels], content));
+  if (template) {
+    for (const c of [...channels, ...fallbackChannels]) {
+      if (!renderable!.has(c))
+        details.push({ path: 'body.channels', message: `template has no ${c} part`, code: 'missing_content' });
+    }
+    const missing = missingVariables(template.content.variables, req.data ?? {});
+    if (missing.length) {
+      details.push(
+        ...missing.map((v) => ({
+          path: `body.data.${v}`,
+          message: 'required by the template',
+          code: 'missing_variable',
+        })),
+      );
+    }
+  } else if (req.template === undefined) {
+    details.push(...contentProblems([...channels, ...fallbackChannels], content));
+  }
   for (const r of resolved) {
     const urls = [
       ...(channels.includes('webhook') || fallbackChannels.includes('webhook') ? (r.addresses.webhook ?? []) : []),
@@ -164,6 +205,7 @@ export function planDeliveries(req: SendNotificationRequest, ctx: PlanContext): 
         priority: req.priority,
         subscriberId: r.subscriberId,
         recipient: r.label,
+        locale: r.locale,
       };
       if (addresses.length === 0) {
         deliveries.push({
@@ -201,6 +243,8 @@ export function planDeliveries(req: SendNotificationRequest, ctx: PlanContext): 
       metadata: req.metadata ?? null,
       sendAt: sendAt?.toISOString() ?? null,
       fallback: req.fallback ?? null,
+      templateId: template?.id ?? null,
+      templateVersion: template?.version ?? null,
     },
     deliveries,
     dueNow: !scheduled,

@@ -41,6 +41,7 @@ export const InlineRecipient = z
     discord: z.object({ webhookUrl: webUrl }).strict().optional(),
     teams: z.object({ webhookUrl: webUrl }).strict().optional(),
     name: z.string().max(200).optional(),
+    locale: z.string().max(35).optional().openapi({ description: 'Picks the template variant' }),
   })
   .strict()
   .refine((r) => r.email || r.phone || r.webhookUrl || r.pushTokens?.length || r.slack || r.discord || r.teams, {
@@ -78,7 +79,18 @@ export const SendNotificationBody = z
       .optional()
       .openapi({ description: 'Channels to try in order when a delivery ends permanently failed or suppressed' }),
     content: NotificationContentSchema.optional(),
-    template: z.string().min(1).max(255).optional(),
+    template: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: 'A template key; rendered per channel and locale' }),
+    templateVersion: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .openapi({ description: 'Pin a version (default: the published one)' }),
     data: boundedRecord(MAX_DATA_BYTES).optional(),
     priority: z.enum(PRIORITIES).default('normal'),
     category: z.string().min(1).max(100).optional(),
@@ -97,14 +109,13 @@ export const SendNotificationBody = z
         });
       }
     }
-    if (body.template !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['template'],
-        message: 'templates are not available yet on this server; send `content` instead',
-      });
-    } else if (!body.content) {
-      ctx.addIssue({ code: 'custom', path: ['content'], message: 'content is required' });
+    if (body.template !== undefined && body.content !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['content'], message: 'send either content or template, not both' });
+    } else if (body.template === undefined && !body.content) {
+      ctx.addIssue({ code: 'custom', path: ['content'], message: 'content or template is required' });
+    }
+    if (body.templateVersion !== undefined && body.template === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['templateVersion'], message: 'only with template' });
     }
     if (body.sendAt) {
       const at = Date.parse(body.sendAt);

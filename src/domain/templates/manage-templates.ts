@@ -1,0 +1,80 @@
+import type { Db } from '../../db/client';
+import { isUniqueViolation } from '../../db/errors';
+import {
+  deleteTemplate,
+  getTemplateByKey,
+  getTemplateVersion,
+  insertTemplate,
+  publishDraft,
+  updateTemplate,
+} from '../../db/queries/templates';
+import type { TemplateContent } from '../../db/schema';
+import { ApiError, notFound } from '../../errors';
+import { newId } from '../../lib/ids';
+
+export async function createTemplate(db: Db, tenantId: string, input: TemplateContent & { key: string; name: string }) {
+  const { key, name, ...draft } = input;
+  try {
+    const [row] = await insertTemplate(db, { id: newId('tpl'), tenantId, key, name, draft });
+    return row!;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ApiError('conflict', `A template with key '${key}' already exists`);
+    throw err;
+  }
+}
+
+export async function requireTemplate(db: Db, tenantId: string, key: string) {
+  const row = await getTemplateByKey(db, tenantId, key);
+  if (!row) throw notFound('Template');
+  return row;
+}
+
+/** Edits change the draft only; sends keep using the published version until the next publish. */
+export async function editTemplate(
+  db: Db,
+  tenantId: string,
+  key: string,
+  patch: {
+    name?: string | undefined;
+    defaultLocale?: string | undefined;
+    variables?: string[] | undefined;
+    locales?: TemplateContent['locales'] | undefined;
+  },
+) {
+  const row = await requireTemplate(db, tenantId, key);
+  const draft: TemplateContent = {
+    defaultLocale: patch.defaultLocale ?? row.draft.defaultLocale,
+    variables: patch.variables ?? row.draft.variables,
+    locales: patch.locales ?? row.draft.locales,
+  };
+  if (!draft.locales[draft.defaultLocale]) {
+    throw new ApiError('validation_failed', 'The draft needs its default locale', [
+      { path: 'body.locales', message: `needs the default locale '${draft.defaultLocale}'` },
+    ]);
+  }
+  const [updated] = await updateTemplate(db, tenantId, row.id, { draft, ...(patch.name ? { name: patch.name } : {}) });
+  return updated!;
+}
+
+/** Without a version: freeze the draft as a new immutable version. With one: publish that version again (rollback). */
+export async function publishTemplate(db: Db, tenantId: string, key: string, version: number | undefined) {
+  const row = await requireTemplate(db, tenantId, key);
+  if (version !== undefined) {
+    if (!(await getTemplateVersion(db, tenantId, row.id, version))) throw notFound(`Version ${version}`);
+    const [updated] = await updateTemplate(db, tenantId, row.id, { publishedVersion: version });
+    return updated!;
+  }
+  try {
+    const published = await publishDraft(db, tenantId, row.id, row.draft);
+    return { ...row, publishedVersion: published };
+  } catch (err) {
+    if (isUniqueViolation(err))
+      throw new ApiError('conflict', 'Another publish of this template is in progress; retry');
+    throw err;
+  }
+}
+
+export async function removeTemplate(db: Db, tenantId: string, key: string) {
+  const row = await requireTemplate(db, tenantId, key);
+  await deleteTemplate(db, tenantId, row.id);
+}
