@@ -6,6 +6,7 @@ import { jsonBody } from './api/middleware/json-body';
 import { requestContext } from './api/middleware/request-context';
 import { registerApiKeyRoutes } from './api/routes/api-keys';
 import { registerDeadLetterRoutes } from './api/routes/dead-letters';
+import { registerLayoutRoutes } from './api/routes/layouts';
 import { registerNotificationRoutes } from './api/routes/notifications';
 import { registerProviderRoutes } from './api/routes/providers';
 import { registerListSandboxMessages } from './api/routes/sandbox/list-sandbox-messages';
@@ -38,6 +39,7 @@ export function createApp(): App {
   registerSuppressionRoutes(app);
   registerListSandboxMessages(app);
   registerTemplateRoutes(app);
+  registerLayoutRoutes(app);
   registerBenchBaseline(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {

@@ -2,6 +2,7 @@ import { renderForSandbox } from '../channels/sandbox-render';
 import type { OutboundMessage, ProviderError } from '../channels/types';
 import type { Db } from '../db/client';
 import { isDatabaseUnavailable } from '../db/errors';
+import { loadLayouts } from '../db/queries/layouts';
 import {
   type AttemptRecord,
   claimDeliveries,
@@ -14,6 +15,7 @@ import { findSuppressed } from '../db/queries/suppressions';
 import { loadVersionContents } from '../db/queries/templates';
 import type { BreakerPolicy } from '../domain/circuit-breaker';
 import { recipientPolicy } from '../domain/rate-limit/recipient-limits';
+import { layoutSourceFor } from '../domain/templates/layout-source';
 import { RenderError } from '../domain/templates/liquid-engine';
 import { renderTemplate } from '../domain/templates/render-template';
 import type { AppBindings, AppConfig } from '../env';
@@ -309,7 +311,10 @@ async function renderTemplates(ctx: DeliverContext, rows: DeliveryToSend[]) {
       ]),
     ).values(),
   ];
-  const contents = await loadVersionContents(ctx.db, pairs);
+  const [contents, layoutRows] = await Promise.all([
+    loadVersionContents(ctx.db, pairs),
+    loadLayouts(ctx.db, [...new Set(templated.map((d) => d.tenantId))]),
+  ]);
   await Promise.all(
     templated.map(async (d) => {
       const version = contents.find(
@@ -322,7 +327,17 @@ async function renderTemplates(ctx: DeliverContext, rows: DeliveryToSend[]) {
       try {
         const data = { ...(d.data ?? {}), recipient: { id: d.recipient, address: d.address } };
         const cacheKey = `${d.tenantId}:${d.templateId}:${d.templateVersion}`;
-        out.set(d.id, await renderTemplate(version.content, d.channel, d.locale, data, cacheKey));
+        out.set(
+          d.id,
+          await renderTemplate(
+            version.content,
+            d.channel,
+            d.locale,
+            data,
+            cacheKey,
+            layoutSourceFor(d.tenantId, layoutRows),
+          ),
+        );
       } catch (err) {
         out.set(d.id, { error: err instanceof RenderError ? err.message : `render failed: ${String(err)}` });
       }

@@ -4,6 +4,7 @@ import { RenderError, renderPart } from '../../src/domain/templates/liquid-engin
 import { localeChain, missingVariables, renderTemplate } from '../../src/domain/templates/render-template';
 
 const content: TemplateContent = {
+  layout: null,
   defaultLocale: 'en',
   variables: ['name'],
   locales: {
@@ -78,5 +79,26 @@ describe('template rendering', () => {
       'order.total',
     ]);
     expect(missingVariables(['a.b'], { a: 'string' })).toEqual(['a.b']);
+  });
+});
+
+describe('email layouts', () => {
+  it('wraps the rendered HTML in the default layout without escaping it again', async () => {
+    const withLayout: TemplateContent = { ...content, layout: undefined };
+    const { content: out } = await renderTemplate(withLayout, 'email', 'en', { name: '<Ada>' }, null);
+    expect(out.html).toContain('<!DOCTYPE html>');
+    expect(out.html).toContain('<p>Hello <b>&lt;Ada&gt;</b></p>');
+    expect(out.html).toContain('<title>Hi &lt;Ada&gt;</title>');
+    expect(out.text).toBe('Hello <Ada>');
+  });
+
+  it('uses a named layout and fails clearly for an unknown one', async () => {
+    const custom = (key: string) =>
+      key === 'brand' ? { source: '<div class="brand">{{ content }}</div>', cacheKey: null } : undefined;
+    const branded = await renderTemplate({ ...content, layout: 'brand' }, 'email', 'en', { name: 'A' }, null, custom);
+    expect(branded.content.html).toBe('<div class="brand"><p>Hello <b>A</b></p></div>');
+    await expect(
+      renderTemplate({ ...content, layout: 'nope' }, 'email', 'en', { name: 'A' }, null, custom),
+    ).rejects.toThrow(/unknown layout/);
   });
 });

@@ -17,6 +17,8 @@ export interface TemplateContent {
   defaultLocale: string;
   variables: string[];
   locales: Record<string, TemplateParts>;
+  /** Email layout key (a tenant layout or a built-in); absent = `default`, null = no layout. */
+  layout?: string | null;
 }
 
 export const templates = pgTable(
@@ -55,3 +57,18 @@ export const templateVersions = pgTable(
 
 export type TemplateRow = typeof templates.$inferSelect;
 export type TemplateVersionRow = typeof templateVersions.$inferSelect;
+
+/** A tenant's email layout: HTML with a `{{ content }}` slot. */
+export const layouts = pgTable(
+  'layouts',
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    html: text('html').notNull(),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
+);
+
+export type LayoutRow = typeof layouts.$inferSelect;

@@ -39,6 +39,7 @@ export async function editTemplate(
     defaultLocale?: string | undefined;
     variables?: string[] | undefined;
     locales?: TemplateContent['locales'] | undefined;
+    layout?: string | null | undefined;
   },
 ) {
   const row = await requireTemplate(db, tenantId, key);
@@ -46,6 +47,7 @@ export async function editTemplate(
     defaultLocale: patch.defaultLocale ?? row.draft.defaultLocale,
     variables: patch.variables ?? row.draft.variables,
     locales: patch.locales ?? row.draft.locales,
+    layout: 'layout' in patch ? (patch.layout ?? null) : row.draft.layout,
   };
   if (!draft.locales[draft.defaultLocale]) {
     throw new ApiError('validation_failed', 'The draft needs its default locale', [

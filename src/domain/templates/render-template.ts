@@ -1,5 +1,6 @@
 import { htmlToText } from '../../channels/email/mime';
 import type { Channel, NotificationContent, TemplateContent, TemplateParts } from '../../db/schema';
+import { BUILT_IN_LAYOUTS } from './built-ins';
 import { RenderError, renderPart } from './liquid-engine';
 
 /** `es-MX` → [`es-MX`, `es`, default]: the recipient's locale, its language, then the template default. */
@@ -27,6 +28,34 @@ export function pickLocale(
   return null;
 }
 
+/** Built-in layouts only (tenant layouts are added by callers that load them). */
+function builtInLayout(key: string) {
+  const source = BUILT_IN_LAYOUTS[key];
+  return source === undefined ? undefined : { source, cacheKey: `builtin:${key}` };
+}
+
+/** The slot is written `{{ content }}`; it holds HTML already escaped by the template, so it must not be escaped again. */
+const SLOT = /\{\{\s*content\s*\}\}/g;
+
+async function applyLayout(
+  key: string | null | undefined,
+  html: string,
+  data: Record<string, unknown>,
+  layoutSource: (key: string) => { source: string; cacheKey: string | null } | undefined,
+): Promise<string> {
+  if (key === null) return html;
+  const layout = layoutSource(key ?? 'default');
+  if (!layout) throw new RenderError(`unknown layout '${key}'`);
+  return renderPart(
+    layout.source.replace(SLOT, '{{ content | raw }}'),
+    { ...data, content: html },
+    {
+      html: true,
+      cacheKey: layout.cacheKey ? `layout:${layout.cacheKey}` : null,
+    },
+  );
+}
+
 /** Header fields must be single lines: CR, LF or NUL in a rendered subject would inject headers. */
 function headerSafe(value: string, field: string): string {
   if (/[\r\n\0]/.test(value)) throw new RenderError(`rendered ${field} contains a line break or NUL`);
@@ -51,6 +80,7 @@ export async function renderTemplate(
   requestedLocale: string | null | undefined,
   data: Record<string, unknown>,
   cacheKey: string | null,
+  layoutSource: (key: string) => { source: string; cacheKey: string | null } | undefined = builtInLayout,
 ): Promise<{ locale: string; content: NotificationContent }> {
   const picked = pickLocale(content, channel, requestedLocale);
   if (!picked) throw new RenderError(`template has no ${channel} part`);
@@ -65,7 +95,8 @@ export async function renderTemplate(
         p.html === undefined ? undefined : await renderPart(p.html, data, { html: true, cacheKey: key('html') });
       const subject = await text(p.subject, 'subject');
       if (subject !== undefined) out.subject = headerSafe(subject, 'subject');
-      if (html !== undefined) out.html = html;
+      if (html !== undefined)
+        out.html = await applyLayout(content.layout, html, { ...data, subject, locale: picked.locale }, layoutSource);
       out.text = (await text(p.text, 'text')) ?? (html ? htmlToText(html) : '');
       break;
     }

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { TemplateRow, TemplateVersionRow } from '../../../db/schema';
 import { CHANNELS } from '../../../db/schema';
 import { CONTROL_CHARS, canonicalLocale } from '../../../domain/subscribers/contact-rules';
+import { STARTER_TEMPLATES } from '../../../domain/templates/built-ins';
 
 const liquid = (max: number) => z.string().max(max);
 
@@ -57,6 +58,12 @@ export const TemplateContentSchema = z.object({
   locales: z
     .record(localeKey, TemplatePartsSchema)
     .refine((l) => Object.keys(l).length > 0, 'needs at least one locale'),
+  layout: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/)
+    .nullable()
+    .optional()
+    .openapi({ description: 'Email layout key; absent = the built-in `default`, null = none' }),
 });
 
 const keyParam = z
@@ -66,7 +73,7 @@ const keyParam = z
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, ".", "_" and "-"')
   .refine((s) => !CONTROL_CHARS.test(s));
 
-export const CreateTemplateBody = TemplateContentSchema.extend({
+const FullTemplateBody = TemplateContentSchema.extend({
   key: keyParam,
   name: z.string().trim().min(1).max(200),
 })
@@ -77,12 +84,26 @@ export const CreateTemplateBody = TemplateContentSchema.extend({
   })
   .openapi('CreateTemplateRequest');
 
+export const FromStarterBody = z
+  .object({
+    key: keyParam,
+    starter: z
+      .enum(Object.keys(STARTER_TEMPLATES) as [string, ...string[]])
+      .openapi({ description: 'Copy a starter template' }),
+    name: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict()
+  .openapi('CreateTemplateFromStarterRequest');
+
+export const CreateTemplateBody = z.union([FromStarterBody, FullTemplateBody]);
+
 export const UpdateTemplateBody = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
     defaultLocale: localeKey.optional(),
     variables: TemplateContentSchema.shape.variables.optional(),
     locales: TemplateContentSchema.shape.locales.optional(),
+    layout: TemplateContentSchema.shape.layout,
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to update' })

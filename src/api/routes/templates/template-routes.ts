@@ -1,6 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { loadLayouts } from '../../../db/queries/layouts';
 import { getTemplateVersion, listTemplates, listTemplateVersions } from '../../../db/queries/templates';
 import type { TemplateContent } from '../../../db/schema';
+import { STARTER_TEMPLATES } from '../../../domain/templates/built-ins';
+import { layoutSourceFor } from '../../../domain/templates/layout-source';
 import { RenderError } from '../../../domain/templates/liquid-engine';
 import {
   createTemplate,
@@ -138,11 +141,59 @@ export const previewTemplateRoute = createRoute({
   responses: { 200: json(PreviewResult, 'Rendered'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 404) },
 });
 
+export const listStartersRoute = createRoute({
+  method: 'get',
+  path: '/v1/starter-templates',
+  tags,
+  summary: 'Built-in starter templates (welcome, password reset, receipt, price drop) to copy',
+  security,
+  middleware: [requireScope('read')] as const,
+  responses: {
+    200: json(
+      z.object({
+        data: z.array(
+          z.object({
+            key: z.string(),
+            name: z.string(),
+            variables: z.array(z.string()),
+            locales: z.array(z.string()),
+            channels: z.array(z.string()),
+          }),
+        ),
+      }),
+      'Starters',
+    ),
+    ...errorResponses(...AUTHED_ERRORS),
+  },
+});
+
 export function registerTemplateRoutes(app: App) {
   app.openapi(createTemplateRoute, async (c) => {
-    const row = await createTemplate(c.var.db, authOf(c).tenantId, c.req.valid('json'));
+    const body = c.req.valid('json');
+    const input =
+      'starter' in body
+        ? (() => {
+            const { name, ...starter } = STARTER_TEMPLATES[body.starter]!;
+            return { ...structuredClone(starter), key: body.key, name: body.name ?? name };
+          })()
+        : body;
+    const row = await createTemplate(c.var.db, authOf(c).tenantId, input);
     return c.json(presentTemplate(row), 201);
   });
+  app.openapi(listStartersRoute, (c) =>
+    c.json(
+      {
+        data: Object.entries(STARTER_TEMPLATES).map(([key, t]) => ({
+          key,
+          name: t.name,
+          variables: t.variables,
+          locales: Object.keys(t.locales),
+          channels: [...new Set(Object.values(t.locales).flatMap((p) => Object.keys(p)))],
+        })),
+      },
+      200,
+    ),
+  );
   app.openapi(listTemplatesRoute, async (c) => {
     const page = await listTemplates(c.var.db, authOf(c).tenantId, c.req.valid('query'));
     return c.json({ data: page.data.map(presentTemplate), next: page.next }, 200);
@@ -184,7 +235,8 @@ export function registerTemplateRoutes(app: App) {
       content = version.content;
     }
     try {
-      const rendered = await renderTemplate(content, body.channel, body.locale, body.data, null);
+      const layouts = layoutSourceFor(tenantId, await loadLayouts(c.var.db, [tenantId]));
+      const rendered = await renderTemplate(content, body.channel, body.locale, body.data, null, layouts);
       return c.json(
         { channel: body.channel, locale: rendered.locale, content: rendered.content as Record<string, unknown> },
         200,

@@ -1,0 +1,27 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../client';
+import { layouts } from '../schema';
+
+export async function upsertLayout(db: Db, tenantId: string, key: string, fields: { name: string; html: string }) {
+  const now = new Date();
+  const [row] = await db
+    .insert(layouts)
+    .values({ tenantId, key, ...fields, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({ target: [layouts.tenantId, layouts.key], set: { ...fields, updatedAt: now } })
+    .returning();
+  return row!;
+}
+
+export const listLayouts = (db: Db, tenantId: string) =>
+  db.select().from(layouts).where(eq(layouts.tenantId, tenantId)).orderBy(asc(layouts.key));
+
+export const deleteLayout = (db: Db, tenantId: string, key: string) =>
+  db
+    .delete(layouts)
+    .where(and(eq(layouts.tenantId, tenantId), eq(layouts.key, key)))
+    .returning({ key: layouts.key });
+
+export async function loadLayouts(db: Db, tenantIds: string[]) {
+  if (tenantIds.length === 0) return [];
+  return db.select().from(layouts).where(inArray(layouts.tenantId, tenantIds));
+}
