@@ -23,8 +23,30 @@ function encodeRandom(chars: number): string {
   return out;
 }
 
+/** Monotonic within an isolate (ULID spec): ids minted in the same millisecond still sort in creation order. */
+let lastTime = -1;
+let lastRandom = '';
+
+function increment(random: string): string {
+  const chars = random.split('');
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const next = ALPHABET.indexOf(chars[i]!) + 1;
+    if (next < 32) {
+      chars[i] = ALPHABET[next]!;
+      return chars.join('');
+    }
+    chars[i] = ALPHABET[0]!;
+  }
+  return encodeRandom(16); // 80-bit overflow in one millisecond: practically impossible
+}
+
 export function newId(prefix: IdPrefix, now = Date.now()): string {
-  return `${prefix}_${encodeTime(now)}${encodeRandom(16)}`;
+  if (now === lastTime) lastRandom = increment(lastRandom);
+  else {
+    lastTime = now;
+    lastRandom = encodeRandom(16);
+  }
+  return `${prefix}_${encodeTime(now)}${lastRandom}`;
 }
 
 /** True when `value` looks like an id with this prefix (cheap shape check before a lookup). */

@@ -9,6 +9,12 @@ describe('ids', () => {
     expect([...ids].reverse().sort()).toEqual(ids);
     expect(isId('ten', ids[0]!)).toBe(false);
   });
+
+  it('are monotonic within the same millisecond', () => {
+    const sameMs = Array.from({ length: 50 }, () => newId('dlv', 5_000));
+    expect([...sameMs].sort()).toEqual(sameMs);
+    expect(new Set(sameMs).size).toBe(50);
+  });
 });
 
 describe('contact rules', () => {
