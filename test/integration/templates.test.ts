@@ -141,7 +141,10 @@ describe('sending with a template', () => {
     });
     expect(res.status).toBe(202);
     const done = await waitForNotification(t.key, res.body.id, allDeliveries('sent'));
-    expect(Object.fromEntries(done.deliveries.map((d: any) => [d.recipient, d.locale]))).toEqual({ ana: 'es', [en]: 'en' });
+    expect(Object.fromEntries(done.deliveries.map((d: any) => [d.recipient, d.locale]))).toEqual({
+      ana: 'es',
+      [en]: 'en',
+    });
     const [esMail] = await receivedMail(es);
     expect(esMail!.subject).toBe('Bienvenido a Acme');
     const [enMail] = await receivedMail(en);
