@@ -8,6 +8,7 @@ import { registerApiKeyRoutes } from './api/routes/api-keys';
 import { registerDeadLetterRoutes } from './api/routes/dead-letters';
 import { registerLayoutRoutes } from './api/routes/layouts';
 import { registerNotificationRoutes } from './api/routes/notifications';
+import { registerPreferenceRoutes } from './api/routes/preferences';
 import { registerProviderRoutes } from './api/routes/providers';
 import { registerListSandboxMessages } from './api/routes/sandbox/list-sandbox-messages';
 import { registerSubscriberRoutes } from './api/routes/subscribers';
@@ -40,6 +41,7 @@ export function createApp(): App {
   registerListSandboxMessages(app);
   registerTemplateRoutes(app);
   registerLayoutRoutes(app);
+  registerPreferenceRoutes(app);
   registerBenchBaseline(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {

@@ -11,9 +11,11 @@ import {
   type Outcome,
   recordOutcomes,
 } from '../db/queries/pipeline';
+import { loadPreferenceContext } from '../db/queries/preferences';
 import { findSuppressed } from '../db/queries/suppressions';
 import { loadVersionContents } from '../db/queries/templates';
 import type { BreakerPolicy } from '../domain/circuit-breaker';
+import { decide } from '../domain/preferences/decide';
 import { recipientPolicy } from '../domain/rate-limit/recipient-limits';
 import { layoutSourceFor } from '../domain/templates/layout-source';
 import { RenderError } from '../domain/templates/liquid-engine';
@@ -184,6 +186,12 @@ const toOutbound = (d: DeliveryToSend): OutboundMessage => ({
 
 const OPEN_GATE = { allowed: true, retryInMs: 0 };
 
+const PREFERENCE_MESSAGES = {
+  opted_out: 'the subscriber opted out of notifications',
+  channel_opted_out: 'the subscriber turned this channel off',
+  category_opted_out: 'the subscriber turned this category off',
+} as const;
+
 /**
  * Sends each claimed delivery: suppressed addresses end `suppressed` without a call; test-mode notifications go
  * to the sandbox; everything else walks its provider chain (failover), skipping providers whose circuit breaker
@@ -200,6 +208,11 @@ async function sendClaimed(
     claimed.map((d) => ({ tenantId: d.tenantId, channel: d.channel, address: d.address })),
   );
   const isSuppressed = new Set(suppressed.map((s) => `${s.tenant_id}|${s.channel}|${s.address}`));
+  const preferences = await loadPreferenceContext(
+    ctx.db,
+    [...new Set(claimed.map((d) => d.tenantId))],
+    [...new Set(claimed.flatMap((d) => (d.subscriberId ? [d.subscriberId] : [])))],
+  );
   const live = claimed.filter((d) => d.mode === 'live' && !isSuppressed.has(`${d.tenantId}|${d.channel}|${d.address}`));
   const resolve = await createChainResolver(ctx.db, ctx.config, [...new Set(live.map((d) => d.tenantId))]);
   const chains = new Map(live.map((d) => [d.id, resolve(d.tenantId, d.channel, d.address)]));
@@ -231,6 +244,24 @@ async function sendClaimed(
     claimed.map(async (original): Promise<Outcome> => {
       const attemptNo = attemptOf.get(original.id)!;
       const base = { tenantId: original.tenantId, deliveryId: original.id, attemptNo };
+      const decision = decide(
+        preferences.preferencesOf(original.tenantId, original.subscriberId),
+        original.channel,
+        original.category,
+        preferences.isCritical(original.tenantId, original.category),
+      );
+      if (!decision.send) {
+        // The recipient said no: recorded with the reason, no provider call, no fallback to another channel.
+        return {
+          ...base,
+          attempts: [],
+          status: 'suppressed',
+          provider: null,
+          providerMessageId: null,
+          error: { code: `preference_${decision.reason}`, message: PREFERENCE_MESSAGES[decision.reason] },
+          nextAttemptAt: null,
+        };
+      }
       const rendering = renderings.get(original.id);
       if (rendering && 'error' in rendering) {
         return withFallback(original, {

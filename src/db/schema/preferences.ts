@@ -1,0 +1,42 @@
+import { boolean, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { tenantId, timestamps } from './columns';
+import { subscribers } from './subscribers';
+import { tenants } from './tenants';
+
+/** A tenant's notification categories; `critical` ones bypass opt-outs (security alerts, password resets). */
+export const categories = pgTable(
+  'categories',
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    critical: boolean('critical').notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
+);
+
+/**
+ * What a subscriber agreed to receive. Absent = allowed: `optOut` stops everything non-critical, `channels`
+ * switches a channel off, `categories[key]` switches a category off entirely (`enabled: false`) or per channel.
+ */
+export interface PreferenceSet {
+  optOut?: boolean;
+  channels?: Partial<Record<string, boolean>>;
+  categories?: Record<string, { enabled?: boolean; channels?: Partial<Record<string, boolean>> }>;
+}
+
+export const subscriberPreferences = pgTable(
+  'subscriber_preferences',
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: 'cascade' }),
+    subscriberId: text('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id, { onDelete: 'cascade' }),
+    preferences: jsonb('preferences').$type<PreferenceSet>().notNull(),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.subscriberId] })],
+);
+
+export type CategoryRow = typeof categories.$inferSelect;
