@@ -49,6 +49,12 @@ export function createApp(): App {
     scheme: 'bearer',
     description: 'A tenant API key: `Authorization: Bearer nk_test_…` or `nk_live_…`',
   });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'SubscriberToken', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A subscriber token from POST /v1/subscribers/{externalId}/token',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

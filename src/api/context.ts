@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Db } from '../db/client';
 import type { KeyMode } from '../domain/api-keys/key-format';
+import type { SubscriberClaims } from '../domain/subscribers/subscriber-token';
 import type { AppBindings, AppConfig } from '../env';
 import { ApiError } from '../errors';
 import type { Logger } from '../observability/logger';
@@ -22,6 +23,8 @@ export interface AppEnv {
     config: AppConfig;
     db: Db;
     auth?: AuthContext;
+    /** Set by requireSubscriber from a subscriber token. */
+    subscriber?: SubscriberClaims;
   };
 }
 

@@ -8,6 +8,9 @@ export const tenants = pgTable('tenants', {
   /** Per-key API rate limit override (requests per second); null = the API_RATE_LIMIT_PER_SECOND default. */
   apiRateLimitPerSecond: integer('api_rate_limit_per_second'),
   /** Per-recipient send limits by channel; absent channels use the defaults in domain/rate-limit/recipient-limits. */
+  /** HS256 secret for subscriber tokens, encrypted like provider credentials; created on first use. */
+  subscriberTokenSecret: text('subscriber_token_secret'),
+  subscriberTokenKeyId: text('subscriber_token_key_id'),
   recipientLimits: jsonb('recipient_limits').$type<Partial<Record<string, { limit: number; periodSeconds: number }>>>(),
   ...timestamps,
 });

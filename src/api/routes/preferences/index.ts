@@ -2,10 +2,17 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { getPreferences, insertCategory, listCategories, putPreferences } from '../../../db/queries/preferences';
 import { getSubscriber } from '../../../db/queries/subscribers';
 import { type CategoryRow, CHANNELS } from '../../../db/schema';
+import {
+  issueSubscriberToken,
+  MAX_TOKEN_TTL_SECONDS,
+  SUBSCRIBER_SCOPES,
+} from '../../../domain/subscribers/subscriber-token';
 import { ApiError, notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
+import { validationError } from '../../error-handler';
 import { requireScope } from '../../middleware/auth';
 import { idempotent } from '../../middleware/idempotency';
+import { requireSubscriber } from '../../middleware/subscriber-auth';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
 import { ExternalIdParam } from '../subscribers/schema';
 
@@ -103,7 +110,98 @@ const putPreferencesRoute = createRoute({
   responses: { 200: json(PreferencesResponse, 'Saved'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 404) },
 });
 
+const TokenBody = z
+  .object({
+    ttlSeconds: z.number().int().min(60).max(MAX_TOKEN_TTL_SECONDS).default(3600),
+    scopes: z.array(z.enum(SUBSCRIBER_SCOPES)).min(1).default(['preferences', 'inbox']),
+  })
+  .strict()
+  .openapi('SubscriberTokenRequest');
+
+const issueTokenRoute = createRoute({
+  method: 'post',
+  path: '/v1/subscribers/{externalId}/token',
+  tags: ['Preferences'],
+  summary: 'Issue a short-lived subscriber token (JWT) for your front end',
+  security: bearerSecurity,
+  middleware: [requireScope('subscribers:write')] as const,
+  request: {
+    params: ExternalIdParam,
+    body: { required: false, content: { 'application/json': { schema: TokenBody } } },
+  },
+  responses: {
+    201: json(z.object({ token: z.string(), expiresAt: z.iso.datetime() }).openapi('SubscriberToken'), 'Issued'),
+    ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 404),
+  },
+});
+
+const myPreferencesRoute = createRoute({
+  method: 'get',
+  path: '/v1/me/preferences',
+  tags: ['Preferences'],
+  summary: "The calling subscriber's own preferences (subscriber token)",
+  security: [{ SubscriberToken: [] }],
+  middleware: [requireSubscriber('preferences')] as const,
+  responses: { 200: json(PreferencesResponse, 'Preferences'), ...errorResponses(401, 403, 404) },
+});
+
+const putMyPreferencesRoute = createRoute({
+  method: 'put',
+  path: '/v1/me/preferences',
+  tags: ['Preferences'],
+  summary: "Replace the calling subscriber's own preferences (subscriber token)",
+  security: [{ SubscriberToken: [] }],
+  middleware: [requireSubscriber('preferences')] as const,
+  request: { body: jsonBody(PreferenceSetSchema) },
+  responses: { 200: json(PreferencesResponse, 'Saved'), ...errorResponses(401, 403, 404, ...BODY_ERRORS) },
+});
+
 export function registerPreferenceRoutes(app: App) {
+  app.openapi(issueTokenRoute, async (c) => {
+    const tenantId = authOf(c).tenantId;
+    const sub = await getSubscriber(c.var.db, tenantId, c.req.valid('param').externalId);
+    if (!sub) throw notFound('Subscriber');
+    const raw = await c.req.text();
+    const parsed = TokenBody.safeParse(raw ? JSON.parse(raw) : {});
+    if (!parsed.success) throw validationError(parsed.error, 'json');
+    const issued = await issueSubscriberToken(
+      c.var.db,
+      c.var.config,
+      { tenantId, subscriberId: sub.id, externalId: sub.externalId, scopes: parsed.data.scopes },
+      parsed.data.ttlSeconds,
+    );
+    return c.json(issued, 201);
+  });
+  app.openapi(myPreferencesRoute, async (c) => {
+    const me = c.get('subscriber')!;
+    const sub = await getSubscriber(c.var.db, me.tenantId, me.externalId);
+    if (!sub || sub.id !== me.subscriberId) throw notFound('Subscriber');
+    const row = await getPreferences(c.var.db, me.tenantId, sub.id);
+    return c.json(
+      {
+        subscriberId: sub.id,
+        externalId: sub.externalId,
+        preferences: row?.preferences ?? {},
+        updatedAt: row?.updatedAt.toISOString() ?? null,
+      },
+      200,
+    );
+  });
+  app.openapi(putMyPreferencesRoute, async (c) => {
+    const me = c.get('subscriber')!;
+    const sub = await getSubscriber(c.var.db, me.tenantId, me.externalId);
+    if (!sub || sub.id !== me.subscriberId) throw notFound('Subscriber');
+    const row = await putPreferences(c.var.db, me.tenantId, sub.id, c.req.valid('json'));
+    return c.json(
+      {
+        subscriberId: sub.id,
+        externalId: sub.externalId,
+        preferences: row.preferences,
+        updatedAt: row.updatedAt.toISOString(),
+      },
+      200,
+    );
+  });
   app.openapi(createCategoryRoute, async (c) => {
     const created = await insertCategory(c.var.db, { tenantId: authOf(c).tenantId, ...c.req.valid('json') });
     if (!created) throw new ApiError('conflict', `Category '${c.req.valid('json').key}' already exists`);

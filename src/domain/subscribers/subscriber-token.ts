@@ -1,0 +1,89 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { decodeJwt, errors, jwtVerify, SignJWT } from 'jose';
+import type { Db } from '../../db/client';
+import { tenants } from '../../db/schema';
+import type { AppConfig } from '../../env';
+import { ApiError } from '../../errors';
+import { decryptCredentials, encryptCredentials } from '../../lib/credentials-cipher';
+
+/**
+ * Subscriber tokens: short-lived HS256 JWTs a tenant's backend obtains with its API key and hands to its
+ * front end, so a subscriber can manage their own preferences (and, later, read their inbox) without the key.
+ * Each tenant has its own secret, so a token can never be replayed against another tenant.
+ */
+export const SUBSCRIBER_SCOPES = ['preferences', 'inbox'] as const;
+export type SubscriberScope = (typeof SUBSCRIBER_SCOPES)[number];
+export const MAX_TOKEN_TTL_SECONDS = 24 * 3600;
+const ISSUER = 'notifykit';
+
+export interface SubscriberClaims {
+  tenantId: string;
+  subscriberId: string;
+  externalId: string;
+  scopes: SubscriberScope[];
+}
+
+const keys = (config: AppConfig) => ({ current: config.CREDENTIALS_KEY_ID, keys: config.CREDENTIALS_KEYS });
+
+async function tenantSecret(db: Db, config: AppConfig, tenantId: string, create: boolean): Promise<Uint8Array | null> {
+  const [row] = await db
+    .select({ secret: tenants.subscriberTokenSecret, keyId: tenants.subscriberTokenKeyId })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId));
+  if (!row) return null;
+  if (row.secret && row.keyId) {
+    return Uint8Array.from(
+      atob((await decryptCredentials(keys(config), tenantId, row.keyId, row.secret)) as string),
+      (c) => c.charCodeAt(0),
+    );
+  }
+  if (!create) return null;
+  const raw = crypto.getRandomValues(new Uint8Array(32));
+  const sealed = await encryptCredentials(keys(config), tenantId, btoa(String.fromCharCode(...raw)));
+  // Only set if still empty, so two first requests racing agree on one secret.
+  await db
+    .update(tenants)
+    .set({ subscriberTokenSecret: sealed.ciphertext, subscriberTokenKeyId: sealed.keyId })
+    .where(and(eq(tenants.id, tenantId), isNull(tenants.subscriberTokenSecret)));
+  return tenantSecret(db, config, tenantId, false);
+}
+
+export async function issueSubscriberToken(db: Db, config: AppConfig, claims: SubscriberClaims, ttlSeconds: number) {
+  const secret = await tenantSecret(db, config, claims.tenantId, true);
+  if (!secret) throw new ApiError('not_found', 'Tenant not found');
+  const expiresAt = Math.floor(Date.now() / 1000) + ttlSeconds;
+  const token = await new SignJWT({ tid: claims.tenantId, ext: claims.externalId, scope: claims.scopes.join(' ') })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setSubject(claims.subscriberId)
+    .setIssuedAt()
+    .setExpirationTime(expiresAt)
+    .sign(secret);
+  return { token, expiresAt: new Date(expiresAt * 1000).toISOString() };
+}
+
+/** Verifies signature (HS256 only: `alg: none` and others are refused), expiry, issuer and tenant; 401 otherwise. */
+export async function verifySubscriberToken(db: Db, config: AppConfig, token: string): Promise<SubscriberClaims> {
+  const invalid = (why: string) => new ApiError('invalid_api_key', `Subscriber token rejected: ${why}`);
+  let tenantId: unknown;
+  try {
+    tenantId = decodeJwt(token).tid;
+  } catch {
+    throw invalid('malformed');
+  }
+  if (typeof tenantId !== 'string') throw invalid('no tenant');
+  const secret = await tenantSecret(db, config, tenantId, false);
+  if (!secret) throw invalid('unknown tenant');
+  try {
+    const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], issuer: ISSUER });
+    const scopes = String(payload.scope ?? '')
+      .split(' ')
+      .filter((s): s is SubscriberScope => (SUBSCRIBER_SCOPES as readonly string[]).includes(s));
+    if (!payload.sub || typeof payload.ext !== 'string') throw invalid('incomplete claims');
+    return { tenantId, subscriberId: payload.sub, externalId: payload.ext, scopes };
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    if (err instanceof errors.JWTExpired) throw invalid('expired');
+    throw invalid('bad signature or claims');
+  }
+}
