@@ -16,6 +16,7 @@ import { findSuppressed } from '../db/queries/suppressions';
 import { loadVersionContents } from '../db/queries/templates';
 import type { BreakerPolicy } from '../domain/circuit-breaker';
 import { decide } from '../domain/preferences/decide';
+import { quietHoursDelaySeconds } from '../domain/preferences/quiet-hours';
 import { recipientPolicy } from '../domain/rate-limit/recipient-limits';
 import { layoutSourceFor } from '../domain/templates/layout-source';
 import { RenderError } from '../domain/templates/liquid-engine';
@@ -55,7 +56,13 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
     return !actions.has(d.id);
   });
 
-  const allowed = await applyRecipientLimits(ctx, pending, actions);
+  const preferences = await loadPreferenceContext(
+    ctx.db,
+    [...new Set(rows.map((d) => d.tenantId))],
+    [...new Set(rows.flatMap((d) => (d.subscriberId ? [d.subscriberId] : [])))],
+  );
+  const awake = await applyQuietHours(ctx, pending, preferences, actions);
+  const allowed = await applyRecipientLimits(ctx, awake, actions);
   const t1 = Date.now();
   const tenantIds = [...new Set(allowed.map((d) => d.tenantId))];
   const claims = await claimDeliveries(
@@ -68,7 +75,7 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
 
   const claimed = allowed.filter((d) => attemptOf.has(d.id));
   const t2 = Date.now();
-  const outcomes = await sendClaimed(ctx, claimed, attemptOf);
+  const outcomes = await sendClaimed(ctx, claimed, attemptOf, preferences);
   const t3 = Date.now();
   if (outcomes.length) await persistOutcomes(ctx, outcomes);
   const fallbacks = outcomes.flatMap((o) => (o.fallback ? [{ ...o.fallback, tenantId: o.tenantId }] : []));
@@ -102,6 +109,58 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
     }
   }
   return actions;
+}
+
+type PreferenceContext = Awaited<ReturnType<typeof loadPreferenceContext>>;
+
+/** Queues accept delays up to 12 h; a longer quiet window is re-checked when the message comes back. */
+const MAX_DEFER_SECONDS = 12 * 3600 - 60;
+
+/**
+ * Non-critical deliveries inside the subscriber's quiet hours wait until the window ends (deferred with a fresh
+ * delayed message, reason recorded), never dropped.
+ */
+async function applyQuietHours(
+  ctx: DeliverContext,
+  rows: DeliveryToSend[],
+  preferences: PreferenceContext,
+  actions: Map<string, MessageAction>,
+) {
+  const deferred: { d: DeliveryToSend; delaySeconds: number }[] = [];
+  const awake = rows.filter((d) => {
+    if (preferences.isCritical(d.tenantId, d.category)) return true;
+    const quiet = preferences.preferencesOf(d.tenantId, d.subscriberId)?.quietHours;
+    const delaySeconds = quietHoursDelaySeconds(quiet, d.channel, d.timezone);
+    if (delaySeconds <= 0) return true;
+    deferred.push({ d, delaySeconds: Math.min(delaySeconds, MAX_DEFER_SECONDS) });
+    return false;
+  });
+  if (deferred.length) {
+    const now = Date.now();
+    await deferDeliveries(
+      ctx.db,
+      deferred.map(({ d, delaySeconds }) => {
+        const at = new Date(now + delaySeconds * 1000).toISOString();
+        return {
+          tenantId: d.tenantId,
+          id: d.id,
+          at,
+          reason: { code: 'deferred_quiet_hours', message: `deferred until ${at} (quiet hours)` },
+        };
+      }),
+    );
+    await enqueueDeliveries(
+      ctx.env,
+      deferred.map(({ d, delaySeconds }) => ({
+        tenantId: d.tenantId,
+        deliveryId: d.id,
+        priority: d.priority,
+        delaySeconds,
+      })),
+    );
+    for (const { d } of deferred) actions.set(d.id, { kind: 'ack' });
+  }
+  return awake;
 }
 
 /**
@@ -201,6 +260,7 @@ async function sendClaimed(
   ctx: DeliverContext,
   claimed: DeliveryToSend[],
   attemptOf: Map<string, number>,
+  preferences: PreferenceContext,
 ): Promise<Outcome[]> {
   if (claimed.length === 0) return [];
   const suppressed = await findSuppressed(
@@ -208,11 +268,6 @@ async function sendClaimed(
     claimed.map((d) => ({ tenantId: d.tenantId, channel: d.channel, address: d.address })),
   );
   const isSuppressed = new Set(suppressed.map((s) => `${s.tenant_id}|${s.channel}|${s.address}`));
-  const preferences = await loadPreferenceContext(
-    ctx.db,
-    [...new Set(claimed.map((d) => d.tenantId))],
-    [...new Set(claimed.flatMap((d) => (d.subscriberId ? [d.subscriberId] : [])))],
-  );
   const live = claimed.filter((d) => d.mode === 'live' && !isSuppressed.has(`${d.tenantId}|${d.channel}|${d.address}`));
   const resolve = await createChainResolver(ctx.db, ctx.config, [...new Set(live.map((d) => d.tenantId))]);
   const chains = new Map(live.map((d) => [d.id, resolve(d.tenantId, d.channel, d.address)]));

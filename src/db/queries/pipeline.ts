@@ -1,7 +1,7 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { newId } from '../../lib/ids';
 import type { Db } from '../client';
-import { deliveries, notifications, tenants } from '../schema';
+import { deliveries, notifications, subscribers, tenants } from '../schema';
 
 /**
  * Queries of the queue consumers and cron. Each is scoped by tenant id taken from the queue message or the row,
@@ -35,10 +35,15 @@ export async function loadDeliveriesForSend(db: Db, tenantIds: string[], ids: st
       metadata: notifications.metadata,
       category: notifications.category,
       recipientLimits: tenants.recipientLimits,
+      timezone: subscribers.timezone,
     })
     .from(deliveries)
     .innerJoin(notifications, eq(notifications.id, deliveries.notificationId))
     .innerJoin(tenants, eq(tenants.id, deliveries.tenantId))
+    .leftJoin(
+      subscribers,
+      and(eq(subscribers.id, deliveries.subscriberId), eq(subscribers.tenantId, deliveries.tenantId)),
+    )
     .where(and(inArray(deliveries.tenantId, tenantIds), inArray(deliveries.id, ids)));
 }
 
@@ -209,11 +214,18 @@ export function recordOutcomes(db: Db, outcomes: Outcome[]) {
   return db.batch([...statements, ...extra]);
 }
 
-/** Rate-limited: stays `queued`, due again at its time (a new delayed message carries it). */
-export function deferDeliveries(db: Db, deferred: { tenantId: string; id: string; at: string }[]) {
+/**
+ * Deferred (recipient limit, quiet hours): stays `queued`, due again at its time (a new delayed message carries it);
+ * `reason` is recorded so the API shows why it waits.
+ */
+export function deferDeliveries(
+  db: Db,
+  deferred: { tenantId: string; id: string; at: string; reason?: { code: string; message: string } }[],
+) {
   return db.execute(sql`
-    UPDATE deliveries d SET next_attempt_at = x.at, enqueued_at = now(), updated_at = now()
-    FROM jsonb_to_recordset(${JSON.stringify(deferred)}::jsonb) AS x(id text, "tenantId" text, at timestamptz)
+    UPDATE deliveries d SET next_attempt_at = x.at, enqueued_at = now(), updated_at = now(),
+      last_error = COALESCE(x.reason, d.last_error)
+    FROM jsonb_to_recordset(${JSON.stringify(deferred)}::jsonb) AS x(id text, "tenantId" text, at timestamptz, reason jsonb)
     WHERE d.id = x.id AND d.tenant_id = x."tenantId" AND d.status = 'queued'`);
 }
 

@@ -22,6 +22,8 @@ export const categories = pgTable(
  */
 export interface PreferenceSet {
   optOut?: boolean;
+  /** Non-critical deliveries inside the window wait until it ends (subscriber's time zone). */
+  quietHours?: { start: string; end: string; channels?: string[] };
   channels?: Partial<Record<string, boolean>>;
   categories?: Record<string, { enabled?: boolean; channels?: Partial<Record<string, boolean>> }>;
 }

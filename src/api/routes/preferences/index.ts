@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { getPreferences, insertCategory, listCategories, putPreferences } from '../../../db/queries/preferences';
 import { getSubscriber } from '../../../db/queries/subscribers';
 import { type CategoryRow, CHANNELS } from '../../../db/schema';
+import { HH_MM } from '../../../domain/preferences/quiet-hours';
 import {
   issueSubscriberToken,
   MAX_TOKEN_TTL_SECONDS,
@@ -37,6 +38,17 @@ const channelSwitches = z.partialRecord(z.enum(CHANNELS), z.boolean());
 const PreferenceSetSchema = z
   .object({
     optOut: z.boolean().optional().openapi({ description: 'Stops every non-critical notification' }),
+    quietHours: z
+      .object({
+        start: z.string().regex(HH_MM, 'HH:MM'),
+        end: z.string().regex(HH_MM, 'HH:MM'),
+        channels: z.array(z.enum(CHANNELS)).min(1).optional(),
+      })
+      .strict()
+      .optional()
+      .openapi({
+        description: "e.g. 22:00–07:00 in the subscriber's timezone; non-critical deliveries wait until it ends",
+      }),
     channels: channelSwitches.optional(),
     categories: z
       .record(
@@ -47,6 +59,8 @@ const PreferenceSetSchema = z
   })
   .strict()
   .openapi('PreferenceSet');
+
+type Prefs = z.infer<typeof PreferenceSetSchema>;
 
 const presentCategory = (c: CategoryRow): z.infer<typeof CategorySchema> => ({
   key: c.key,
@@ -181,7 +195,7 @@ export function registerPreferenceRoutes(app: App) {
       {
         subscriberId: sub.id,
         externalId: sub.externalId,
-        preferences: row?.preferences ?? {},
+        preferences: (row?.preferences ?? {}) as Prefs,
         updatedAt: row?.updatedAt.toISOString() ?? null,
       },
       200,
@@ -196,7 +210,7 @@ export function registerPreferenceRoutes(app: App) {
       {
         subscriberId: sub.id,
         externalId: sub.externalId,
-        preferences: row.preferences,
+        preferences: row.preferences as Prefs,
         updatedAt: row.updatedAt.toISOString(),
       },
       200,
@@ -219,7 +233,7 @@ export function registerPreferenceRoutes(app: App) {
       {
         subscriberId: sub.id,
         externalId: sub.externalId,
-        preferences: row?.preferences ?? {},
+        preferences: (row?.preferences ?? {}) as Prefs,
         updatedAt: row?.updatedAt.toISOString() ?? null,
       },
       200,
@@ -234,7 +248,7 @@ export function registerPreferenceRoutes(app: App) {
       {
         subscriberId: sub.id,
         externalId: sub.externalId,
-        preferences: row.preferences,
+        preferences: row.preferences as Prefs,
         updatedAt: row.updatedAt.toISOString(),
       },
       200,
