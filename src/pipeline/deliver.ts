@@ -10,6 +10,7 @@ import {
   deferDeliveries,
   type Outcome,
   recordOutcomes,
+  suppressQueued,
 } from '../db/queries/pipeline';
 import { loadPreferenceContext } from '../db/queries/preferences';
 import { findSuppressed } from '../db/queries/suppressions';
@@ -62,7 +63,8 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
     [...new Set(rows.flatMap((d) => (d.subscriberId ? [d.subscriberId] : [])))],
   );
   const awake = await applyQuietHours(ctx, pending, preferences, actions);
-  const allowed = await applyRecipientLimits(ctx, awake, actions);
+  const withinCaps = await applyFrequencyCaps(ctx, awake, preferences, actions);
+  const allowed = await applyRecipientLimits(ctx, withinCaps, actions);
   const t1 = Date.now();
   const tenantIds = [...new Set(allowed.map((d) => d.tenantId))];
   const claims = await claimDeliveries(
@@ -161,6 +163,88 @@ async function applyQuietHours(
     for (const { d } of deferred) actions.set(d.id, { kind: 'ack' });
   }
   return awake;
+}
+
+/**
+ * Fatigue budgets: a category's frequency cap (or the subscriber's own) per subscriber and channel, counted in the
+ * subscriber's RecipientLimiter shard. Over the cap a delivery ends `suppressed` (`frequency_cap`) or, if the
+ * category says so, waits for budget like a rate-limited one.
+ */
+async function applyFrequencyCaps(
+  ctx: DeliverContext,
+  rows: DeliveryToSend[],
+  preferences: PreferenceContext,
+  actions: Map<string, MessageAction>,
+) {
+  const capped = rows.flatMap((d) => {
+    const cap = preferences.capOf(d.tenantId, d.subscriberId, d.category);
+    return cap ? [{ d, cap }] : [];
+  });
+  if (capped.length === 0) return rows;
+  const byShard = new Map<string, typeof capped>();
+  for (const item of capped) {
+    const shard = recipientShard(item.d.tenantId, item.d.recipient);
+    byShard.set(shard, [...(byShard.get(shard) ?? []), item]);
+  }
+  const over: { d: DeliveryToSend; cap: (typeof capped)[number]['cap']; retryAfterSeconds: number }[] = [];
+  await Promise.all(
+    [...byShard].map(async ([shard, items]) => {
+      const grants = await ctx.env.RECIPIENT_LIMITER.getByName(shard).takeBatch(
+        items.map(({ d, cap }) => ({
+          recipient: d.recipient,
+          channel: `${d.channel}|cap:${d.category}`,
+          policy: { capacity: cap.limit, refillPerSecond: cap.limit / cap.periodSeconds },
+          count: 1,
+        })),
+      );
+      items.forEach((item, i) => {
+        if (grants[i]!.granted === 0) over.push({ ...item, retryAfterSeconds: grants[i]!.retryAfterSeconds });
+      });
+    }),
+  );
+  if (over.length === 0) return rows;
+  const suppress = over.filter((o) => o.cap.onExceed !== 'defer');
+  const defer = over.filter((o) => o.cap.onExceed === 'defer');
+  if (suppress.length) {
+    await suppressQueued(
+      ctx.db,
+      suppress.map(({ d, cap }) => ({
+        tenantId: d.tenantId,
+        id: d.id,
+        reason: {
+          code: 'frequency_cap',
+          message: `over the ${d.category} cap of ${cap.limit} per ${cap.periodSeconds} s on ${d.channel}`,
+        },
+      })),
+    );
+  }
+  if (defer.length) {
+    const now = Date.now();
+    await deferDeliveries(
+      ctx.db,
+      defer.map(({ d, retryAfterSeconds }) => {
+        const at = new Date(now + Math.min(retryAfterSeconds, MAX_DEFER_SECONDS) * 1000).toISOString();
+        return {
+          tenantId: d.tenantId,
+          id: d.id,
+          at,
+          reason: { code: 'deferred_frequency_cap', message: `deferred until ${at} (frequency cap)` },
+        };
+      }),
+    );
+    await enqueueDeliveries(
+      ctx.env,
+      defer.map(({ d, retryAfterSeconds }) => ({
+        tenantId: d.tenantId,
+        deliveryId: d.id,
+        priority: d.priority,
+        delaySeconds: Math.min(retryAfterSeconds, MAX_DEFER_SECONDS),
+      })),
+    );
+  }
+  const stopped = new Set(over.map((o) => o.d.id));
+  for (const id of stopped) actions.set(id, { kind: 'ack' });
+  return rows.filter((d) => !stopped.has(d.id));
 }
 
 /**

@@ -277,3 +277,14 @@ export function markNotEnqueued(db: Db, tenantId: string, ids: string[]) {
     .set({ enqueuedAt: null })
     .where(and(eq(deliveries.tenantId, tenantId), inArray(deliveries.id, ids)));
 }
+
+/** Ends queued deliveries as `suppressed` before any provider call (frequency cap), with the reason recorded. */
+export function suppressQueued(
+  db: Db,
+  items: { tenantId: string; id: string; reason: { code: string; message: string } }[],
+) {
+  return db.execute(sql`
+    UPDATE deliveries d SET status = 'suppressed', last_error = x.reason, updated_at = now()
+    FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS x(id text, "tenantId" text, reason jsonb)
+    WHERE d.id = x.id AND d.tenant_id = x."tenantId" AND d.status = 'queued'`);
+}

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
-import { categories, type PreferenceSet, subscriberPreferences } from '../schema';
+import { categories, type FrequencyCap, type PreferenceSet, subscriberPreferences } from '../schema';
 
 export async function insertCategory(db: Db, row: typeof categories.$inferInsert) {
   const [created] = await db.insert(categories).values(row).onConflictDoNothing().returning();
@@ -47,9 +47,14 @@ export async function loadPreferenceContext(db: Db, tenantIds: string[], subscri
       : Promise.resolve([]),
     tenantIds.length
       ? db
-          .select({ tenantId: categories.tenantId, key: categories.key })
+          .select({
+            tenantId: categories.tenantId,
+            key: categories.key,
+            critical: categories.critical,
+            cap: categories.frequencyCap,
+          })
           .from(categories)
-          .where(and(inArray(categories.tenantId, tenantIds), eq(categories.critical, true)))
+          .where(inArray(categories.tenantId, tenantIds))
       : Promise.resolve([]),
   ]);
   return {
@@ -58,6 +63,19 @@ export async function loadPreferenceContext(db: Db, tenantIds: string[], subscri
         ? prefs.find((p) => p.tenantId === tenantId && p.subscriberId === subscriberId)?.preferences
         : undefined,
     isCritical: (tenantId: string, category: string | null) =>
-      category !== null && critical.some((c) => c.tenantId === tenantId && c.key === category),
+      category !== null && critical.some((c) => c.tenantId === tenantId && c.key === category && c.critical),
+    /** The cap that applies: the subscriber's override, else the category's; none for critical categories. */
+    capOf: (tenantId: string, subscriberId: string | null, category: string | null): FrequencyCap | null => {
+      if (!category) return null;
+      const cat = critical.find((c) => c.tenantId === tenantId && c.key === category);
+      if (cat?.critical) return null;
+      const own = subscriberId
+        ? prefs.find((p) => p.tenantId === tenantId && p.subscriberId === subscriberId)?.preferences.frequencyCaps?.[
+            category
+          ]
+        : undefined;
+      if (own) return { ...own, onExceed: cat?.cap?.onExceed ?? 'suppress' };
+      return cat?.cap ?? null;
+    },
   };
 }

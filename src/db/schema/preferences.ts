@@ -11,10 +11,19 @@ export const categories = pgTable(
     key: text('key').notNull(),
     name: text('name').notNull(),
     critical: boolean('critical').notNull().default(false),
+    /** Fatigue budget per subscriber and channel for this category (subscribers may lower or raise it). */
+    frequencyCap: jsonb('frequency_cap').$type<FrequencyCap>(),
     ...timestamps,
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
 );
+
+export interface FrequencyCap {
+  limit: number;
+  periodSeconds: number;
+  /** Over the cap: end `suppressed` (default; a digest is stale tomorrow) or wait for budget. */
+  onExceed?: 'suppress' | 'defer';
+}
 
 /**
  * What a subscriber agreed to receive. Absent = allowed: `optOut` stops everything non-critical, `channels`
@@ -24,6 +33,8 @@ export interface PreferenceSet {
   optOut?: boolean;
   /** Non-critical deliveries inside the window wait until it ends (subscriber's time zone). */
   quietHours?: { start: string; end: string; channels?: string[] };
+  /** Per-category caps overriding the category's default (`limit` and `periodSeconds`). */
+  frequencyCaps?: Record<string, { limit: number; periodSeconds: number }>;
   channels?: Partial<Record<string, boolean>>;
   categories?: Record<string, { enabled?: boolean; channels?: Partial<Record<string, boolean>> }>;
 }

@@ -17,8 +17,25 @@ import { requireSubscriber } from '../../middleware/subscriber-auth';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
 import { ExternalIdParam } from '../subscribers/schema';
 
+const CapSchema = z.object({
+  limit: z.number().int().min(1).max(10_000),
+  periodSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(31 * 86400),
+});
+
 const CategorySchema = z
-  .object({ key: z.string(), name: z.string(), critical: z.boolean(), createdAt: z.iso.datetime() })
+  .object({
+    key: z.string(),
+    name: z.string(),
+    critical: z.boolean(),
+    frequencyCap: z
+      .object({ limit: z.number(), periodSeconds: z.number(), onExceed: z.string().optional() })
+      .nullable(),
+    createdAt: z.iso.datetime(),
+  })
   .openapi('Category');
 
 const CreateCategoryBody = z
@@ -28,7 +45,11 @@ const CreateCategoryBody = z
     critical: z
       .boolean()
       .default(false)
-      .openapi({ description: 'Bypasses opt-outs (and quiet hours): security alerts, password resets' }),
+      .openapi({ description: 'Bypasses opt-outs, quiet hours and caps: security alerts, password resets' }),
+    frequencyCap: CapSchema.extend({ onExceed: z.enum(['suppress', 'defer']).default('suppress') })
+      .strict()
+      .optional()
+      .openapi({ description: 'At most `limit` per subscriber and channel per `periodSeconds`' }),
   })
   .strict()
   .openapi('CreateCategoryRequest');
@@ -49,6 +70,10 @@ const PreferenceSetSchema = z
       .openapi({
         description: "e.g. 22:00–07:00 in the subscriber's timezone; non-critical deliveries wait until it ends",
       }),
+    frequencyCaps: z
+      .record(z.string().max(100), CapSchema.strict())
+      .optional()
+      .openapi({ description: "The subscriber's own cap per category (overrides the category's)" }),
     channels: channelSwitches.optional(),
     categories: z
       .record(
@@ -66,6 +91,7 @@ const presentCategory = (c: CategoryRow): z.infer<typeof CategorySchema> => ({
   key: c.key,
   name: c.name,
   critical: c.critical,
+  frequencyCap: c.frequencyCap,
   createdAt: c.createdAt.toISOString(),
 });
 
