@@ -20,6 +20,7 @@ export default defineConfig({
           PROVIDER_BASE_URLS: JSON.stringify(TEST_PROVIDER_BASE_URLS),
           CIRCUIT_FAILURE_THRESHOLD: '3',
           PROVIDER_TIMEOUT_SECONDS: '1.5',
+          PUBLIC_BASE_URL: 'http://api.test',
           CIRCUIT_COOLDOWN_SECONDS: '2',
           // retries at once, so failure scenarios run in seconds (Retry-After from a stand-in is still honoured)
           RETRY_BASE_DELAY_SECONDS: '0',

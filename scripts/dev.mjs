@@ -44,6 +44,7 @@ fs.writeFileSync(
     `DATABASE_URL=${db.url}`,
     `PG_WS_PROXY=${db.wsProxy}`,
     'ENVIRONMENT=development',
+    `PUBLIC_BASE_URL=http://127.0.0.1:${PORTS.http}`,
     `CREDENTIALS_KEYS=${JSON.stringify(secrets.CREDENTIALS_KEYS)}`,
     '',
   ].join('\n'),

@@ -9,6 +9,7 @@ import { registerDeadLetterRoutes } from './api/routes/dead-letters';
 import { registerLayoutRoutes } from './api/routes/layouts';
 import { registerNotificationRoutes } from './api/routes/notifications';
 import { registerPreferenceRoutes } from './api/routes/preferences';
+import { registerUnsubscribeRoutes } from './api/routes/preferences/unsubscribe-routes';
 import { registerProviderRoutes } from './api/routes/providers';
 import { registerListSandboxMessages } from './api/routes/sandbox/list-sandbox-messages';
 import { registerSubscriberRoutes } from './api/routes/subscribers';
@@ -42,6 +43,7 @@ export function createApp(): App {
   registerTemplateRoutes(app);
   registerLayoutRoutes(app);
   registerPreferenceRoutes(app);
+  registerUnsubscribeRoutes(app);
   registerBenchBaseline(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {

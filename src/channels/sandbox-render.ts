@@ -12,7 +12,11 @@ import { webhookBody } from './webhook/webhook-provider';
 export function renderForSandbox(message: OutboundMessage): Record<string, unknown> {
   switch (message.channel) {
     case 'email':
-      return { to: message.address, ...emailParts(message.content) };
+      return {
+        to: message.address,
+        ...emailParts(message.content),
+        ...(message.headers ? { headers: message.headers } : {}),
+      };
     case 'sms': {
       const text = smsText(message.content);
       return { to: message.address, text, ...smsSegments(text) };

@@ -14,6 +14,8 @@ export interface OutboundMessage {
   data: Record<string, unknown> | null;
   metadata: Record<string, unknown> | null;
   category: string | null;
+  /** Extra email headers (List-Unsubscribe, List-Unsubscribe-Post), already validated single-line values. */
+  headers?: Record<string, string>;
 }
 
 /** Why a send failed, and what that means for retrying, failing over and suppressing. */

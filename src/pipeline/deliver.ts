@@ -19,6 +19,7 @@ import type { BreakerPolicy } from '../domain/circuit-breaker';
 import { decide } from '../domain/preferences/decide';
 import { quietHoursDelaySeconds } from '../domain/preferences/quiet-hours';
 import { recipientPolicy } from '../domain/rate-limit/recipient-limits';
+import { signUnsubscribeToken, tenantSecret } from '../domain/subscribers/subscriber-token';
 import { layoutSourceFor } from '../domain/templates/layout-source';
 import { RenderError } from '../domain/templates/liquid-engine';
 import { renderTemplate } from '../domain/templates/render-template';
@@ -314,7 +315,8 @@ async function applyRecipientLimits(ctx: DeliverContext, rows: DeliveryToSend[],
   return allowed;
 }
 
-const toOutbound = (d: DeliveryToSend): OutboundMessage => ({
+const toOutbound = (d: DeliveryToSend & { headers?: Record<string, string> }): OutboundMessage => ({
+  ...(d.headers ? { headers: d.headers } : {}),
   deliveryId: d.id,
   notificationId: d.notificationId,
   tenantId: d.tenantId,
@@ -379,6 +381,29 @@ async function sendClaimed(
   };
 
   const renderings = await renderTemplates(ctx, claimed);
+  // RFC 8058 one-click unsubscribe on every non-critical email to a subscriber; the signing secret is fetched once
+  // per tenant per batch.
+  const secrets = new Map<string, Promise<Uint8Array | null>>();
+  const unsubscribeHeaders = async (d: DeliveryToSend) => {
+    if (d.channel !== 'email' || !d.subscriberId || !ctx.config.PUBLIC_BASE_URL) return undefined;
+    if (preferences.isCritical(d.tenantId, d.category)) return undefined;
+    let secret = secrets.get(d.tenantId);
+    if (!secret) {
+      secret = tenantSecret(ctx.db, ctx.config, d.tenantId, true);
+      secrets.set(d.tenantId, secret);
+    }
+    const key = await secret;
+    if (!key) return undefined;
+    const token = await signUnsubscribeToken(key, {
+      tenantId: d.tenantId,
+      subscriberId: d.subscriberId,
+      category: d.category,
+    });
+    return {
+      'List-Unsubscribe': `<${ctx.config.PUBLIC_BASE_URL}/u/${token}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    };
+  };
   const outcomes = await Promise.all(
     claimed.map(async (original): Promise<Outcome> => {
       const attemptNo = attemptOf.get(original.id)!;
@@ -413,7 +438,9 @@ async function sendClaimed(
           nextAttemptAt: null,
         });
       }
-      const d = rendering ? { ...original, content: rendering.content } : original;
+      const rendered = rendering ? { ...original, content: rendering.content } : original;
+      const headers = await unsubscribeHeaders(rendered);
+      const d = headers ? { ...rendered, headers } : rendered;
       const renderedLocale = rendering ? { renderedLocale: rendering.locale } : {};
       return { ...(await finish(d, base)), ...renderedLocale };
     }),

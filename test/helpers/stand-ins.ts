@@ -42,6 +42,7 @@ export interface ReceivedMail {
   html: string | null;
   messageId: string | null;
   headers: Record<string, string>;
+  rawHeaders: Record<string, string>;
 }
 
 export async function receivedMail(to: string): Promise<ReceivedMail[]> {

@@ -32,6 +32,10 @@ export async function startStandIns({ httpPort, smtpPort, host = '127.0.0.1' }) 
         headers: Object.fromEntries(
           [...parsed.headers].map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
         ),
+        // The header lines as sent (mailparser folds List-* headers into one structured `list` entry).
+        rawHeaders: Object.fromEntries(
+          parsed.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).trim()]),
+        ),
         at: Date.now(),
       });
     },

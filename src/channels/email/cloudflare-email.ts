@@ -34,6 +34,7 @@ export const cloudflareEmailProvider: Provider<z.infer<typeof Credentials>> = {
       content: message.content,
       deliveryId: message.deliveryId,
       notificationId: message.notificationId,
+      headers: message.headers,
     });
     try {
       await binding.send(new EmailMessage(from, message.address, raw));

@@ -1,5 +1,6 @@
 import { createMimeMessage } from 'mimetext/browser';
 import type { NotificationContent } from '../../db/schema';
+import { parseFrom } from './email-content';
 
 /** Header values never carry line breaks: that is how header injection happens. */
 const oneLine = (value: string) => value.replace(/[\r\n]+/g, ' ').trim();
@@ -11,14 +12,17 @@ export function buildEmail(input: {
   content: NotificationContent;
   deliveryId: string;
   notificationId: string;
+  headers?: Record<string, string> | undefined;
 }): string {
   const msg = createMimeMessage();
-  msg.setSender({ addr: oneLine(input.from) });
+  const from = parseFrom(oneLine(input.from));
+  msg.setSender(from.name ? { name: from.name, addr: from.email } : { addr: from.email });
   msg.setRecipient(oneLine(input.to));
   msg.setSubject(oneLine(input.content.subject ?? ''));
   msg.setHeader('Message-ID', `<${input.deliveryId}@notifykit>`);
   msg.setHeader('X-Notifykit-Delivery-Id', input.deliveryId);
   msg.setHeader('X-Notifykit-Notification-Id', input.notificationId);
+  for (const [name, value] of Object.entries(input.headers ?? {})) msg.setHeader(name, oneLine(value));
   const text = input.content.text ?? (input.content.html ? htmlToText(input.content.html) : '');
   msg.addMessage({ contentType: 'text/plain', data: text });
   if (input.content.html) msg.addMessage({ contentType: 'text/html', data: input.content.html });

@@ -40,6 +40,9 @@ export const postmarkProvider: Provider<z.infer<typeof Credentials>> = {
           ...(html ? { HtmlBody: html } : {}),
           MessageStream: creds.messageStream,
           Metadata: { delivery_id: message.deliveryId },
+          ...(message.headers
+            ? { Headers: Object.entries(message.headers).map(([Name, Value]) => ({ Name, Value })) }
+            : {}),
         }),
       },
       ctx.timeoutMs,

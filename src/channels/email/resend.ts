@@ -22,7 +22,14 @@ export const resendProvider: Provider<z.infer<typeof Credentials>> = {
           'content-type': 'application/json',
           'idempotency-key': message.deliveryId,
         },
-        body: JSON.stringify({ from: creds.from, to: [message.address], subject, text, ...(html ? { html } : {}) }),
+        body: JSON.stringify({
+          from: creds.from,
+          to: [message.address],
+          subject,
+          text,
+          ...(html ? { html } : {}),
+          ...(message.headers ? { headers: message.headers } : {}),
+        }),
       },
       ctx.timeoutMs,
       {

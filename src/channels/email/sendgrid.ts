@@ -25,6 +25,7 @@ export const sendgridProvider: Provider<z.infer<typeof Credentials>> = {
           subject,
           content,
           custom_args: { delivery_id: message.deliveryId, notification_id: message.notificationId },
+          ...(message.headers ? { headers: message.headers } : {}),
         }),
       },
       ctx.timeoutMs,

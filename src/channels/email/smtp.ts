@@ -42,6 +42,7 @@ export const smtpProvider: Provider<z.infer<typeof Credentials>> = {
       content: message.content,
       deliveryId: message.deliveryId,
       notificationId: message.notificationId,
+      headers: message.headers,
     });
     const envelopeFrom = /<([^>]+)>/.exec(creds.from)?.[1] ?? creds.from;
     try {

@@ -13,8 +13,9 @@ export interface AuditEntry {
     | 'provider.created'
     | 'provider.updated'
     | 'provider.deleted'
-    | 'suppression.deleted';
-  targetType: 'tenant' | 'api_key' | 'provider' | 'suppression';
+    | 'suppression.deleted'
+    | 'subscriber.unsubscribed';
+  targetType: 'tenant' | 'api_key' | 'provider' | 'suppression' | 'subscriber';
   targetId: string;
   requestId: string;
   details?: Record<string, unknown>;

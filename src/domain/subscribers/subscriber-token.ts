@@ -25,7 +25,12 @@ export interface SubscriberClaims {
 
 const keys = (config: AppConfig) => ({ current: config.CREDENTIALS_KEY_ID, keys: config.CREDENTIALS_KEYS });
 
-async function tenantSecret(db: Db, config: AppConfig, tenantId: string, create: boolean): Promise<Uint8Array | null> {
+export async function tenantSecret(
+  db: Db,
+  config: AppConfig,
+  tenantId: string,
+  create: boolean,
+): Promise<Uint8Array | null> {
   const [row] = await db
     .select({ secret: tenants.subscriberTokenSecret, keyId: tenants.subscriberTokenKeyId })
     .from(tenants)
@@ -46,6 +51,51 @@ async function tenantSecret(db: Db, config: AppConfig, tenantId: string, create:
     .set({ subscriberTokenSecret: sealed.ciphertext, subscriberTokenKeyId: sealed.keyId })
     .where(and(eq(tenants.id, tenantId), isNull(tenants.subscriberTokenSecret)));
   return tenantSecret(db, config, tenantId, false);
+}
+
+/** One-click unsubscribe tokens (RFC 8058 links): same per-tenant secret, a distinct audience, long-lived. */
+const UNSUBSCRIBE_AUDIENCE = 'unsubscribe';
+export const UNSUBSCRIBE_TTL_SECONDS = 365 * 86400;
+
+/** Signs with a secret the caller already holds (the consumer fetches it once per tenant per batch). */
+export function signUnsubscribeToken(
+  secret: Uint8Array,
+  claims: { tenantId: string; subscriberId: string; category: string | null },
+) {
+  return new SignJWT({ tid: claims.tenantId, cat: claims.category })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setAudience(UNSUBSCRIBE_AUDIENCE)
+    .setSubject(claims.subscriberId)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + UNSUBSCRIBE_TTL_SECONDS)
+    .sign(secret);
+}
+
+export async function verifyUnsubscribeToken(db: Db, config: AppConfig, token: string) {
+  const invalid = (why: string) => new ApiError('invalid_request', `Unsubscribe link is not valid: ${why}`);
+  let tenantId: unknown;
+  try {
+    tenantId = decodeJwt(token).tid;
+  } catch {
+    throw invalid('malformed');
+  }
+  if (typeof tenantId !== 'string') throw invalid('malformed');
+  const secret = await tenantSecret(db, config, tenantId, false);
+  if (!secret) throw invalid('unknown sender');
+  try {
+    const { payload } = await jwtVerify(token, secret, {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: UNSUBSCRIBE_AUDIENCE,
+    });
+    if (!payload.sub) throw invalid('incomplete');
+    return { tenantId, subscriberId: payload.sub, category: typeof payload.cat === 'string' ? payload.cat : null };
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    if (err instanceof errors.JWTExpired) throw invalid('expired');
+    throw invalid('bad signature');
+  }
 }
 
 export async function issueSubscriberToken(db: Db, config: AppConfig, claims: SubscriberClaims, ttlSeconds: number) {
@@ -76,6 +126,7 @@ export async function verifySubscriberToken(db: Db, config: AppConfig, token: st
   if (!secret) throw invalid('unknown tenant');
   try {
     const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], issuer: ISSUER });
+    if (payload.aud !== undefined) throw invalid('not a subscriber token');
     const scopes = String(payload.scope ?? '')
       .split(' ')
       .filter((s): s is SubscriberScope => (SUBSCRIBER_SCOPES as readonly string[]).includes(s));
