@@ -25,6 +25,16 @@ describe('subscriber tokens', () => {
     expect(put.status).toBe(200);
     const seenByTenant = await api('GET', '/v1/subscribers/kim/preferences', { key: t.key });
     expect(seenByTenant.body.preferences).toEqual({ channels: { sms: false } });
+
+    // The tenant's route accepts the subscriber's own token too, but only for that subscriber.
+    expect((await api('GET', '/v1/subscribers/kim/preferences', { headers: auth })).body.preferences).toEqual({
+      channels: { sms: false },
+    });
+    expect(
+      (await api('PUT', '/v1/subscribers/kim/preferences', { headers: auth, body: { optOut: true } })).status,
+    ).toBe(200);
+    await api('PUT', '/v1/subscribers/other', { key: t.key, body: {} });
+    expectEnvelope(await api('GET', '/v1/subscribers/other/preferences', { headers: auth }), 404, 'not_found');
     // A subscriber token is not an API key.
     expectEnvelope(await api('GET', '/v1/subscribers', { headers: auth }), 401, 'invalid_api_key');
   });

@@ -13,7 +13,7 @@ import { type App, authOf } from '../../context';
 import { validationError } from '../../error-handler';
 import { requireScope } from '../../middleware/auth';
 import { idempotent } from '../../middleware/idempotency';
-import { requireSubscriber } from '../../middleware/subscriber-auth';
+import { requireScopeOrSelf, requireSubscriber } from '../../middleware/subscriber-auth';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
 import { ExternalIdParam } from '../subscribers/schema';
 
@@ -87,6 +87,8 @@ const PreferenceSetSchema = z
 
 type Prefs = z.infer<typeof PreferenceSetSchema>;
 
+const keyOrSubscriberToken: Record<string, string[]>[] = [{ ApiKey: [] }, { SubscriberToken: [] }];
+
 const presentCategory = (c: CategoryRow): z.infer<typeof CategorySchema> => ({
   key: c.key,
   name: c.name,
@@ -132,9 +134,9 @@ const getPreferencesRoute = createRoute({
   method: 'get',
   path: '/v1/subscribers/{externalId}/preferences',
   tags: ['Preferences'],
-  summary: "A subscriber's preferences (absent entries mean allowed)",
-  security: bearerSecurity,
-  middleware: [requireScope('read')] as const,
+  summary: "A subscriber's preferences (absent entries mean allowed); API key, or the subscriber's own token",
+  security: keyOrSubscriberToken,
+  middleware: [requireScopeOrSelf('read', 'preferences')] as const,
   request: { params: ExternalIdParam },
   responses: { 200: json(PreferencesResponse, 'Preferences'), ...errorResponses(...AUTHED_ERRORS, 404, 422) },
 });
@@ -143,9 +145,9 @@ const putPreferencesRoute = createRoute({
   method: 'put',
   path: '/v1/subscribers/{externalId}/preferences',
   tags: ['Preferences'],
-  summary: "Replace a subscriber's preferences",
-  security: bearerSecurity,
-  middleware: [requireScope('subscribers:write')] as const,
+  summary: "Replace a subscriber's preferences; API key, or the subscriber's own token",
+  security: keyOrSubscriberToken,
+  middleware: [requireScopeOrSelf('subscribers:write', 'preferences')] as const,
   request: { params: ExternalIdParam, body: jsonBody(PreferenceSetSchema) },
   responses: { 200: json(PreferencesResponse, 'Saved'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 404) },
 });
@@ -251,7 +253,7 @@ export function registerPreferenceRoutes(app: App) {
     return c.json({ data: (await listCategories(c.var.db, authOf(c).tenantId)).map(presentCategory) }, 200);
   });
   app.openapi(getPreferencesRoute, async (c) => {
-    const tenantId = authOf(c).tenantId;
+    const tenantId = c.get('subscriber')?.tenantId ?? authOf(c).tenantId;
     const sub = await getSubscriber(c.var.db, tenantId, c.req.valid('param').externalId);
     if (!sub) throw notFound('Subscriber');
     const row = await getPreferences(c.var.db, tenantId, sub.id);
@@ -266,7 +268,7 @@ export function registerPreferenceRoutes(app: App) {
     );
   });
   app.openapi(putPreferencesRoute, async (c) => {
-    const tenantId = authOf(c).tenantId;
+    const tenantId = c.get('subscriber')?.tenantId ?? authOf(c).tenantId;
     const sub = await getSubscriber(c.var.db, tenantId, c.req.valid('param').externalId);
     if (!sub) throw notFound('Subscriber');
     const row = await putPreferences(c.var.db, tenantId, sub.id, c.req.valid('json'));
