@@ -116,6 +116,46 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
 
 type PreferenceContext = Awaited<ReturnType<typeof loadPreferenceContext>>;
 
+/**
+ * Puts deliveries back to wait: `queued` with the due time (and why, when given) recorded, a new delayed message
+ * sent, the current message acked. Used by quiet hours, frequency caps and recipient limits.
+ */
+async function deferAndRequeue(
+  ctx: DeliverContext,
+  items: { d: DeliveryToSend; delaySeconds: number }[],
+  code: string | null,
+  why: string,
+  actions: Map<string, MessageAction>,
+) {
+  if (items.length === 0) return;
+  const now = Date.now();
+  await deferDeliveries(
+    ctx.db,
+    items.map(({ d, delaySeconds }) => {
+      const at = new Date(now + delaySeconds * 1000).toISOString();
+      return {
+        tenantId: d.tenantId,
+        id: d.id,
+        at,
+        ...(code ? { reason: { code, message: `deferred until ${at} (${why})` } } : {}),
+      };
+    }),
+  );
+  await enqueueDeliveries(
+    ctx.env,
+    items.map(({ d, delaySeconds }) => ({
+      tenantId: d.tenantId,
+      deliveryId: d.id,
+      priority: d.priority,
+      delaySeconds,
+    })),
+  );
+  for (const { d, delaySeconds } of items) {
+    actions.set(d.id, { kind: 'ack' });
+    ctx.log.info(`delivery deferred: ${why}`, { deliveryId: d.id, delaySeconds });
+  }
+}
+
 /** Queues accept delays up to 12 h; a longer quiet window is re-checked when the message comes back. */
 const MAX_DEFER_SECONDS = 12 * 3600 - 60;
 
@@ -138,31 +178,7 @@ async function applyQuietHours(
     deferred.push({ d, delaySeconds: Math.min(delaySeconds, MAX_DEFER_SECONDS) });
     return false;
   });
-  if (deferred.length) {
-    const now = Date.now();
-    await deferDeliveries(
-      ctx.db,
-      deferred.map(({ d, delaySeconds }) => {
-        const at = new Date(now + delaySeconds * 1000).toISOString();
-        return {
-          tenantId: d.tenantId,
-          id: d.id,
-          at,
-          reason: { code: 'deferred_quiet_hours', message: `deferred until ${at} (quiet hours)` },
-        };
-      }),
-    );
-    await enqueueDeliveries(
-      ctx.env,
-      deferred.map(({ d, delaySeconds }) => ({
-        tenantId: d.tenantId,
-        deliveryId: d.id,
-        priority: d.priority,
-        delaySeconds,
-      })),
-    );
-    for (const { d } of deferred) actions.set(d.id, { kind: 'ack' });
-  }
+  await deferAndRequeue(ctx, deferred, 'deferred_quiet_hours', 'quiet hours', actions);
   return awake;
 }
 
@@ -219,30 +235,13 @@ async function applyFrequencyCaps(
       })),
     );
   }
-  if (defer.length) {
-    const now = Date.now();
-    await deferDeliveries(
-      ctx.db,
-      defer.map(({ d, retryAfterSeconds }) => {
-        const at = new Date(now + Math.min(retryAfterSeconds, MAX_DEFER_SECONDS) * 1000).toISOString();
-        return {
-          tenantId: d.tenantId,
-          id: d.id,
-          at,
-          reason: { code: 'deferred_frequency_cap', message: `deferred until ${at} (frequency cap)` },
-        };
-      }),
-    );
-    await enqueueDeliveries(
-      ctx.env,
-      defer.map(({ d, retryAfterSeconds }) => ({
-        tenantId: d.tenantId,
-        deliveryId: d.id,
-        priority: d.priority,
-        delaySeconds: Math.min(retryAfterSeconds, MAX_DEFER_SECONDS),
-      })),
-    );
-  }
+  await deferAndRequeue(
+    ctx,
+    defer.map(({ d, retryAfterSeconds }) => ({ d, delaySeconds: Math.min(retryAfterSeconds, MAX_DEFER_SECONDS) })),
+    'deferred_frequency_cap',
+    'frequency cap',
+    actions,
+  );
   const stopped = new Set(over.map((o) => o.d.id));
   for (const id of stopped) actions.set(id, { kind: 'ack' });
   return rows.filter((d) => !stopped.has(d.id));
@@ -288,30 +287,7 @@ async function applyRecipientLimits(ctx: DeliverContext, rows: DeliveryToSend[],
       });
     }),
   );
-  if (deferred.length) {
-    const now = Date.now();
-    await deferDeliveries(
-      ctx.db,
-      deferred.map(({ d, delaySeconds }) => ({
-        tenantId: d.tenantId,
-        id: d.id,
-        at: new Date(now + delaySeconds * 1000).toISOString(),
-      })),
-    );
-    await enqueueDeliveries(
-      ctx.env,
-      deferred.map(({ d, delaySeconds }) => ({
-        tenantId: d.tenantId,
-        deliveryId: d.id,
-        priority: d.priority,
-        delaySeconds,
-      })),
-    );
-    for (const { d, delaySeconds } of deferred) {
-      actions.set(d.id, { kind: 'ack' });
-      ctx.log.info('delivery deferred by recipient limit', { deliveryId: d.id, delaySeconds });
-    }
-  }
+  await deferAndRequeue(ctx, deferred, null, 'recipient limit', actions);
   return allowed;
 }
 

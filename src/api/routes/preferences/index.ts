@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getPreferences, insertCategory, listCategories, putPreferences } from '../../../db/queries/preferences';
 import { getSubscriber } from '../../../db/queries/subscribers';
-import { type CategoryRow, CHANNELS } from '../../../db/schema';
+import { type CategoryRow, CHANNELS, type PreferenceSet } from '../../../db/schema';
 import { HH_MM } from '../../../domain/preferences/quiet-hours';
 import {
   issueSubscriberToken,
@@ -86,6 +86,28 @@ const PreferenceSetSchema = z
   .openapi('PreferenceSet');
 
 type Prefs = z.infer<typeof PreferenceSetSchema>;
+
+/** Reads (or, with `replace`, first writes) a subscriber's preferences and shapes the response. */
+async function preferencesResponse(
+  db: Parameters<typeof getSubscriber>[0],
+  tenantId: string,
+  externalId: string,
+  replace?: PreferenceSet,
+  /** A subscriber token names one subscriber: a later subscriber reusing the externalId is someone else. */
+  expectedSubscriberId?: string,
+): Promise<z.infer<typeof PreferencesResponse>> {
+  const sub = await getSubscriber(db, tenantId, externalId);
+  if (!sub || (expectedSubscriberId && sub.id !== expectedSubscriberId)) throw notFound('Subscriber');
+  const row = replace
+    ? await putPreferences(db, tenantId, sub.id, replace)
+    : await getPreferences(db, tenantId, sub.id);
+  return {
+    subscriberId: sub.id,
+    externalId: sub.externalId,
+    preferences: (row?.preferences ?? {}) as Prefs,
+    updatedAt: row?.updatedAt.toISOString() ?? null,
+  };
+}
 
 const keyOrSubscriberToken: Record<string, string[]>[] = [{ ApiKey: [] }, { SubscriberToken: [] }];
 
@@ -216,31 +238,12 @@ export function registerPreferenceRoutes(app: App) {
   });
   app.openapi(myPreferencesRoute, async (c) => {
     const me = c.get('subscriber')!;
-    const sub = await getSubscriber(c.var.db, me.tenantId, me.externalId);
-    if (!sub || sub.id !== me.subscriberId) throw notFound('Subscriber');
-    const row = await getPreferences(c.var.db, me.tenantId, sub.id);
-    return c.json(
-      {
-        subscriberId: sub.id,
-        externalId: sub.externalId,
-        preferences: (row?.preferences ?? {}) as Prefs,
-        updatedAt: row?.updatedAt.toISOString() ?? null,
-      },
-      200,
-    );
+    return c.json(await preferencesResponse(c.var.db, me.tenantId, me.externalId, undefined, me.subscriberId), 200);
   });
   app.openapi(putMyPreferencesRoute, async (c) => {
     const me = c.get('subscriber')!;
-    const sub = await getSubscriber(c.var.db, me.tenantId, me.externalId);
-    if (!sub || sub.id !== me.subscriberId) throw notFound('Subscriber');
-    const row = await putPreferences(c.var.db, me.tenantId, sub.id, c.req.valid('json'));
     return c.json(
-      {
-        subscriberId: sub.id,
-        externalId: sub.externalId,
-        preferences: row.preferences as Prefs,
-        updatedAt: row.updatedAt.toISOString(),
-      },
+      await preferencesResponse(c.var.db, me.tenantId, me.externalId, c.req.valid('json'), me.subscriberId),
       200,
     );
   });
@@ -254,31 +257,12 @@ export function registerPreferenceRoutes(app: App) {
   });
   app.openapi(getPreferencesRoute, async (c) => {
     const tenantId = c.get('subscriber')?.tenantId ?? authOf(c).tenantId;
-    const sub = await getSubscriber(c.var.db, tenantId, c.req.valid('param').externalId);
-    if (!sub) throw notFound('Subscriber');
-    const row = await getPreferences(c.var.db, tenantId, sub.id);
-    return c.json(
-      {
-        subscriberId: sub.id,
-        externalId: sub.externalId,
-        preferences: (row?.preferences ?? {}) as Prefs,
-        updatedAt: row?.updatedAt.toISOString() ?? null,
-      },
-      200,
-    );
+    return c.json(await preferencesResponse(c.var.db, tenantId, c.req.valid('param').externalId), 200);
   });
   app.openapi(putPreferencesRoute, async (c) => {
     const tenantId = c.get('subscriber')?.tenantId ?? authOf(c).tenantId;
-    const sub = await getSubscriber(c.var.db, tenantId, c.req.valid('param').externalId);
-    if (!sub) throw notFound('Subscriber');
-    const row = await putPreferences(c.var.db, tenantId, sub.id, c.req.valid('json'));
     return c.json(
-      {
-        subscriberId: sub.id,
-        externalId: sub.externalId,
-        preferences: row.preferences as Prefs,
-        updatedAt: row.updatedAt.toISOString(),
-      },
+      await preferencesResponse(c.var.db, tenantId, c.req.valid('param').externalId, c.req.valid('json')),
       200,
     );
   });
