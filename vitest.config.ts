@@ -21,6 +21,7 @@ export default defineConfig({
           CIRCUIT_FAILURE_THRESHOLD: '3',
           PROVIDER_TIMEOUT_SECONDS: '1.5',
           PUBLIC_BASE_URL: 'http://api.test',
+          ALLOW_PRIVATE_WEBHOOK_TARGETS: 'on', // provider stand-ins listen on 127.0.0.1
           CIRCUIT_COOLDOWN_SECONDS: '2',
           // retries at once, so failure scenarios run in seconds (Retry-After from a stand-in is still honoured)
           RETRY_BASE_DELAY_SECONDS: '0',

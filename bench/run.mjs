@@ -47,6 +47,7 @@ fs.writeFileSync(
     'ENVIRONMENT=development',
     `LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'error'}`,
     'BENCH_ROUTES=on',
+    'ALLOW_PRIVATE_WEBHOOK_TARGETS=on',
     `CREDENTIALS_KEYS=${JSON.stringify({ k1: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64') })}`,
     '',
   ].join('\n'),

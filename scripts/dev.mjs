@@ -45,6 +45,7 @@ fs.writeFileSync(
     `PG_WS_PROXY=${db.wsProxy}`,
     'ENVIRONMENT=development',
     `PUBLIC_BASE_URL=http://127.0.0.1:${PORTS.http}`,
+    'ALLOW_PRIVATE_WEBHOOK_TARGETS=on',
     `CREDENTIALS_KEYS=${JSON.stringify(secrets.CREDENTIALS_KEYS)}`,
     '',
   ].join('\n'),

@@ -50,6 +50,8 @@ const configSchema = z.object({
   PROVIDER_TIMEOUT_SECONDS: z.coerce.number().positive().default(15),
   CIRCUIT_FAILURE_THRESHOLD: positiveInt,
   CIRCUIT_COOLDOWN_SECONDS: z.coerce.number().positive(),
+  /** Local development and tests only: lets webhook/chat URLs point at loopback and private addresses. */
+  ALLOW_PRIVATE_WEBHOOK_TARGETS: z.enum(['on', 'off']).default('off'),
   /** Public origin of this API (for one-click unsubscribe links); empty = links are not added. */
   PUBLIC_BASE_URL: z.union([z.url(), z.literal('')]).default(''),
   /** Lets the benchmark's baseline route run; never set in production. */

@@ -6,6 +6,7 @@ import type { AppBindings } from '../../env';
 import type { ApiError } from '../../errors';
 import type { Logger } from '../../observability/logger';
 import { enqueueDeliveries } from '../../pipeline/producer';
+import type { UrlPolicy } from '../webhooks/ssrf-guard';
 import { type PlannedNotification, planDeliveries, type ResolvedTemplate, templateRef } from './plan-deliveries';
 import type { SendNotificationRequest } from './send-request';
 
@@ -15,7 +16,7 @@ export interface AcceptContext {
   log: Logger;
   tenantId: string;
   mode: 'test' | 'live';
-  environment: string;
+  urlPolicy: UrlPolicy;
 }
 
 export type AcceptResult = { ok: true; planned: PlannedNotification } | { ok: false; error: ApiError };
@@ -45,7 +46,7 @@ export async function acceptNotifications(
     const planned = planDeliveries(req, {
       tenantId: ctx.tenantId,
       mode: ctx.mode,
-      environment: ctx.environment,
+      urlPolicy: ctx.urlPolicy,
       subscribers,
       templates,
       now,

@@ -3,8 +3,8 @@ import { CHANNELS } from '../../db/schema';
 import { ApiError, type ErrorDetail } from '../../errors';
 import { newId } from '../../lib/ids';
 import { missingVariables, templateChannels } from '../templates/render-template';
+import { type UrlPolicy, urlProblem } from '../webhooks/ssrf-guard';
 import type { InlineRecipientInput, SendNotificationRequest } from './send-request';
-import { webhookUrlProblem } from './webhook-url-policy';
 
 /** Rows to insert for one accepted notification. */
 export interface PlannedNotification {
@@ -94,7 +94,7 @@ function contentProblems(channels: Channel[], content: NonNullable<SendNotificat
 export interface PlanContext {
   tenantId: string;
   mode: 'test' | 'live';
-  environment: string;
+  urlPolicy: UrlPolicy;
   subscribers: Map<string, SubscriberRow>;
   templates: Map<string, ResolvedTemplate>;
   now: Date;
@@ -169,7 +169,7 @@ export function planDeliveries(req: SendNotificationRequest, ctx: PlanContext): 
       ...(r.addresses.chat ?? []).map((a) => a.slice(a.indexOf(':') + 1)).filter((a) => a.includes('://')),
     ];
     for (const url of urls) {
-      const problem = webhookUrlProblem(url, ctx.environment);
+      const problem = urlProblem(url, ctx.urlPolicy);
       if (problem) details.push({ path: 'body.to', message: `URL ${problem}`, code: 'invalid_webhook_url' });
     }
   }

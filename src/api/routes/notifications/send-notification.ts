@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { acceptNotifications } from '../../../domain/notifications/accept';
 import { asSendRequest, SendNotificationBody } from '../../../domain/notifications/send-request';
+import { urlPolicyFor } from '../../../domain/webhooks/ssrf-guard';
 import { type App, type AppEnv, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { idempotent } from '../../middleware/idempotency';
@@ -33,7 +34,7 @@ export const acceptContext = (c: Context<AppEnv>) => {
     log: c.var.log,
     tenantId: auth.tenantId,
     mode: auth.mode,
-    environment: c.var.config.ENVIRONMENT,
+    urlPolicy: urlPolicyFor(c.var.config),
   };
 };
 

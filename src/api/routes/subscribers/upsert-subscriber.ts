@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { upsertSubscriber } from '../../../db/queries/subscribers';
-import { webhookUrlProblem } from '../../../domain/notifications/webhook-url-policy';
+import { urlPolicyFor, urlProblem } from '../../../domain/webhooks/ssrf-guard';
 import { ApiError } from '../../../errors';
 import { newId } from '../../../lib/ids';
 import { type App, authOf } from '../../context';
@@ -36,7 +36,7 @@ export function registerUpsertSubscriber(app: App) {
       'body.channels.teams.webhookUrl': fields.channels?.teams?.webhookUrl,
     };
     const problems = Object.entries(urls).flatMap(([path, url]) => {
-      const problem = url ? webhookUrlProblem(url, c.var.config.ENVIRONMENT) : null;
+      const problem = url ? urlProblem(url, urlPolicyFor(c.var.config)) : null;
       return problem ? [{ path, message: problem }] : [];
     });
     if (problems.length) throw new ApiError('validation_failed', 'Request validation failed', problems);
