@@ -1,7 +1,7 @@
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
-import { isDatabaseUnavailable } from '../db/errors';
+import { isDatabaseUnavailable, isUnstorableInput } from '../db/errors';
 import { ApiError, type ErrorDetail, errorEnvelope } from '../errors';
 import { createLogger } from '../observability/logger';
 import type { AppEnv } from './context';
@@ -23,6 +23,12 @@ function toApiError(err: unknown): ApiError {
     if (err.status === 413) return new ApiError('payload_too_large', err.message);
     if (err.status === 415) return new ApiError('unsupported_media_type', err.message);
     if (err.status < 500) return new ApiError('invalid_request', err.message || 'Malformed request');
+  }
+  if (isUnstorableInput(err)) {
+    return new ApiError(
+      'validation_failed',
+      'The request contains characters or values that cannot be stored (e.g. NUL bytes)',
+    );
   }
   if (isDatabaseUnavailable(err)) {
     return new ApiError('service_unavailable', 'The database is unavailable; retry shortly', undefined, {

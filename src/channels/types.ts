@@ -71,5 +71,3 @@ export interface ProviderEvent {
   at: string;
   detail?: string;
 }
-
-export const sendFailed = (error: ProviderError): SendResult => ({ ok: false, error });

@@ -38,3 +38,22 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Postgres refusing the data itself (a NUL byte, which text and jsonb cannot hold; an invalid byte sequence; a
+ * value too long for its column): the client sent it, so it is their error, never a 500.
+ */
+export function isUnstorableInput(err: unknown): boolean {
+  const code = pgErrorCode(err);
+  if (code === '22021' || code === '22P05' || code === '22001' || code === '22P02' || code === '54000') return true;
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 6; depth++) {
+    const message = (e as { message?: unknown }).message;
+    if (
+      typeof message === 'string' &&
+      /unsupported Unicode escape sequence|invalid byte sequence|\\u0000/i.test(message)
+    )
+      return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -325,13 +325,19 @@ async function sendClaimed(
   preferences: PreferenceContext,
 ): Promise<Outcome[]> {
   if (claimed.length === 0) return [];
-  const suppressed = await findSuppressed(
-    ctx.db,
-    claimed.map((d) => ({ tenantId: d.tenantId, channel: d.channel, address: d.address })),
-  );
+  // Independent reads, one round trip together: suppressions, provider chains, template renderings.
+  const [suppressed, resolve, renderings] = await Promise.all([
+    findSuppressed(
+      ctx.db,
+      claimed.map((d) => ({ tenantId: d.tenantId, channel: d.channel, address: d.address })),
+    ),
+    createChainResolver(ctx.db, ctx.config, [
+      ...new Set(claimed.filter((d) => d.mode === 'live').map((d) => d.tenantId)),
+    ]),
+    renderTemplates(ctx, claimed),
+  ]);
   const isSuppressed = new Set(suppressed.map((s) => `${s.tenant_id}|${s.channel}|${s.address}`));
   const live = claimed.filter((d) => d.mode === 'live' && !isSuppressed.has(`${d.tenantId}|${d.channel}|${d.address}`));
-  const resolve = await createChainResolver(ctx.db, ctx.config, [...new Set(live.map((d) => d.tenantId))]);
   const chains = new Map(live.map((d) => [d.id, resolve(d.tenantId, d.channel, d.address)]));
 
   const policy: BreakerPolicy = {
@@ -356,7 +362,6 @@ async function sendClaimed(
     tally.set(key, t);
   };
 
-  const renderings = await renderTemplates(ctx, claimed);
   // RFC 8058 one-click unsubscribe on every non-critical email to a subscriber; the signing secret is fetched once
   // per tenant per batch.
   const secrets = new Map<string, Promise<Uint8Array | null>>();
@@ -430,40 +435,38 @@ async function sendClaimed(
     d: DeliveryToSend,
     base: Pick<Outcome, 'tenantId' | 'deliveryId' | 'attemptNo'>,
   ): Promise<Outcome> {
-    {
-      if (isSuppressed.has(`${d.tenantId}|${d.channel}|${d.address}`)) {
-        return withFallback(d, {
-          ...base,
-          attempts: [],
-          status: 'suppressed',
-          provider: null,
-          providerMessageId: null,
-          error: { code: 'suppressed', message: `${d.channel} address is on the suppression list` },
-          nextAttemptAt: null,
-        });
-      }
-      if (d.mode === 'test') return sandboxOutcome(d, base);
-      const chain = chains.get(d.id)!;
-      if (!Array.isArray(chain)) {
-        return withFallback(d, {
-          ...base,
-          attempts: [],
-          status: 'failed',
-          provider: null,
-          providerMessageId: null,
-          error: { code: chain.code, message: chain.message },
-          nextAttemptAt: null,
-        });
-      }
-      return sendWithFailover(
-        ctx,
-        d,
-        base,
-        chain,
-        (step) => (step.breakerKey ? breakers.get(step.breakerKey)! : OPEN_GATE),
-        count,
-      );
+    if (isSuppressed.has(`${d.tenantId}|${d.channel}|${d.address}`)) {
+      return withFallback(d, {
+        ...base,
+        attempts: [],
+        status: 'suppressed',
+        provider: null,
+        providerMessageId: null,
+        error: { code: 'suppressed', message: `${d.channel} address is on the suppression list` },
+        nextAttemptAt: null,
+      });
     }
+    if (d.mode === 'test') return sandboxOutcome(d, base);
+    const chain = chains.get(d.id)!;
+    if (!Array.isArray(chain)) {
+      return withFallback(d, {
+        ...base,
+        attempts: [],
+        status: 'failed',
+        provider: null,
+        providerMessageId: null,
+        error: { code: chain.code, message: chain.message },
+        nextAttemptAt: null,
+      });
+    }
+    return sendWithFailover(
+      ctx,
+      d,
+      base,
+      chain,
+      (step) => (step.breakerKey ? breakers.get(step.breakerKey)! : OPEN_GATE),
+      count,
+    );
   }
 }
 

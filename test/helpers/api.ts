@@ -76,7 +76,11 @@ export function expectEnvelope(res: ApiResponse, status: number, code: string) {
     throw new Error(`envelope incomplete: ${detail}`);
   }
   if (res.headers.get('x-request-id') !== res.body.error.requestId) throw new Error('requestId not echoed');
-  return res.body.error as { code: string; message: string; details?: { path?: string; message: string }[] };
+  return res.body.error as {
+    code: string;
+    message: string;
+    details?: { path?: string; message: string; code?: string }[];
+  };
 }
 
 /**

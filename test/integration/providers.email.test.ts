@@ -135,5 +135,7 @@ describe.each(CASES)('email provider $provider', (c) => {
     const suppressed = await waitForNotification(t.key, second.body.id, allDeliveries('suppressed'));
     expect(suppressed.deliveries[0].attempts).toEqual([]);
     expect(await providerRequests(c.provider, account)).toHaveLength(1);
+    const other = await createLiveTenant('Other', { smtp: false });
+    expect((await api('GET', '/v1/suppressions', { key: other.key })).body.data).toEqual([]);
   });
 });

@@ -73,6 +73,8 @@ describe('subscriber tokens', () => {
       'validation_failed',
     );
     expectEnvelope(await api('POST', '/v1/subscribers/nobody/token', { key: a.key }), 404, 'not_found');
+    await api('PUT', '/v1/subscribers/only-in-a', { key: a.key, body: {} });
+    expectEnvelope(await api('POST', '/v1/subscribers/only-in-a/token', { key: b.key }), 404, 'not_found');
     const reader = await createKey(a, ['read']);
     expectEnvelope(await api('POST', '/v1/subscribers/kim/token', { key: reader.key }), 403, 'insufficient_scope');
   });

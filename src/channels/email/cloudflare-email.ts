@@ -1,6 +1,7 @@
 import { EmailMessage } from 'cloudflare:email';
 import { z } from 'zod';
 import type { Provider } from '../types';
+import { parseFrom } from './email-content';
 import { buildEmail } from './mime';
 
 const Credentials = z.object({ from: z.string().min(3).max(320) }).strict();
@@ -27,7 +28,7 @@ export const cloudflareEmailProvider: Provider<z.infer<typeof Credentials>> = {
         },
       };
     }
-    const from = /<([^>]+)>/.exec(creds.from)?.[1] ?? creds.from;
+    const from = parseFrom(creds.from).email;
     const raw = buildEmail({
       from: creds.from,
       to: message.address,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Provider } from '../types';
+import { parseFrom } from './email-content';
 import { buildEmail } from './mime';
 import { SmtpError, sendMail } from './smtp-client';
 
@@ -44,7 +45,7 @@ export const smtpProvider: Provider<z.infer<typeof Credentials>> = {
       notificationId: message.notificationId,
       headers: message.headers,
     });
-    const envelopeFrom = /<([^>]+)>/.exec(creds.from)?.[1] ?? creds.from;
+    const envelopeFrom = parseFrom(creds.from).email;
     try {
       const { response } = await sendMail(
         {
