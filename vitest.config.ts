@@ -25,6 +25,9 @@ export default defineConfig({
           CIRCUIT_COOLDOWN_SECONDS: '2',
           // retries at once, so failure scenarios run in seconds (Retry-After from a stand-in is still honoured)
           RETRY_BASE_DELAY_SECONDS: '0',
+          // outgoing webhooks: 3 retries 1 s apart (production: 5 s … 10 h), so a failing receiver is exhausted in seconds
+          WEBHOOK_RETRY_SCHEDULE_SECONDS: '1,1,1',
+          WEBHOOK_TIMEOUT_SECONDS: '2',
         },
       },
     }),

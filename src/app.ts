@@ -18,6 +18,7 @@ import { registerBenchBaseline } from './api/routes/system/bench-baseline';
 import { registerHealthRoutes } from './api/routes/system/health';
 import { registerTemplateRoutes } from './api/routes/templates/template-routes';
 import { registerTenantRoutes } from './api/routes/tenants';
+import { registerWebhookEndpointRoutes } from './api/routes/webhook-endpoints';
 import { ApiError } from './errors';
 
 /** Builds the HTTP app: cross-cutting middleware, every route, the error envelope and the OpenAPI document. */
@@ -43,6 +44,7 @@ export function createApp(): App {
   registerTemplateRoutes(app);
   registerLayoutRoutes(app);
   registerPreferenceRoutes(app);
+  registerWebhookEndpointRoutes(app);
   registerUnsubscribeRoutes(app);
   registerBenchBaseline(app);
 

@@ -54,6 +54,21 @@ const configSchema = z.object({
   ALLOW_PRIVATE_WEBHOOK_TARGETS: z.enum(['on', 'off']).default('off'),
   /** Public origin of this API (for one-click unsubscribe links); empty = links are not added. */
   PUBLIC_BASE_URL: z.union([z.url(), z.literal('')]).default(''),
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(15),
+  /** Delays before retry 1, 2, …; after the last one a message is exhausted (`failed`). */
+  WEBHOOK_RETRY_SCHEDULE_SECONDS: z
+    .string()
+    .default('5,300,1800,7200,18000,36000,36000')
+    .transform((s, ctx) => {
+      const delays = s.split(',').map((d) => Number(d.trim()));
+      // Queues cap a message delay at 12 h.
+      if (delays.some((d) => !Number.isFinite(d) || d < 0 || d > 43_200)) {
+        ctx.addIssue({ code: 'custom', message: 'must be comma-separated seconds between 0 and 43200' });
+        return z.NEVER;
+      }
+      return delays;
+    }),
+  WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().positive().default(120),
   /** Lets the benchmark's baseline route run; never set in production. */
   BENCH_ROUTES: z.enum(['on', 'off']).default('off'),
 });

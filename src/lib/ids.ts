@@ -4,7 +4,21 @@
  */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export type IdPrefix = 'ten' | 'key' | 'sub' | 'aud' | 'req' | 'ntf' | 'dlv' | 'att' | 'evt' | 'prv' | 'sbx' | 'tpl';
+export type IdPrefix =
+  | 'ten'
+  | 'key'
+  | 'sub'
+  | 'aud'
+  | 'req'
+  | 'ntf'
+  | 'dlv'
+  | 'att'
+  | 'evt'
+  | 'prv'
+  | 'sbx'
+  | 'tpl'
+  | 'whe'
+  | 'wha';
 
 function encodeTime(ms: number): string {
   let out = '';

@@ -6,6 +6,8 @@ import { createLogger, type Logger } from '../observability/logger';
 import { deliverBatch, type MessageAction } from './deliver';
 import { parseQueueName } from './lanes';
 import { type DeliverMessage, QueueMessage } from './messages';
+import { handleWebhookBatch, WEBHOOK_DLQ, WEBHOOK_QUEUE } from './webhooks/consumer';
+import { enqueueEmitted } from './webhooks/enqueue';
 
 /** When the database is down, wait this long before the message comes back. */
 const DB_UNAVAILABLE_RETRY_SECONDS = 15;
@@ -14,6 +16,9 @@ const DB_UNAVAILABLE_RETRY_SECONDS = 15;
 export async function handleQueueBatch(batch: MessageBatch<unknown>, env: AppBindings): Promise<void> {
   const config = loadConfig(env);
   const log = createLogger({ queue: batch.queue }, config.LOG_LEVEL);
+  if (batch.queue === WEBHOOK_QUEUE || batch.queue === WEBHOOK_DLQ) {
+    return handleWebhookBatch(batch, { db: createDb(env), env, config, log });
+  }
   const lane = parseQueueName(batch.queue);
   if (!lane) {
     log.error('message batch from an unknown queue; retrying', { size: batch.messages.length });
@@ -98,12 +103,10 @@ async function handleDeadLetters(
   await Promise.all(
     [...byTenant].map(async ([tenantId, group]) => {
       try {
-        const marked = await markDeadLettered(
-          db,
-          tenantId,
-          group.map((g) => g.body.deliveryId),
-        );
-        if (marked.length) log.warn('deliveries dead-lettered', { tenantId, deliveryIds: marked.map((m) => m.id) });
+        const deliveryIds = group.map((g) => g.body.deliveryId);
+        const emitted = await markDeadLettered(db, tenantId, deliveryIds);
+        log.warn('dead-lettered messages received', { tenantId, deliveryIds });
+        await enqueueEmitted({ env, db, log }, emitted);
         for (const { message } of group) message.ack();
       } catch (err) {
         log.error('could not mark dead letters; retrying', { tenantId, err });

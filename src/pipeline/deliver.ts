@@ -30,6 +30,7 @@ import { enqueueDeliveries } from './producer';
 import { type ChainStep, createChainResolver } from './provider-chain';
 import { recipientShard } from './recipient-shard';
 import { retryDelaySeconds } from './retry-policy';
+import { enqueueEmitted } from './webhooks/enqueue';
 
 /** What the consumer does with each queue message once its delivery has been handled. */
 export type MessageAction = { kind: 'ack' } | { kind: 'retry'; delaySeconds: number };
@@ -223,7 +224,7 @@ async function applyFrequencyCaps(
   const suppress = over.filter((o) => o.cap.onExceed !== 'defer');
   const defer = over.filter((o) => o.cap.onExceed === 'defer');
   if (suppress.length) {
-    await suppressQueued(
+    const emitted = await suppressQueued(
       ctx.db,
       suppress.map(({ d, cap }) => ({
         tenantId: d.tenantId,
@@ -234,6 +235,7 @@ async function applyFrequencyCaps(
         },
       })),
     );
+    await enqueueEmitted(ctx, emitted);
   }
   await deferAndRequeue(
     ctx,
@@ -703,7 +705,7 @@ async function persistOutcomes(ctx: DeliverContext, outcomes: Outcome[]) {
   const delaysMs = [250, 500, 1000, 2000, 4000, 8000, 15000, 30000];
   for (let i = 0; ; i++) {
     try {
-      await recordOutcomes(ctx.db, outcomes);
+      await enqueueEmitted(ctx, await recordOutcomes(ctx.db, outcomes));
       return;
     } catch (err) {
       if (!isDatabaseUnavailable(err) || i >= delaysMs.length) throw err;

@@ -14,6 +14,17 @@ export const DeliverMessageV1 = z.object({
 
 export type DeliverMessage = z.infer<typeof DeliverMessageV1>;
 
+/** One event for one endpoint (notify-webhooks queue); the row in webhook_messages holds its state. */
+export const WebhookMessageV1 = z.object({
+  v: z.literal(1),
+  type: z.literal('webhook'),
+  tenantId: z.string(),
+  endpointId: z.string(),
+  eventId: z.string(),
+});
+
+export type WebhookMessage = z.infer<typeof WebhookMessageV1>;
+
 export const QueueMessage = z.discriminatedUnion('type', [DeliverMessageV1]);
 export type QueueMessage = z.infer<typeof QueueMessage>;
 

@@ -14,8 +14,14 @@ export interface AuditEntry {
     | 'provider.updated'
     | 'provider.deleted'
     | 'suppression.deleted'
-    | 'subscriber.unsubscribed';
-  targetType: 'tenant' | 'api_key' | 'provider' | 'suppression' | 'subscriber';
+    | 'subscriber.unsubscribed'
+    | 'webhook_endpoint.created'
+    | 'webhook_endpoint.updated'
+    | 'webhook_endpoint.deleted'
+    | 'webhook_endpoint.secret_rotated'
+    | 'webhook_endpoint.replayed'
+    | 'inbound_hooks.token_rotated';
+  targetType: 'tenant' | 'api_key' | 'provider' | 'suppression' | 'subscriber' | 'webhook_endpoint';
   targetId: string;
   requestId: string;
   details?: Record<string, unknown>;

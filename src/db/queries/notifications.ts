@@ -3,6 +3,7 @@ import type { PlannedNotification } from '../../domain/notifications/plan-delive
 import type { Db } from '../client';
 import { type Channel, type DeliveryStatus, deliveries, deliveryAttempts, notifications, subscribers } from '../schema';
 import { type PageRequest, toPage } from './pagination';
+import { emitEvents, emittedOf } from './webhook-events';
 
 export async function getSubscribersByExternalIds(db: Db, tenantId: string, externalIds: string[]) {
   if (externalIds.length === 0) return [];
@@ -22,7 +23,8 @@ export async function insertPlanned(db: Db, planned: PlannedNotification[], enqu
   const deliveryRows = planned.flatMap((p) =>
     p.deliveries.map((d) => ({ ...d, enqueuedAt: p.dueNow && d.status === 'queued' ? enqueuedAt : null })),
   );
-  await db.batch([
+  const events = planned.flatMap((p) => acceptEvents(p));
+  const [, , emitted] = await db.batch([
     db.execute(sql`
       INSERT INTO notifications (id, tenant_id, mode, priority, category, content, data, metadata, send_at, fallback,
         template_id, template_version)
@@ -40,7 +42,51 @@ export async function insertPlanned(db: Db, planned: PlannedNotification[], enqu
         id text, "tenantId" text, "notificationId" text, channel text, status text, priority text,
         "subscriberId" text, recipient text, address text, "lastError" jsonb, "nextAttemptAt" timestamptz,
         "enqueuedAt" timestamptz, fallback jsonb, locale text)`),
+    db.execute(
+      emitEvents(sql`
+        SELECT x."tenantId" AS tenant_id, x.type, x.data
+        FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS x("tenantId" text, type text, data jsonb)`),
+    ),
   ]);
+  return emittedOf(emitted);
+}
+
+/** notification.accepted, and delivery.failed for deliveries that failed at acceptance (no address). */
+function acceptEvents({ notification: n, deliveries: ds }: PlannedNotification) {
+  const metadata = n.metadata ?? {};
+  return [
+    {
+      tenantId: n.tenantId,
+      type: 'notification.accepted',
+      data: {
+        notificationId: n.id,
+        mode: n.mode,
+        priority: n.priority,
+        category: n.category,
+        sendAt: n.sendAt,
+        deliveries: ds.map((d) => ({ deliveryId: d.id, channel: d.channel, recipient: d.recipient, status: d.status })),
+        metadata,
+      },
+    },
+    ...ds
+      .filter((d) => d.status === 'failed')
+      .map((d) => ({
+        tenantId: n.tenantId,
+        type: 'delivery.failed',
+        data: {
+          deliveryId: d.id,
+          notificationId: n.id,
+          channel: d.channel,
+          recipient: d.recipient,
+          status: d.status,
+          provider: null,
+          providerMessageId: null,
+          error: d.lastError,
+          attempts: 0,
+          metadata,
+        },
+      })),
+  ];
 }
 
 export async function getNotification(db: Db, tenantId: string, id: string) {

@@ -2,6 +2,7 @@ import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { newId } from '../../lib/ids';
 import type { Db } from '../client';
 import { deliveries, notifications, subscribers, tenants } from '../schema';
+import { deliveryEvents, emitEvents, emittedOf } from './webhook-events';
 
 /**
  * Queries of the queue consumers and cron. Each is scoped by tenant id taken from the queue message or the row,
@@ -128,7 +129,7 @@ export interface Outcome {
  * Writes a batch of outcomes in one transaction and one round trip: attempt rows, each delivery's new status (only
  * if still `sending`, i.e. still ours), new suppressions, sandbox messages and fallback deliveries.
  */
-export function recordOutcomes(db: Db, outcomes: Outcome[]) {
+export async function recordOutcomes(db: Db, outcomes: Outcome[]) {
   const attempts = outcomes.flatMap((o) =>
     o.attempts.map((a) => ({
       id: newId('att'),
@@ -156,20 +157,28 @@ export function recordOutcomes(db: Db, outcomes: Outcome[]) {
   );
   const fallback = outcomes.flatMap((o) => (o.fallback ? [{ tenantId: o.tenantId, ...o.fallback }] : []));
   const statements = [
-    db.execute(sql`
-      UPDATE deliveries d SET
-        status = x.status,
-        provider = COALESCE(x.provider, d.provider),
-        provider_message_id = COALESCE(x."providerMessageId", d.provider_message_id),
-        last_error = x."lastError",
-        sent_at = CASE WHEN x.status = 'sent' THEN now() ELSE d.sent_at END,
-        next_attempt_at = CASE WHEN x.status = 'queued' THEN x."nextAttemptAt" ELSE d.next_attempt_at END,
-        rendered_locale = COALESCE(x."renderedLocale", d.rendered_locale),
-        claimed_at = NULL,
-        updated_at = now()
-      FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS x(id text, "tenantId" text, status text,
-        provider text, "providerMessageId" text, "lastError" jsonb, "nextAttemptAt" timestamptz, "renderedLocale" text)
-      WHERE d.id = x.id AND d.tenant_id = x."tenantId" AND d.status = 'sending'`),
+    // Status changes and their delivery.sent/failed/suppressed events, in one statement (retries emit nothing).
+    db.execute(
+      emitEvents(
+        deliveryEvents(sql`c.status IN ('sent', 'failed', 'suppressed')`),
+        sql`changed AS (
+          UPDATE deliveries d SET
+            status = x.status,
+            provider = COALESCE(x.provider, d.provider),
+            provider_message_id = COALESCE(x."providerMessageId", d.provider_message_id),
+            last_error = x."lastError",
+            sent_at = CASE WHEN x.status = 'sent' THEN now() ELSE d.sent_at END,
+            next_attempt_at = CASE WHEN x.status = 'queued' THEN x."nextAttemptAt" ELSE d.next_attempt_at END,
+            rendered_locale = COALESCE(x."renderedLocale", d.rendered_locale),
+            claimed_at = NULL,
+            updated_at = now()
+          FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS x(id text, "tenantId" text, status text,
+            provider text, "providerMessageId" text, "lastError" jsonb, "nextAttemptAt" timestamptz,
+            "renderedLocale" text)
+          WHERE d.id = x.id AND d.tenant_id = x."tenantId" AND d.status = 'sending'
+          RETURNING d.*)`,
+      ),
+    ),
     db.execute(sql`
       INSERT INTO delivery_attempts (id, tenant_id, delivery_id, attempt_no, provider, provider_config_id, outcome,
         response_code, duration_ms, error_code, error_message, started_at, units)
@@ -211,7 +220,8 @@ export function recordOutcomes(db: Db, outcomes: Outcome[]) {
           rest jsonb)`),
     );
   }
-  return db.batch([...statements, ...extra]);
+  const [emitted] = await db.batch([...statements, ...extra]);
+  return emittedOf(emitted);
 }
 
 /**
@@ -229,19 +239,18 @@ export function deferDeliveries(
     WHERE d.id = x.id AND d.tenant_id = x."tenantId" AND d.status = 'queued'`);
 }
 
-/** DLQ consumer: whatever was still pending is now visibly dead-lettered. Terminal rows are left alone. */
+/** DLQ consumer: whatever was still pending is now visibly dead-lettered (with its event). Terminal rows are left alone. */
 export async function markDeadLettered(db: Db, tenantId: string, ids: string[]) {
-  return db
-    .update(deliveries)
-    .set({ status: 'dead_lettered', deadLetteredAt: sql`now()`, claimedAt: null, updatedAt: sql`now()` })
-    .where(
-      and(
-        eq(deliveries.tenantId, tenantId),
-        inArray(deliveries.id, ids),
-        inArray(deliveries.status, ['queued', 'sending']),
-      ),
-    )
-    .returning({ id: deliveries.id });
+  const result = await db.execute(
+    emitEvents(
+      deliveryEvents(sql`true`),
+      sql`changed AS (
+        UPDATE deliveries SET status = 'dead_lettered', dead_lettered_at = now(), claimed_at = NULL, updated_at = now()
+        WHERE tenant_id = ${tenantId} AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)) AND status IN ('queued', 'sending')
+        RETURNING *)`,
+    ),
+  );
+  return emittedOf(result);
 }
 
 /**
@@ -278,13 +287,20 @@ export function markNotEnqueued(db: Db, tenantId: string, ids: string[]) {
     .where(and(eq(deliveries.tenantId, tenantId), inArray(deliveries.id, ids)));
 }
 
-/** Ends queued deliveries as `suppressed` before any provider call (frequency cap), with the reason recorded. */
-export function suppressQueued(
+/** Ends queued deliveries as `suppressed` before any provider call (frequency cap), with the reason and event. */
+export async function suppressQueued(
   db: Db,
   items: { tenantId: string; id: string; reason: { code: string; message: string } }[],
 ) {
-  return db.execute(sql`
-    UPDATE deliveries d SET status = 'suppressed', last_error = x.reason, updated_at = now()
-    FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS x(id text, "tenantId" text, reason jsonb)
-    WHERE d.id = x.id AND d.tenant_id = x."tenantId" AND d.status = 'queued'`);
+  const result = await db.execute(
+    emitEvents(
+      deliveryEvents(sql`true`),
+      sql`changed AS (
+        UPDATE deliveries d SET status = 'suppressed', last_error = x.reason, updated_at = now()
+        FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS x(id text, "tenantId" text, reason jsonb)
+        WHERE d.id = x.id AND d.tenant_id = x."tenantId" AND d.status = 'queued'
+        RETURNING d.*)`,
+    ),
+  );
+  return emittedOf(result);
 }

@@ -6,3 +6,4 @@ export * from './providers';
 export * from './subscribers';
 export * from './templates';
 export * from './tenants';
+export * from './webhooks';

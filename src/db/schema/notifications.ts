@@ -94,12 +94,20 @@ export const deliveries = pgTable(
     renderedLocale: text('rendered_locale'),
     /** Where to try next if this delivery ends permanently failed (the notification's `fallback`, resolved). */
     fallback: jsonb('fallback').$type<{ channel: Channel; address: string }[]>(),
+    /** Receipts from the provider (webhooks issue): delivered/complained times, first open/click and counts. */
+    deliveredAt: tstz('delivered_at'),
+    complainedAt: tstz('complained_at'),
+    firstOpenedAt: tstz('first_opened_at'),
+    opens: integer('opens').notNull().default(0),
+    firstClickedAt: tstz('first_clicked_at'),
+    clicks: integer('clicks').notNull().default(0),
     ...timestamps,
   },
   (t) => [
     index('deliveries_notification_idx').on(t.tenantId, t.notificationId),
     index('deliveries_tenant_status_idx').on(t.tenantId, t.status, t.id),
     index('deliveries_pending_idx').on(t.status, t.nextAttemptAt),
+    index('deliveries_provider_message_idx').on(t.tenantId, t.providerMessageId),
   ],
 );
 

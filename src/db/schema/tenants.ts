@@ -1,18 +1,25 @@
-import { integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
 
-export const tenants = pgTable('tenants', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  email: text('email').notNull(),
-  /** Per-key API rate limit override (requests per second); null = the API_RATE_LIMIT_PER_SECOND default. */
-  apiRateLimitPerSecond: integer('api_rate_limit_per_second'),
-  /** Per-recipient send limits by channel; absent channels use the defaults in domain/rate-limit/recipient-limits. */
-  /** HS256 secret for subscriber tokens, encrypted like provider credentials; created on first use. */
-  subscriberTokenSecret: text('subscriber_token_secret'),
-  subscriberTokenKeyId: text('subscriber_token_key_id'),
-  recipientLimits: jsonb('recipient_limits').$type<Partial<Record<string, { limit: number; periodSeconds: number }>>>(),
-  ...timestamps,
-});
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    /** Per-key API rate limit override (requests per second); null = the API_RATE_LIMIT_PER_SECOND default. */
+    apiRateLimitPerSecond: integer('api_rate_limit_per_second'),
+    /** Per-recipient send limits by channel; absent channels use the defaults in domain/rate-limit/recipient-limits. */
+    /** HS256 secret for subscriber tokens, encrypted like provider credentials; created on first use. */
+    subscriberTokenSecret: text('subscriber_token_secret'),
+    subscriberTokenKeyId: text('subscriber_token_key_id'),
+    recipientLimits:
+      jsonb('recipient_limits').$type<Partial<Record<string, { limit: number; periodSeconds: number }>>>(),
+    /** The unguessable path segment of the tenant's inbound receipt URLs (/hooks/{provider}/{token}); created on first use. */
+    hooksToken: text('hooks_token'),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('tenants_hooks_token_idx').on(t.hooksToken)],
+);
 
 export type TenantRow = typeof tenants.$inferSelect;

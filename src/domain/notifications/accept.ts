@@ -6,6 +6,7 @@ import type { AppBindings } from '../../env';
 import type { ApiError } from '../../errors';
 import type { Logger } from '../../observability/logger';
 import { enqueueDeliveries } from '../../pipeline/producer';
+import { enqueueEmitted } from '../../pipeline/webhooks/enqueue';
 import type { UrlPolicy } from '../webhooks/ssrf-guard';
 import { type PlannedNotification, planDeliveries, type ResolvedTemplate, templateRef } from './plan-deliveries';
 import type { SendNotificationRequest } from './send-request';
@@ -57,12 +58,13 @@ export async function acceptNotifications(
   if (accepted.length === 0) return results;
 
   const t1 = Date.now();
-  await insertPlanned(ctx.db, accepted, now.toISOString());
+  const emitted = await insertPlanned(ctx.db, accepted, now.toISOString());
   const t2 = Date.now();
   const due = accepted
     .filter((p) => p.dueNow)
     .flatMap((p) => p.deliveries.filter((d) => d.status === 'queued'))
     .map((d) => ({ tenantId: d.tenantId, deliveryId: d.id, priority: d.priority }));
+  const events = enqueueEmitted(ctx, emitted);
   try {
     await enqueueDeliveries(ctx.env, due);
   } catch (err) {
@@ -73,6 +75,7 @@ export async function acceptNotifications(
       due.map((d) => d.deliveryId),
     ).catch((e) => ctx.log.error('could not mark deliveries for the cron', { err: e }));
   }
+  await events;
   ctx.log.debug('notifications accepted', {
     count: accepted.length,
     planMs: t1 - t0,

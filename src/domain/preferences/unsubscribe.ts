@@ -1,15 +1,27 @@
 import type { Db } from '../../db/client';
 import { insertAuditEntry } from '../../db/queries/audit-log';
 import { getPreferences, putPreferences } from '../../db/queries/preferences';
+import { emitUnsubscribed } from '../../db/queries/webhook-events';
 import type { PreferenceSet } from '../../db/schema';
-import type { AppConfig } from '../../env';
+import type { AppBindings, AppConfig } from '../../env';
+import type { Logger } from '../../observability/logger';
+import { enqueueEmitted } from '../../pipeline/webhooks/enqueue';
 import { verifyUnsubscribeToken } from '../subscribers/subscriber-token';
+
+export interface UnsubscribeContext {
+  db: Db;
+  env: AppBindings;
+  config: AppConfig;
+  log: Logger;
+}
 
 /**
  * One-click unsubscribe (RFC 8058): the signed link names the tenant, subscriber and category; following it turns
- * the category off (or everything, for uncategorised mail). Idempotent: unsubscribing twice changes nothing more.
+ * the category off (or everything, for uncategorised mail). Idempotent: unsubscribing twice changes nothing more
+ * (and emits `subscriber.unsubscribed` once).
  */
-export async function unsubscribe(db: Db, config: AppConfig, token: string, requestId: string) {
+export async function unsubscribe(ctx: UnsubscribeContext, token: string, requestId: string) {
+  const { db, config } = ctx;
   const claims = await verifyUnsubscribeToken(db, config, token);
   const current: PreferenceSet = (await getPreferences(db, claims.tenantId, claims.subscriberId))?.preferences ?? {};
   const next: PreferenceSet = claims.category
@@ -21,8 +33,14 @@ export async function unsubscribe(db: Db, config: AppConfig, token: string, requ
         },
       }
     : { ...current, optOut: true };
+  const already = claims.category ? current.categories?.[claims.category]?.enabled === false : current.optOut === true;
   await putPreferences(db, claims.tenantId, claims.subscriberId, next);
-  // The webhooks issue turns this audit row into a `subscriber.unsubscribed` event.
+  if (!already) {
+    await enqueueEmitted(
+      ctx,
+      await emitUnsubscribed(db, claims.tenantId, claims.subscriberId, claims.category ?? null),
+    );
+  }
   await insertAuditEntry(db, {
     tenantId: claims.tenantId,
     actorKeyId: null,

@@ -42,7 +42,11 @@ export function registerUnsubscribeRoutes(app: App) {
   });
   app.post('/u/:token', async (c) => {
     try {
-      const claims = await unsubscribe(c.var.db, c.var.config, c.req.param('token'), c.var.requestId);
+      const claims = await unsubscribe(
+        { db: c.var.db, env: c.env, config: c.var.config, log: c.var.log },
+        c.req.param('token'),
+        c.var.requestId,
+      );
       const what = claims.category ? `“${claims.category}” notifications` : 'all notifications';
       return c.html(page('Unsubscribed', `<h1>You are unsubscribed</h1><p>You will no longer receive ${what}.</p>`));
     } catch (err) {
