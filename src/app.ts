@@ -6,6 +6,7 @@ import { jsonBody } from './api/middleware/json-body';
 import { requestContext } from './api/middleware/request-context';
 import { registerApiKeyRoutes } from './api/routes/api-keys';
 import { registerDeadLetterRoutes } from './api/routes/dead-letters';
+import { registerInboundHookRoutes } from './api/routes/inbound-hooks';
 import { registerLayoutRoutes } from './api/routes/layouts';
 import { registerNotificationRoutes } from './api/routes/notifications';
 import { registerPreferenceRoutes } from './api/routes/preferences';
@@ -45,6 +46,7 @@ export function createApp(): App {
   registerLayoutRoutes(app);
   registerPreferenceRoutes(app);
   registerWebhookEndpointRoutes(app);
+  registerInboundHookRoutes(app);
   registerUnsubscribeRoutes(app);
   registerBenchBaseline(app);
 

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   invalid_api_key: 401,
   api_key_revoked: 401,
   api_key_expired: 401,
+  invalid_signature: 401,
   insufficient_scope: 403,
   not_found: 404,
   route_not_found: 404,

@@ -31,4 +31,6 @@ export const TEST_PROVIDER_BASE_URLS = {
   google: providerApi('google'),
   apns: providerApi('apns'),
   slack: providerApi('slack'),
+  // SNS signing certificates and subscription confirmations for inbound SES receipts: stand-in endpoints
+  'sns-certs': `${TEST_STAND_INS.baseUrl}/hooks/sns-`,
 } as const;

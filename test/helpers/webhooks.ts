@@ -42,8 +42,13 @@ export async function waitForEvents(
     if (done(events)) return events;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`receiver ${name} did not get the expected events: ${JSON.stringify(events.map((e) => e.payload.type))}`);
+  throw new Error(
+    `receiver ${name} did not get the expected events: ${JSON.stringify(events.map((e) => e.payload.type))}`,
+  );
 }
 
 export const ofType = (type: string) => (events: ReceivedEvent[]) => events.filter((e) => e.payload.type === type);
-export const hasType = (type: string, count = 1) => (events: ReceivedEvent[]) => ofType(type)(events).length >= count;
+export const hasType =
+  (type: string, count = 1) =>
+  (events: ReceivedEvent[]) =>
+    ofType(type)(events).length >= count;

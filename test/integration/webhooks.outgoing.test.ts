@@ -2,7 +2,14 @@ import { sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { api, createLiveTenant, createTenant, expectEnvelope, testDb } from '../helpers/api';
-import { allDeliveries, endpointUrl, receivedRequests, scriptEndpoint, uniqueName, waitForNotification } from '../helpers/stand-ins';
+import {
+  allDeliveries,
+  endpointUrl,
+  receivedRequests,
+  scriptEndpoint,
+  uniqueName,
+  waitForNotification,
+} from '../helpers/stand-ins';
 import { createEndpoint, hasType, ofType, verifiedEvents, waitForEvents } from '../helpers/webhooks';
 
 async function sendMail(key: string, metadata?: Record<string, unknown>) {
@@ -44,7 +51,11 @@ describe('webhook endpoints API', () => {
     });
     expect(created.status).toBe(201);
     expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    expect(created.body).toMatchObject({ enabled: true, events: ['delivery.sent', 'delivery.failed'], description: 'ops' });
+    expect(created.body).toMatchObject({
+      enabled: true,
+      events: ['delivery.sent', 'delivery.failed'],
+      description: 'ops',
+    });
     const id = created.body.id;
 
     const got = await api('GET', `/v1/webhook-endpoints/${id}`, { key: t.key });
@@ -77,7 +88,11 @@ describe('webhook endpoints API', () => {
       expectEnvelope(await api('POST', '/v1/webhook-endpoints', { key: t.key, body }), 422, 'validation_failed');
     }
     const { id } = await createEndpoint(t.key);
-    expectEnvelope(await api('PATCH', `/v1/webhook-endpoints/${id}`, { key: t.key, body: {} }), 422, 'validation_failed');
+    expectEnvelope(
+      await api('PATCH', `/v1/webhook-endpoints/${id}`, { key: t.key, body: {} }),
+      422,
+      'validation_failed',
+    );
     expectEnvelope(
       await api('POST', `/v1/webhook-endpoints/${id}/replay`, { key: t.key, body: { since: 'yesterday' } }),
       422,
@@ -113,7 +128,11 @@ describe('outgoing events', () => {
     const ep = await createEndpoint(t.key);
     const id = await sendMail(t.key, { orderId: 'o-42' });
     await waitForNotification(t.key, id, allDeliveries('sent'));
-    const events = await waitForEvents(ep.name, ep.secret, (e) => hasType('delivery.sent')(e) && hasType('notification.accepted')(e));
+    const events = await waitForEvents(
+      ep.name,
+      ep.secret,
+      (e) => hasType('delivery.sent')(e) && hasType('notification.accepted')(e),
+    );
     const accepted = ofType('notification.accepted')(events)[0]!;
     const sent = ofType('delivery.sent')(events)[0]!;
     expect(accepted.payload).toMatchObject({ version: 1, data: { notificationId: id, metadata: { orderId: 'o-42' } } });
@@ -294,7 +313,11 @@ describe('outgoing events', () => {
     await waitForEvents(ep.name, ep.secret, (e) => e.length >= 5);
 
     await api('PATCH', `/v1/webhook-endpoints/${ep.id}`, { key: t.key, body: { enabled: false } });
-    expectEnvelope(await api('POST', `/v1/webhook-endpoints/${ep.id}/replay`, { key: t.key, body: { since } }), 409, 'conflict');
+    expectEnvelope(
+      await api('POST', `/v1/webhook-endpoints/${ep.id}/replay`, { key: t.key, body: { since } }),
+      409,
+      'conflict',
+    );
     const tooOld = new Date(Date.now() - 31 * 86_400_000).toISOString();
     await api('PATCH', `/v1/webhook-endpoints/${ep.id}`, { key: t.key, body: { enabled: true } });
     expectEnvelope(
@@ -307,7 +330,10 @@ describe('outgoing events', () => {
   it('test sends a signed webhook.test now and returns the answer; the attempt is recorded', async () => {
     const t = await createTenant();
     const name = uniqueName('probe');
-    await scriptEndpoint(name, [{ status: 200, body: 'pong' }, { status: 500, body: 'nope' }]);
+    await scriptEndpoint(name, [
+      { status: 200, body: 'pong' },
+      { status: 500, body: 'nope' },
+    ]);
     const ep = await createEndpoint(t.key, { name });
     const ok = await api('POST', `/v1/webhook-endpoints/${ep.id}/test`, { key: t.key });
     expect(ok.status).toBe(200);

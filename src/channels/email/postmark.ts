@@ -8,6 +8,8 @@ const Credentials = z
     serverToken: z.string().min(10).max(500),
     from: z.string().min(3).max(320),
     messageStream: z.string().default('outbound'),
+    /** Postmark does not sign webhooks: put this as the Basic-auth password in the webhook URL you give it. */
+    webhookSecret: z.string().min(16).max(200).optional(),
   })
   .strict();
 

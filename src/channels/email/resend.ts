@@ -3,7 +3,17 @@ import { parseJson, providerFetch } from '../http-call';
 import type { Provider } from '../types';
 import { emailParts } from './email-content';
 
-const Credentials = z.object({ apiKey: z.string().min(10).max(500), from: z.string().min(3).max(320) }).strict();
+const Credentials = z
+  .object({
+    apiKey: z.string().min(10).max(500),
+    from: z.string().min(3).max(320),
+    /** The webhook's signing secret (whsec_…) from Resend; enables receipts. */
+    webhookSecret: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/=]{20,200}$/, 'must be the whsec_ secret Resend shows')
+      .optional(),
+  })
+  .strict();
 
 /** Resend: POST /emails → 200 { id }. */
 export const resendProvider: Provider<z.infer<typeof Credentials>> = {

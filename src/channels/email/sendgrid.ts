@@ -3,7 +3,17 @@ import { parseJson, providerFetch } from '../http-call';
 import type { Provider } from '../types';
 import { emailParts, parseFrom } from './email-content';
 
-const Credentials = z.object({ apiKey: z.string().min(10).max(500), from: z.string().min(3).max(320) }).strict();
+const Credentials = z
+  .object({
+    apiKey: z.string().min(10).max(500),
+    from: z.string().min(3).max(320),
+    /** The Signed Event Webhook's verification key (base64 DER, ECDSA P-256) that SendGrid shows; enables receipts. */
+    webhookPublicKey: z
+      .string()
+      .regex(/^[A-Za-z0-9+/=]{60,400}$/, 'must be the base64 key SendGrid shows')
+      .optional(),
+  })
+  .strict();
 
 /** SendGrid v3 Mail Send: POST /v3/mail/send → 202 with X-Message-Id. */
 export const sendgridProvider: Provider<z.infer<typeof Credentials>> = {

@@ -10,6 +10,13 @@ const Credentials = z
     secretAccessKey: z.string().min(16).max(128),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1'),
     from: z.string().min(3).max(320),
+    /** SNS topics allowed to post this account's SES events to our receipt URL (recommended; any topic if unset). */
+    snsTopicArns: z
+      .array(
+        z.string().regex(/^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN'),
+      )
+      .max(10)
+      .optional(),
   })
   .strict();
 

@@ -15,6 +15,8 @@ const Credentials = z
       .string()
       .regex(/^MG[0-9a-fA-F]{32}$/)
       .optional(),
+    /** Our receipt URL (GET /v1/inbound-hooks → twilio), sent as StatusCallback so Twilio reports delivery. */
+    statusCallbackUrl: z.url().max(2048).optional(),
   })
   .strict()
   .refine((c) => c.from || c.messagingServiceSid, { message: 'needs from or messagingServiceSid' });
@@ -35,6 +37,7 @@ export const twilioProvider: Provider<z.infer<typeof Credentials>> = {
     const form = new URLSearchParams({ To: message.address, Body: body });
     if (creds.messagingServiceSid) form.set('MessagingServiceSid', creds.messagingServiceSid);
     else form.set('From', creds.from!);
+    if (creds.statusCallbackUrl) form.set('StatusCallback', creds.statusCallbackUrl);
     const { segments } = smsSegments(body);
     return providerFetch(
       `${ctx.baseUrl('https://api.twilio.com')}/2010-04-01/Accounts/${creds.accountSid}/Messages.json`,

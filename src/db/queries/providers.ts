@@ -54,3 +54,11 @@ export async function loadEnabledProviderConfigs(db: Db, tenantIds: string[]) {
     .where(and(inArray(providerConfigs.tenantId, tenantIds), eq(providerConfigs.enabled, true)))
     .orderBy(asc(providerConfigs.priority), asc(providerConfigs.id));
 }
+
+/** Every configuration (enabled or not: receipts for earlier sends still arrive) of one provider for a tenant. */
+export function providerConfigsOf(db: Db, tenantId: string, provider: string) {
+  return db
+    .select()
+    .from(providerConfigs)
+    .where(and(eq(providerConfigs.tenantId, tenantId), eq(providerConfigs.provider, provider)));
+}

@@ -1,3 +1,4 @@
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { tenants } from '../schema';
 
@@ -5,3 +6,22 @@ export type NewTenant = typeof tenants.$inferInsert;
 
 /** Unexecuted, so callers can put it in a `db.batch` with the tenant's first key. */
 export const insertTenant = (db: Db, row: NewTenant) => db.insert(tenants).values(row).returning();
+
+/** The tenant whose inbound receipt URLs carry this token. */
+export async function getTenantIdByHooksToken(db: Db, token: string) {
+  const [row] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.hooksToken, token));
+  return row?.id;
+}
+
+/** The tenant's hooks token: `candidate` becomes it only if it has none yet (concurrent first uses agree). */
+export async function ensureHooksToken(db: Db, tenantId: string, candidate: string) {
+  const [row] = await db
+    .update(tenants)
+    .set({ hooksToken: sql`COALESCE(${tenants.hooksToken}, ${candidate})` })
+    .where(eq(tenants.id, tenantId))
+    .returning({ token: tenants.hooksToken });
+  return row!.token!;
+}
+
+export const setHooksToken = (db: Db, tenantId: string, token: string) =>
+  db.update(tenants).set({ hooksToken: token, updatedAt: new Date() }).where(eq(tenants.id, tenantId));

@@ -5,7 +5,7 @@ import type { Db } from '../client';
  * Event emission in SQL, in the same statement as the change that causes it: a status change and its event commit
  * together or not at all, and a redelivered queue message that changes nothing emits nothing.
  *
- * `source` is a SELECT of (tenant_id, type, data); `prefix` holds the CTEs it reads (e.g. `changed AS (UPDATE …)`).
+ * `source` is a SELECT of (tenant_id, type, data); `prefix` holds the CTEs it reads (e.g. `changed AS (UPDATE …)`); names starting with `emit_` are reserved.
  * Events are stored only for tenants that have an endpoint (enabled or not, so a re-enabled endpoint can replay
  * its outage), then fanned out to each enabled endpoint subscribed to the type. The statement returns the
  * webhook messages to enqueue.
@@ -13,21 +13,21 @@ import type { Db } from '../client';
 export function emitEvents(source: SQL, prefix?: SQL): SQL {
   return sql`
     WITH ${prefix ? sql`${prefix},` : sql``}
-    src AS (${source}),
-    ev AS (
+    emit_src AS (${source}),
+    emit_ev AS (
       INSERT INTO webhook_events (id, tenant_id, type, data)
-      SELECT 'evt_' || replace(gen_random_uuid()::text, '-', ''), s.tenant_id, s.type, s.data FROM src s
+      SELECT 'evt_' || replace(gen_random_uuid()::text, '-', ''), s.tenant_id, s.type, s.data FROM emit_src s
       WHERE EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.tenant_id = s.tenant_id)
       RETURNING id, tenant_id, type
     ),
-    msg AS (
+    emit_msg AS (
       INSERT INTO webhook_messages (tenant_id, endpoint_id, event_id, status, next_attempt_at, enqueued_at)
       SELECT ev.tenant_id, e.id, ev.id, 'pending', now(), now()
-      FROM ev JOIN webhook_endpoints e ON e.tenant_id = ev.tenant_id AND e.enabled
+      FROM emit_ev ev JOIN webhook_endpoints e ON e.tenant_id = ev.tenant_id AND e.enabled
         AND (cardinality(e.event_types) = 0 OR ev.type = ANY(e.event_types))
       RETURNING tenant_id, endpoint_id, event_id
     )
-    SELECT tenant_id AS "tenantId", endpoint_id AS "endpointId", event_id AS "eventId" FROM msg`;
+    SELECT tenant_id AS "tenantId", endpoint_id AS "endpointId", event_id AS "eventId" FROM emit_msg`;
 }
 
 /** A webhook message to enqueue. */
@@ -41,17 +41,19 @@ export interface EmittedMessage {
  * Delivery events from changed delivery rows (a CTE named `changed` with the deliveries columns): the type is
  * `delivery.<status>`, or `typeExpr` when given. Tenant metadata from the send is echoed in `data.metadata`.
  */
-export function deliveryEvents(
-  where: SQL,
-  typeExpr: SQL = sql`'delivery.' || c.status`,
-  extra: SQL = sql`'{}'::jsonb`,
-) {
+/** The `data` of every delivery.* event, from a changed delivery row `c` and its notification `n`. */
+export const DELIVERY_EVENT_DATA = sql`jsonb_build_object('deliveryId', c.id, 'notificationId', c.notification_id,
+  'channel', c.channel, 'recipient', c.recipient, 'status', c.status, 'provider', c.provider,
+  'providerMessageId', c.provider_message_id, 'error', c.last_error, 'attempts', c.attempts,
+  'metadata', COALESCE(n.metadata, '{}'::jsonb))`;
+
+/**
+ * Delivery events from changed delivery rows (a CTE named `changed` with the deliveries columns), typed
+ * `delivery.<status>`. Tenant metadata from the send is echoed in `data.metadata`.
+ */
+export function deliveryEvents(where: SQL) {
   return sql`
-    SELECT c.tenant_id, ${typeExpr} AS type,
-      jsonb_build_object('deliveryId', c.id, 'notificationId', c.notification_id, 'channel', c.channel,
-        'recipient', c.recipient, 'status', c.status, 'provider', c.provider,
-        'providerMessageId', c.provider_message_id, 'error', c.last_error, 'attempts', c.attempts,
-        'metadata', COALESCE(n.metadata, '{}'::jsonb)) || ${extra} AS data
+    SELECT c.tenant_id, 'delivery.' || c.status AS type, ${DELIVERY_EVENT_DATA} AS data
     FROM changed c JOIN notifications n ON n.id = c.notification_id AND n.tenant_id = c.tenant_id
     WHERE ${where}`;
 }

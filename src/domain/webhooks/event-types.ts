@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'delivery.dead_lettered',
   'delivery.opened',
   'delivery.clicked',
+  'delivery.complained',
   'subscriber.unsubscribed',
   'webhook_endpoint.disabled',
   'webhook.test',
