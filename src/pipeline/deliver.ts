@@ -1,7 +1,6 @@
 import { renderForSandbox } from '../channels/sandbox-render';
 import type { OutboundMessage, ProviderError } from '../channels/types';
 import type { Db } from '../db/client';
-import { isDatabaseUnavailable } from '../db/errors';
 import { loadLayouts } from '../db/queries/layouts';
 import {
   type AttemptRecord,
@@ -15,6 +14,7 @@ import {
 import { loadPreferenceContext } from '../db/queries/preferences';
 import { findSuppressed } from '../db/queries/suppressions';
 import { loadVersionContents } from '../db/queries/templates';
+import { retryWhileDatabaseUnavailable } from '../db/retry-unavailable';
 import type { BreakerPolicy } from '../domain/circuit-breaker';
 import { decide } from '../domain/preferences/decide';
 import { quietHoursDelaySeconds } from '../domain/preferences/quiet-hours';
@@ -702,15 +702,8 @@ function withFallback(d: DeliveryToSend, outcome: Outcome): Outcome {
  * giving up here would leave rows `sending` and, after the stale-claim timeout, send them a second time.
  */
 async function persistOutcomes(ctx: DeliverContext, outcomes: Outcome[]) {
-  const delaysMs = [250, 500, 1000, 2000, 4000, 8000, 15000, 30000];
-  for (let i = 0; ; i++) {
-    try {
-      await enqueueEmitted(ctx, await recordOutcomes(ctx.db, outcomes));
-      return;
-    } catch (err) {
-      if (!isDatabaseUnavailable(err) || i >= delaysMs.length) throw err;
-      ctx.log.warn('database unavailable while recording outcomes; retrying', { attempt: i + 1 });
-      await new Promise((r) => setTimeout(r, delaysMs[i]));
-    }
-  }
+  const emitted = await retryWhileDatabaseUnavailable(ctx.log, 'recording outcomes', () =>
+    recordOutcomes(ctx.db, outcomes),
+  );
+  await enqueueEmitted(ctx, emitted);
 }

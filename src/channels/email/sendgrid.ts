@@ -10,7 +10,12 @@ const Credentials = z
     /** The Signed Event Webhook's verification key (base64 DER, ECDSA P-256) that SendGrid shows; enables receipts. */
     webhookPublicKey: z
       .string()
-      .regex(/^[A-Za-z0-9+/=]{60,400}$/, 'must be the base64 key SendGrid shows')
+      .max(600)
+      // base64 DER as SendGrid shows it, or the same wrapped as PEM (the verifier accepts both)
+      .refine(
+        (k) => /^[A-Za-z0-9+/=]{60,400}$/.test(k.replace(/-----[^-]+-----|\s/g, '')),
+        'must be the key SendGrid shows',
+      )
       .optional(),
   })
   .strict();

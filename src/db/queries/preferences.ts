@@ -19,8 +19,14 @@ export async function getPreferences(db: Db, tenantId: string, subscriberId: str
 }
 
 export async function putPreferences(db: Db, tenantId: string, subscriberId: string, preferences: PreferenceSet) {
+  const [row] = await upsertPreferences(db, tenantId, subscriberId, preferences);
+  return row!;
+}
+
+/** Unexecuted, for a `db.batch` with what must commit alongside it. */
+export function upsertPreferences(db: Db, tenantId: string, subscriberId: string, preferences: PreferenceSet) {
   const now = new Date();
-  const [row] = await db
+  return db
     .insert(subscriberPreferences)
     .values({ tenantId, subscriberId, preferences, createdAt: now, updatedAt: now })
     .onConflictDoUpdate({
@@ -28,7 +34,6 @@ export async function putPreferences(db: Db, tenantId: string, subscriberId: str
       set: { preferences, updatedAt: now },
     })
     .returning();
-  return row!;
 }
 
 /** What a consumer batch needs to decide: preferences of its subscribers and the critical categories of its tenants. */

@@ -13,6 +13,10 @@ import { DELIVERY_EVENT_DATA, emitEvents, emittedOf } from './webhook-events';
  * - every transition emits its event (delivery.delivered/bounced/failed/complained/opened/clicked).
  * Returns the webhook messages to enqueue.
  */
+/** A bounce moves `sent`/`delivered` to `bounced`, and upgrades an earlier soft bounce to a hard one. */
+const bounceApplies = sql`agg.bounced AND (d.status IN ('sent', 'delivered')
+  OR (d.status = 'bounced' AND agg.hard_bounce AND d.last_error->>'code' = 'soft_bounce'))`;
+
 export async function applyReceipts(db: Db, tenantId: string, provider: string, events: ReceiptEvent[]) {
   const rows = events.map((e) => ({
     eventKey: e.eventKey,
@@ -33,7 +37,8 @@ export async function applyReceipts(db: Db, tenantId: string, provider: string, 
         JOIN notifications n ON n.id = c.notification_id AND n.tenant_id = c.tenant_id
         CROSS JOIN LATERAL (VALUES
           ('delivery.delivered', c.status = 'delivered' AND b.status <> 'delivered', '{}'::jsonb),
-          ('delivery.bounced', c.status = 'bounced' AND b.status <> 'bounced',
+          ('delivery.bounced', c.status = 'bounced'
+            AND (b.status <> 'bounced' OR (b.error_code = 'soft_bounce' AND c.last_error->>'code' = 'hard_bounce')),
             jsonb_build_object('permanent', c.hard_bounce)),
           ('delivery.failed', c.status = 'failed' AND b.status <> 'failed', '{}'::jsonb),
           ('delivery.complained', c.complained_at IS NOT NULL AND b.complained_at IS NULL, '{}'::jsonb),
@@ -49,19 +54,21 @@ export async function applyReceipts(db: Db, tenantId: string, provider: string, 
             "providerMessageId" text, "deliveryId" text, type text, at timestamptz, detail text, permanent boolean,
             url text)
         ),
-        fresh AS (
-          INSERT INTO provider_receipts (tenant_id, provider, event_key)
-          SELECT DISTINCT ${tenantId}, ${provider}, "eventKey" FROM x
-          ON CONFLICT DO NOTHING
-          RETURNING event_key
-        ),
-        ev AS (
+        matched AS (
           SELECT x.*, d.id AS did FROM x
-          JOIN fresh ON fresh.event_key = x."eventKey"
           JOIN deliveries d ON d.tenant_id = ${tenantId} AND d.provider = ${provider}
             AND ((x."deliveryId" IS NOT NULL AND d.id = x."deliveryId")
               OR (x."deliveryId" IS NULL AND d.provider_message_id = x."providerMessageId"))
         ),
+        -- Only matched events are marked seen: one that arrives before its send's outcome is recorded stays
+        -- unseen, so the provider's retry of it still applies.
+        fresh AS (
+          INSERT INTO provider_receipts (tenant_id, provider, event_key)
+          SELECT DISTINCT ${tenantId}, ${provider}, "eventKey" FROM matched
+          ON CONFLICT DO NOTHING
+          RETURNING event_key
+        ),
+        ev AS (SELECT m.* FROM matched m JOIN fresh ON fresh.event_key = m."eventKey"),
         agg AS (
           SELECT did,
             min(at) FILTER (WHERE type = 'delivered') AS delivered_at,
@@ -79,18 +86,19 @@ export async function applyReceipts(db: Db, tenantId: string, provider: string, 
           FROM ev GROUP BY did
         ),
         before AS (
-          SELECT d.id, d.status, d.complained_at, d.first_opened_at, d.first_clicked_at
+          SELECT d.id, d.status, d.last_error->>'code' AS error_code, d.complained_at, d.first_opened_at,
+            d.first_clicked_at
           FROM deliveries d JOIN agg ON agg.did = d.id WHERE d.tenant_id = ${tenantId}
         ),
         changed AS (
           UPDATE deliveries d SET
             status = CASE
-              WHEN agg.bounced AND d.status IN ('sent', 'delivered') THEN 'bounced'
+              WHEN ${bounceApplies} THEN 'bounced'
               WHEN agg.failed AND d.status = 'sent' THEN 'failed'
               WHEN agg.delivered_at IS NOT NULL AND d.status = 'sent' THEN 'delivered'
               ELSE d.status END,
             last_error = CASE
-              WHEN agg.bounced AND d.status IN ('sent', 'delivered') THEN jsonb_build_object(
+              WHEN ${bounceApplies} THEN jsonb_build_object(
                 'code', CASE WHEN agg.hard_bounce THEN 'hard_bounce' ELSE 'soft_bounce' END,
                 'message', COALESCE(agg.bounce_detail, 'bounced'))
               WHEN agg.failed AND d.status = 'sent' THEN jsonb_build_object(

@@ -64,13 +64,12 @@ export function emittedOf(result: unknown): EmittedMessage[] {
 }
 
 /** subscriber.unsubscribed (one-click link), with the tenant's own subscriber id. */
-export async function emitUnsubscribed(db: Db, tenantId: string, subscriberId: string, category: string | null) {
-  const result = await db.execute(
+export function emitUnsubscribed(db: Db, tenantId: string, subscriberId: string, category: string | null) {
+  return db.execute(
     emitEvents(sql`
       SELECT s.tenant_id, 'subscriber.unsubscribed' AS type,
         jsonb_build_object('subscriberId', s.external_id, 'category', ${category}::text, 'source', 'one_click_link',
           'metadata', '{}'::jsonb) AS data
       FROM subscribers s WHERE s.tenant_id = ${tenantId} AND s.id = ${subscriberId}`),
   );
-  return emittedOf(result);
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client';
 import { insertAuditEntry } from '../../db/queries/audit-log';
-import { getPreferences, putPreferences } from '../../db/queries/preferences';
-import { emitUnsubscribed } from '../../db/queries/webhook-events';
+import { getPreferences, upsertPreferences } from '../../db/queries/preferences';
+import { emittedOf, emitUnsubscribed } from '../../db/queries/webhook-events';
 import type { PreferenceSet } from '../../db/schema';
 import type { AppBindings, AppConfig } from '../../env';
 import type { Logger } from '../../observability/logger';
@@ -34,14 +34,7 @@ export async function unsubscribe(ctx: UnsubscribeContext, token: string, reques
       }
     : { ...current, optOut: true };
   const already = claims.category ? current.categories?.[claims.category]?.enabled === false : current.optOut === true;
-  await putPreferences(db, claims.tenantId, claims.subscriberId, next);
-  if (!already) {
-    await enqueueEmitted(
-      ctx,
-      await emitUnsubscribed(db, claims.tenantId, claims.subscriberId, claims.category ?? null),
-    );
-  }
-  await insertAuditEntry(db, {
+  const audit = insertAuditEntry(db, {
     tenantId: claims.tenantId,
     actorKeyId: null,
     action: 'subscriber.unsubscribed',
@@ -50,5 +43,16 @@ export async function unsubscribe(ctx: UnsubscribeContext, token: string, reques
     requestId,
     details: { category: claims.category },
   });
+  // The change, its event (only when something changed) and the audit row commit together.
+  const upsert = upsertPreferences(db, claims.tenantId, claims.subscriberId, next);
+  if (already) await db.batch([upsert, audit]);
+  else {
+    const [, , emitted] = await db.batch([
+      upsert,
+      audit,
+      emitUnsubscribed(db, claims.tenantId, claims.subscriberId, claims.category ?? null),
+    ]);
+    await enqueueEmitted(ctx, emittedOf(emitted));
+  }
   return claims;
 }

@@ -99,8 +99,9 @@ export async function updateEndpoint(ctx: EndpointContext, actor: Actor, id: str
       ...(patch.description !== undefined ? { description: patch.description } : {}),
       ...(patch.events !== undefined ? { eventTypes: patch.events } : {}),
       ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
-      // Re-enabling starts afresh: no inherited failure streak or disable reason.
+      // Re-enabling or moving the endpoint starts afresh: no inherited failure streak or disable reason.
       ...(reEnabled ? { disabledReason: null, failingSince: null } : {}),
+      ...(patch.url !== undefined && patch.url !== existing.url ? { failingSince: null } : {}),
     }),
     insertAuditEntry(ctx.db, audit(actor, 'webhook_endpoint.updated', id, { fields: Object.keys(patch) })),
   ]);

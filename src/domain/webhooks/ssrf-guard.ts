@@ -109,7 +109,8 @@ export function urlProblem(raw: string, policy: UrlPolicy): string | null {
     .replace(/\.$/, '')
     .toLowerCase();
   if (!host) return 'must have a host';
-  if (policy.ownHost && url.host.toLowerCase() === policy.ownHost.toLowerCase()) return 'must not point at this API';
+  const bareHost = (h: string) => h.toLowerCase().replace(/\.(?=:\d+$|$)/, '');
+  if (policy.ownHost && bareHost(url.host) === bareHost(policy.ownHost)) return 'must not point at this API';
   if (policy.allowPrivate) return null;
   if (LOCAL_NAMES.test(host) || METADATA_NAMES.has(host) || (!host.includes('.') && !host.includes(':'))) {
     return 'must not point at a local or internal name';

@@ -8,6 +8,7 @@ import {
   type WebhookOutcome,
 } from '../../db/queries/webhook-delivery';
 import type { EmittedMessage } from '../../db/queries/webhook-events';
+import { retryWhileDatabaseUnavailable } from '../../db/retry-unavailable';
 import { activeSecrets, openSecrets } from '../../domain/webhooks/endpoint-secrets';
 import { nextRetryDelay } from '../../domain/webhooks/retry-schedule';
 import { urlPolicyFor } from '../../domain/webhooks/ssrf-guard';
@@ -69,7 +70,9 @@ async function deliverWebhooks(ctx: Ctx, items: EmittedMessage[]) {
   const claimed = await claimWebhookMessages(ctx.db, dedupe(items));
   if (claimed.length === 0) return;
   const outcomes = await Promise.all(claimed.map((c) => attempt(ctx, c)));
-  const emitted = await recordWebhookOutcomes(ctx.db, outcomes);
+  const emitted = await retryWhileDatabaseUnavailable(ctx.log, 'recording webhook attempts', () =>
+    recordWebhookOutcomes(ctx.db, outcomes),
+  );
   const retries = outcomes.filter((o) => o.status === 'pending');
   const now = Date.now();
   await enqueueEmitted(ctx, emitted);
@@ -96,6 +99,10 @@ async function attempt(ctx: Ctx, c: ClaimedWebhook): Promise<WebhookOutcome> {
   };
   if (!c.enabled) {
     return { ...base, attempt: null, status: 'failed', nextAttemptAt: null, lastError: 'endpoint_disabled' };
+  }
+  // The test call is one synchronous attempt; a claim it abandoned (worker died) is closed, not retried.
+  if (c.type === 'webhook.test') {
+    return { ...base, attempt: null, status: 'failed', nextAttemptAt: null, lastError: 'test_not_retried' };
   }
   const now = new Date();
   const secrets = await openSecrets(

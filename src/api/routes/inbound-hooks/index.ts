@@ -65,7 +65,7 @@ export const receiveReceiptRoute = createRoute({
   },
 });
 
-const origin = (c: Context<AppEnv>) => c.var.config.PUBLIC_BASE_URL || new URL(c.req.url).origin;
+const origin = (c: Context<AppEnv>) => new URL(c.var.config.PUBLIC_BASE_URL || c.req.url).origin;
 
 export function registerInboundHookRoutes(app: App) {
   app.openapi(getInboundHooksRoute, async (c) => {

@@ -51,6 +51,16 @@ export const DeliverySchema = DeliverySummarySchema.extend({
   lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
   sentAt: z.iso.datetime().nullable(),
   deadLetteredAt: z.iso.datetime().nullable(),
+  deliveredAt: z.iso.datetime().nullable().openapi({ description: "From the provider's receipt" }),
+  complainedAt: z.iso.datetime().nullable().openapi({ description: 'The recipient reported it as spam' }),
+  engagement: z
+    .object({
+      opens: z.number().int(),
+      firstOpenedAt: z.iso.datetime().nullable(),
+      clicks: z.number().int(),
+      firstClickedAt: z.iso.datetime().nullable(),
+    })
+    .openapi({ description: 'Opens and clicks reported by provider receipts' }),
   locale: z.string().nullable().openapi({ description: 'Template sends: the locale variant rendered' }),
   deferredUntil: z.iso.datetime().nullable().openapi({ description: 'Waiting (quiet hours) until this time' }),
   createdAt: z.iso.datetime(),
@@ -126,6 +136,14 @@ export function presentDelivery(d: DeliveryRow, attempts: DeliveryAttemptRow[]):
     lastError: d.lastError,
     sentAt: iso(d.sentAt),
     deadLetteredAt: iso(d.deadLetteredAt),
+    deliveredAt: iso(d.deliveredAt),
+    complainedAt: iso(d.complainedAt),
+    engagement: {
+      opens: d.opens,
+      firstOpenedAt: iso(d.firstOpenedAt),
+      clicks: d.clicks,
+      firstClickedAt: iso(d.firstClickedAt),
+    },
     locale: d.renderedLocale,
     deferredUntil: d.status === 'queued' && d.lastError?.code.startsWith('deferred_') ? iso(d.nextAttemptAt) : null,
     createdAt: d.createdAt.toISOString(),
