@@ -1,5 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { api, createLiveTenant, expectEnvelope } from '../helpers/api';
+import { api, createLiveTenant, expectEnvelope, testDb } from '../helpers/api';
 import { addProvider, awsKeyId, providerRequests, twilioSid, uniqueAccount } from '../helpers/providers';
 import {
   type HookRequest,
@@ -81,6 +82,9 @@ describe('inbound provider receipts', () => {
     expect(res.body.received).toBe(3);
     const after = await deliveryOf(t.key, d.notificationId);
     expect(after.status).toBe('delivered');
+    expect(after.deliveredAt).not.toBeNull();
+    expect(after.engagement).toMatchObject({ opens: 1, clicks: 1 });
+    expect(after.engagement.firstOpenedAt).not.toBeNull();
     const got = await waitForEvents(ep.name, ep.secret, (e) => e.length >= 3);
     expect(got.map((e) => e.payload.type).sort()).toEqual([
       'delivery.clicked',
@@ -96,6 +100,7 @@ describe('inbound provider receipts', () => {
     expect((await deliver(req)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 500));
     expect(await verifiedEvents(ep.name, ep.secret)).toHaveLength(3);
+    expect((await deliveryOf(t.key, d.notificationId)).engagement).toMatchObject({ opens: 1, clicks: 1 });
 
     const forged = { ...req, body: req.body.replace('delivered', 'bounce') };
     expectEnvelope(await deliver(forged), 401, 'invalid_signature');
@@ -275,6 +280,57 @@ describe('inbound provider receipts', () => {
     expect(await verifiedEvents(ep.name, ep.secret)).toHaveLength(1);
     const forged = signedResendRequest(url, resendEvent('email.bounced', d.providerMessageId), resendTestSecret());
     expectEnvelope(await deliver(forged), 401, 'invalid_signature');
+  });
+
+  it('a receipt that arrives before the send is recorded is not marked seen: the provider retry applies it', async () => {
+    const t = await createLiveTenant('early', { smtp: false });
+    const secret = resendTestSecret();
+    await addProvider(t.key, {
+      channel: 'email',
+      provider: 'resend',
+      name: 'Resend',
+      credentials: { apiKey: uniqueAccount('re_'), from, webhookSecret: secret },
+    });
+    const d = await sentDelivery(t.key, email(), mail);
+    const url = await receiptUrl(t.key, 'resend');
+    const early = signedResendRequest(url, resendEvent('email.delivered', 'not-yet-recorded'), secret);
+    expect((await deliver(early)).body.received).toBe(1);
+    expect((await deliveryOf(t.key, d.notificationId)).status).toBe('sent');
+    // The outcome lands (simulated: the message id the provider will name), then the provider retries.
+    await testDb().execute(sql`UPDATE deliveries SET provider_message_id = 'not-yet-recorded' WHERE id = ${d.id}`);
+    expect((await deliver(early)).status).toBe(200);
+    expect((await deliveryOf(t.key, d.notificationId)).status).toBe('delivered');
+  });
+
+  it('a soft bounce ends bounced without suppression; a later hard bounce upgrades it and suppresses', async () => {
+    const t = await createLiveTenant('soft', { smtp: false });
+    const secret = resendTestSecret();
+    await addProvider(t.key, {
+      channel: 'email',
+      provider: 'resend',
+      name: 'Resend',
+      credentials: { apiKey: uniqueAccount('re_'), from, webhookSecret: secret },
+    });
+    const ep = await createEndpoint(t.key, { events: ['delivery.bounced'] });
+    const to = email();
+    const d = await sentDelivery(t.key, to, mail);
+    const url = await receiptUrl(t.key, 'resend');
+    const soft = resendEvent('email.bounced', d.providerMessageId, {
+      bounce: { type: 'Transient', message: 'mailbox full' },
+    });
+    expect((await deliver(signedResendRequest(url, soft, secret))).status).toBe(200);
+    const afterSoft = await deliveryOf(t.key, d.notificationId);
+    expect([afterSoft.status, afterSoft.lastError.code]).toEqual(['bounced', 'soft_bounce']);
+    expect((await api('GET', '/v1/suppressions', { key: t.key })).body.data).toEqual([]);
+    const hard = resendEvent('email.bounced', d.providerMessageId, {
+      bounce: { type: 'Permanent', message: 'no such user' },
+    });
+    expect((await deliver(signedResendRequest(url, hard, secret))).status).toBe(200);
+    expect((await deliveryOf(t.key, d.notificationId)).lastError.code).toBe('hard_bounce');
+    const events = await waitForEvents(ep.name, ep.secret, (e) => e.length >= 2);
+    expect(events.map((e) => e.payload.data.permanent).sort()).toEqual([false, true]);
+    const suppressed = (await api('GET', '/v1/suppressions', { key: t.key })).body.data;
+    expect(suppressed.map((s: any) => s.address)).toEqual([to.email]);
   });
 
   it("unknown tokens and providers → 404; a tenant's token cannot touch another tenant's deliveries; rotation", async () => {
