@@ -13,6 +13,7 @@ import { activeSecrets, openSecrets } from '../../domain/webhooks/endpoint-secre
 import { nextRetryDelay } from '../../domain/webhooks/retry-schedule';
 import { urlPolicyFor } from '../../domain/webhooks/ssrf-guard';
 import type { AppBindings, AppConfig } from '../../env';
+import { mapWithConcurrency } from '../../lib/concurrency';
 import { newId } from '../../lib/ids';
 import type { Logger } from '../../observability/logger';
 import { WebhookMessageV1 } from '../messages';
@@ -20,6 +21,8 @@ import { enqueueEmitted, sendWebhookMessages } from './enqueue';
 import { postEvent } from './post-event';
 
 const DB_UNAVAILABLE_RETRY_SECONDS = 15;
+/** Workers' limit of simultaneous outgoing connections per invocation. */
+const MAX_PARALLEL_POSTS = 6;
 
 export const WEBHOOK_QUEUE = 'notify-webhooks';
 export const WEBHOOK_DLQ = 'notify-webhooks-dlq';
@@ -62,14 +65,14 @@ export async function handleWebhookBatch(batch: MessageBatch<unknown>, ctx: Ctx)
 }
 
 /**
- * Claims the due messages of a batch, POSTs each signed event (in parallel), then records every outcome in one
+ * Claims the due messages of a batch, POSTs each signed event (six at a time), then records every outcome in one
  * transaction and schedules the retries as delayed queue messages. A message that cannot be claimed (a duplicate,
  * already delivered, not yet due) is simply acked.
  */
 async function deliverWebhooks(ctx: Ctx, items: EmittedMessage[]) {
   const claimed = await claimWebhookMessages(ctx.db, dedupe(items));
   if (claimed.length === 0) return;
-  const outcomes = await Promise.all(claimed.map((c) => attempt(ctx, c)));
+  const outcomes = await mapWithConcurrency(claimed, MAX_PARALLEL_POSTS, (c) => attempt(ctx, c));
   const emitted = await retryWhileDatabaseUnavailable(ctx.log, 'recording webhook attempts', () =>
     recordWebhookOutcomes(ctx.db, outcomes),
   );
