@@ -5,6 +5,7 @@ import { errorHandler, respondWithError, validationError } from './api/error-han
 import { jsonBody } from './api/middleware/json-body';
 import { requestContext } from './api/middleware/request-context';
 import { registerApiKeyRoutes } from './api/routes/api-keys';
+import { registerBroadcastRoutes } from './api/routes/broadcasts/broadcast-routes';
 import { registerDeadLetterRoutes } from './api/routes/dead-letters';
 import { registerInboundHookRoutes } from './api/routes/inbound-hooks';
 import { registerLayoutRoutes } from './api/routes/layouts';
@@ -19,6 +20,7 @@ import { registerBenchBaseline } from './api/routes/system/bench-baseline';
 import { registerHealthRoutes } from './api/routes/system/health';
 import { registerTemplateRoutes } from './api/routes/templates/template-routes';
 import { registerTenantRoutes } from './api/routes/tenants';
+import { registerTopicRoutes } from './api/routes/topics/topic-routes';
 import { registerWebhookEndpointRoutes } from './api/routes/webhook-endpoints';
 import { ApiError } from './errors';
 
@@ -46,6 +48,8 @@ export function createApp(): App {
   registerLayoutRoutes(app);
   registerPreferenceRoutes(app);
   registerWebhookEndpointRoutes(app);
+  registerTopicRoutes(app);
+  registerBroadcastRoutes(app);
   registerInboundHookRoutes(app);
   registerUnsubscribeRoutes(app);
   registerBenchBaseline(app);

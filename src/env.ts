@@ -69,6 +69,8 @@ const configSchema = z.object({
       return delays;
     }),
   WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().positive().default(120),
+  BROADCAST_CHUNK_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
+  BROADCAST_RATE_PER_SECOND: z.coerce.number().positive().default(1000),
   /** Lets the benchmark's baseline route run; never set in production. */
   BENCH_ROUTES: z.enum(['on', 'off']).default('off'),
 });

@@ -1,52 +1,49 @@
-import { sql } from 'drizzle-orm';
 import { createDb } from '../db/client';
-import { claimDueForEnqueue } from '../db/queries/pipeline';
-import { claimDueWebhooks, deleteExpiredWebhookData } from '../db/queries/webhook-delivery';
-import type { Priority } from '../db/schema';
-import { EVENT_RETENTION_DAYS } from '../domain/webhooks/event-types';
 import { type AppBindings, loadConfig } from '../env';
 import { createLogger } from '../observability/logger';
-import { enqueueDeliveries } from '../pipeline/producer';
-import { sendWebhookMessages } from '../pipeline/webhooks/enqueue';
+import type { CronContext } from './cron-context';
+import { enqueueDueDeliveries, enqueueDueWebhooks } from './jobs/enqueue-due';
+import { restartStalledFanouts } from './jobs/restart-fanouts';
+import { deleteExpired } from './jobs/retention';
 
-const ENQUEUE_PER_RUN = 5000;
+type Job = { name: string; run: (ctx: CronContext) => Promise<void> };
 
 /**
- * Every minute: hand due deliveries to the queues (scheduled sends, failed enqueues, lost messages, abandoned
- * claims), delayed to their exact second; the same for webhook messages; then drop expired idempotency keys and
- * webhook events past the replay window.
+ * Jobs by Cron Trigger (wrangler.toml `crons`). Every job is idempotent: runs may overlap, repeat or come late.
+ * Later issues add theirs here (rollups, retention).
  */
+export const CRON_JOBS: Record<string, Job[]> = {
+  // Every minute: what is due soon goes to the queues, delayed to its exact second.
+  '* * * * *': [
+    { name: 'enqueue-due-deliveries', run: enqueueDueDeliveries },
+    { name: 'enqueue-due-webhooks', run: enqueueDueWebhooks },
+    { name: 'restart-stalled-fanouts', run: restartStalledFanouts },
+  ],
+  // Hourly maintenance.
+  '0 * * * *': [{ name: 'delete-expired', run: deleteExpired }],
+};
+
+/** One `scheduled()` for every trigger: runs the trigger's jobs; one failing job does not stop the others. */
 export async function handleScheduled(controller: ScheduledController, env: AppBindings): Promise<void> {
   const config = loadConfig(env);
   const log = createLogger({ cron: controller.cron }, config.LOG_LEVEL);
-  const db = createDb(env);
-  const due = await claimDueForEnqueue(db, ENQUEUE_PER_RUN);
-  if (due.length) {
-    const now = Date.now();
-    await enqueueDeliveries(
-      env,
-      due.map((d) => ({
-        tenantId: d.tenant_id,
-        deliveryId: d.id,
-        priority: d.priority as Priority,
-        delaySeconds: d.next_attempt_at ? Math.max(0, (Date.parse(d.next_attempt_at) - now) / 1000) : 0,
-      })),
-    );
-    log.info('due deliveries enqueued', { count: due.length });
+  const jobs = CRON_JOBS[controller.cron];
+  if (!jobs) {
+    log.error('no jobs for this cron trigger', { cron: controller.cron });
+    return;
   }
-  const webhooks = await claimDueWebhooks(db, ENQUEUE_PER_RUN);
-  if (webhooks.length) {
-    const now = Date.now();
-    await sendWebhookMessages(
-      env,
-      webhooks.map((w) => ({
-        ...w,
-        delaySeconds: w.nextAttemptAt ? Math.max(0, (Date.parse(w.nextAttemptAt) - now) / 1000) : 0,
-      })),
-    );
-    log.info('due webhook messages enqueued', { count: webhooks.length });
+  const ctx: CronContext = { db: createDb(env), env, config, log, scheduledTime: new Date(controller.scheduledTime) };
+  const failures: unknown[] = [];
+  for (const job of jobs) {
+    const started = Date.now();
+    try {
+      await job.run(ctx);
+      log.debug('cron job done', { job: job.name, ms: Date.now() - started });
+    } catch (err) {
+      log.error('cron job failed', { job: job.name, err });
+      failures.push(err);
+    }
   }
-  await deleteExpiredWebhookData(db, EVENT_RETENTION_DAYS);
-  await db.execute(sql`DELETE FROM idempotency_keys WHERE ctid IN
-    (SELECT ctid FROM idempotency_keys WHERE expires_at < now() LIMIT 5000)`);
+  // Failing the invocation makes the failure visible in Cron Trigger metrics; the next run retries.
+  if (failures.length) throw failures[0];
 }

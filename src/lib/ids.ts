@@ -18,7 +18,10 @@ export type IdPrefix =
   | 'sbx'
   | 'tpl'
   | 'whe'
-  | 'wha';
+  | 'wha'
+  | 'top'
+  | 'brd'
+  | 'sch';
 
 function encodeTime(ms: number): string {
   let out = '';

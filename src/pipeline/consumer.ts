@@ -4,6 +4,7 @@ import { loadDeliveriesForSend, markDeadLettered } from '../db/queries/pipeline'
 import { type AppBindings, loadConfig } from '../env';
 import { createLogger, type Logger } from '../observability/logger';
 import { deliverBatch, type MessageAction } from './deliver';
+import { FANOUT_DLQ, FANOUT_QUEUE, handleFanoutBatch } from './fanout-consumer';
 import { parseQueueName } from './lanes';
 import { type DeliverMessage, QueueMessage } from './messages';
 import { handleWebhookBatch, WEBHOOK_DLQ, WEBHOOK_QUEUE } from './webhooks/consumer';
@@ -18,6 +19,9 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: AppBin
   const log = createLogger({ queue: batch.queue }, config.LOG_LEVEL);
   if (batch.queue === WEBHOOK_QUEUE || batch.queue === WEBHOOK_DLQ) {
     return handleWebhookBatch(batch, { db: createDb(env), env, config, log });
+  }
+  if (batch.queue === FANOUT_QUEUE || batch.queue === FANOUT_DLQ) {
+    return handleFanoutBatch(batch, { db: createDb(env), env, config, log });
   }
   const lane = parseQueueName(batch.queue);
   if (!lane) {

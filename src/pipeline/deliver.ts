@@ -56,6 +56,10 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
   // `sending` = another consumer holds it; the cron recovers claims abandoned by a crashed consumer.
   const pending = rows.filter((d) => {
     if (TERMINAL.has(d.status) || d.status === 'sending') actions.set(d.id, { kind: 'ack' });
+    else {
+      const early = notYetDue(d, t0);
+      if (early) actions.set(d.id, early);
+    }
     return !actions.has(d.id);
   });
 
@@ -113,6 +117,23 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
     }
   }
   return actions;
+}
+
+/** Queues may hand a delayed message over a little early; anything more is a message from before a reschedule. */
+const EARLY_TOLERANCE_MS = 2000;
+const MAX_QUEUE_DELAY_SECONDS = 43_200;
+
+/**
+ * A message for a delivery that is not due yet (rescheduled later): wait for the new time when it is near and the
+ * delivery still counts as enqueued; otherwise ack it, since the reschedule or the cron sends the message for the
+ * new time.
+ */
+function notYetDue(d: DeliveryToSend, now: number): MessageAction | null {
+  if (!d.nextAttemptAt) return null;
+  const waitMs = d.nextAttemptAt.getTime() - now;
+  if (waitMs <= EARLY_TOLERANCE_MS) return null;
+  const delaySeconds = Math.ceil(waitMs / 1000);
+  return d.enqueuedAt && delaySeconds <= MAX_QUEUE_DELAY_SECONDS ? { kind: 'retry', delaySeconds } : { kind: 'ack' };
 }
 
 type PreferenceContext = Awaited<ReturnType<typeof loadPreferenceContext>>;

@@ -25,6 +25,16 @@ export const WebhookMessageV1 = z.object({
 
 export type WebhookMessage = z.infer<typeof WebhookMessageV1>;
 
+/** The next chunk of a broadcast's fan-out (notify-fanout queue). */
+export const FanoutMessageV1 = z.object({
+  v: z.literal(1),
+  type: z.literal('fanout'),
+  tenantId: z.string(),
+  broadcastId: z.string(),
+});
+
+export type FanoutMessage = z.infer<typeof FanoutMessageV1>;
+
 export const QueueMessage = z.discriminatedUnion('type', [DeliverMessageV1]);
 export type QueueMessage = z.infer<typeof QueueMessage>;
 

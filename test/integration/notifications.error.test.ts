@@ -28,6 +28,7 @@ describe('send validation: a clear 4xx and nothing written', () => {
     ['unknown priority', { to: hook, content: { body: 'x' }, priority: 'urgent' }, 'body.priority'],
     ['sendAt not a timestamp', { to: hook, content: { body: 'x' }, sendAt: 'tomorrow' }, 'body.sendAt'],
     ['sendAt beyond the horizon', { to: hook, content: { body: 'x' }, sendAt: '2099-01-01T00:00:00Z' }, 'body.sendAt'],
+    ['sendAt in the past', { to: hook, content: { body: 'x' }, sendAt: '2020-01-01T00:00:00Z' }, 'body.sendAt'],
     ['email without a subject', { to: { email: 'a@b.test' }, content: { text: 'x' } }, 'body.content.subject'],
     ['duplicate channels', { to: hook, channels: ['webhook', 'webhook'], content: { body: 'x' } }, 'body.channels'],
     ['unknown field', { to: hook, content: { body: 'x' }, colour: 'red' }, 'body'],

@@ -19,36 +19,62 @@ export async function getSubscribersByExternalIds(db: Db, tenantId: string, exte
  * two statements as one (and stay far from Postgres' 65,535-parameter limit).
  */
 export async function insertPlanned(db: Db, planned: PlannedNotification[], enqueuedAt: string | null) {
-  const notificationRows = planned.map((p) => p.notification);
+  const notificationRows = planned.map((p) => ({
+    ...p.notification,
+    broadcastId: p.notification.broadcastId ?? null,
+    scheduleId: p.notification.scheduleId ?? null,
+    dedupeKey: p.notification.dedupeKey ?? null,
+  }));
   const deliveryRows = planned.flatMap((p) =>
     p.deliveries.map((d) => ({ ...d, enqueuedAt: p.dueNow && d.status === 'queued' ? enqueuedAt : null })),
   );
   const events = planned.flatMap((p) => acceptEvents(p));
-  const [, , emitted] = await db.batch([
-    db.execute(sql`
-      INSERT INTO notifications (id, tenant_id, mode, priority, category, content, data, metadata, send_at, fallback,
-        template_id, template_version)
-      SELECT id, "tenantId", mode, priority, category, content, data, metadata, "sendAt", fallback, "templateId",
-        "templateVersion"
-      FROM jsonb_to_recordset(${JSON.stringify(notificationRows)}::jsonb) AS x(
-        id text, "tenantId" text, mode text, priority text, category text, content jsonb, data jsonb,
-        metadata jsonb, "sendAt" timestamptz, fallback jsonb, "templateId" text, "templateVersion" int)`),
-    db.execute(sql`
-      INSERT INTO deliveries (id, tenant_id, notification_id, channel, status, priority, subscriber_id, recipient,
-        address, last_error, next_attempt_at, enqueued_at, fallback, locale)
-      SELECT id, "tenantId", "notificationId", channel, status, priority, "subscriberId", recipient, address,
-        "lastError", "nextAttemptAt", "enqueuedAt", fallback, locale
-      FROM jsonb_to_recordset(${JSON.stringify(deliveryRows)}::jsonb) AS x(
-        id text, "tenantId" text, "notificationId" text, channel text, status text, priority text,
-        "subscriberId" text, recipient text, address text, "lastError" jsonb, "nextAttemptAt" timestamptz,
-        "enqueuedAt" timestamptz, fallback jsonb, locale text)`),
-    db.execute(
-      emitEvents(sql`
-        SELECT x."tenantId" AS tenant_id, x.type, x.data
-        FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS x("tenantId" text, type text, data jsonb)`),
+  const deduping = notificationRows.some((n) => n.dedupeKey);
+  // One statement: notifications (a dedupe key already used → skipped), the deliveries of those inserted, and
+  // their events. Then, only when deduping, which of the planned notifications were actually inserted.
+  const insert = db.execute(
+    emitEvents(
+      sql`
+          SELECT x."tenantId" AS tenant_id, x.type, x.data
+          FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS x("tenantId" text, type text, data jsonb)
+          WHERE x.data->>'notificationId' IN (SELECT id FROM ins_n)`,
+      sql`
+          ins_n AS (
+            INSERT INTO notifications (id, tenant_id, mode, priority, category, content, data, metadata, send_at,
+              fallback, template_id, template_version, broadcast_id, schedule_id, dedupe_key)
+            SELECT id, "tenantId", mode, priority, category, content, data, metadata, "sendAt", fallback,
+              "templateId", "templateVersion", "broadcastId", "scheduleId", "dedupeKey"
+            FROM jsonb_to_recordset(${JSON.stringify(notificationRows)}::jsonb) AS x(
+              id text, "tenantId" text, mode text, priority text, category text, content jsonb, data jsonb,
+              metadata jsonb, "sendAt" timestamptz, fallback jsonb, "templateId" text, "templateVersion" int,
+              "broadcastId" text, "scheduleId" text, "dedupeKey" text)
+            ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+            RETURNING id
+          ),
+          ins_d AS (
+            INSERT INTO deliveries (id, tenant_id, notification_id, channel, status, priority, subscriber_id,
+              recipient, address, last_error, next_attempt_at, enqueued_at, fallback, locale)
+            SELECT id, "tenantId", "notificationId", channel, status, priority, "subscriberId", recipient, address,
+              "lastError", "nextAttemptAt", "enqueuedAt", fallback, locale
+            FROM jsonb_to_recordset(${JSON.stringify(deliveryRows)}::jsonb) AS x(
+              id text, "tenantId" text, "notificationId" text, channel text, status text, priority text,
+              "subscriberId" text, recipient text, address text, "lastError" jsonb, "nextAttemptAt" timestamptz,
+              "enqueuedAt" timestamptz, fallback jsonb, locale text)
+            WHERE x."notificationId" IN (SELECT id FROM ins_n)
+          )`,
     ),
+  );
+  if (!deduping) {
+    const [emitted] = await db.batch([insert]);
+    return { emitted: emittedOf(emitted), insertedIds: null };
+  }
+  const [emitted, inserted] = await db.batch([
+    insert,
+    db.execute<{ id: string }>(sql`
+      SELECT id FROM notifications
+      WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(notificationRows.map((n) => n.id))}::jsonb))`),
   ]);
-  return emittedOf(emitted);
+  return { emitted: emittedOf(emitted), insertedIds: new Set(inserted.rows.map((r) => r.id)) };
 }
 
 /** notification.accepted, and delivery.failed for deliveries that failed at acceptance (no address). */
@@ -191,4 +217,24 @@ export async function cancelPendingDeliveries(db: Db, tenantId: string, notifica
       ),
     )
     .returning({ id: deliveries.id });
+}
+
+/**
+ * Moves the queued deliveries of a notification to `sendAt`. Those due within the minute are marked enqueued (the
+ * caller sends their message); later ones are left to the cron. Messages already in flight for the old time find
+ * the delivery not yet due and step aside (pipeline/deliver.ts). Returns the moved deliveries.
+ */
+export async function rescheduleQueued(db: Db, tenantId: string, id: string, sendAt: string) {
+  const result = await db.execute<{ id: string; priority: string }>(sql`
+    WITH n AS (
+      UPDATE notifications SET send_at = ${sendAt}::timestamptz, updated_at = now()
+      WHERE tenant_id = ${tenantId} AND id = ${id}
+        AND EXISTS (SELECT 1 FROM deliveries WHERE tenant_id = ${tenantId} AND notification_id = ${id} AND status = 'queued')
+      RETURNING id
+    )
+    UPDATE deliveries SET next_attempt_at = ${sendAt}::timestamptz, updated_at = now(),
+      enqueued_at = CASE WHEN ${sendAt}::timestamptz <= now() + interval '60 seconds' THEN now() ELSE NULL END
+    WHERE tenant_id = ${tenantId} AND notification_id IN (SELECT id FROM n) AND status = 'queued'
+    RETURNING id, priority`);
+  return result.rows;
 }

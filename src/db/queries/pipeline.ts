@@ -25,6 +25,8 @@ export async function loadDeliveriesForSend(db: Db, tenantIds: string[], ids: st
       recipient: deliveries.recipient,
       address: deliveries.address,
       claimedAt: deliveries.claimedAt,
+      nextAttemptAt: deliveries.nextAttemptAt,
+      enqueuedAt: deliveries.enqueuedAt,
       subscriberId: deliveries.subscriberId,
       fallback: deliveries.fallback,
       mode: notifications.mode,

@@ -25,3 +25,8 @@ export async function ensureHooksToken(db: Db, tenantId: string, candidate: stri
 
 export const setHooksToken = (db: Db, tenantId: string, token: string) =>
   db.update(tenants).set({ hooksToken: token, updatedAt: new Date() }).where(eq(tenants.id, tenantId));
+
+export async function getBroadcastRate(db: Db, tenantId: string) {
+  const [row] = await db.select({ rate: tenants.broadcastRatePerSecond }).from(tenants).where(eq(tenants.id, tenantId));
+  return row?.rate ?? null;
+}

@@ -1,5 +1,6 @@
 export * from './api-keys';
 export * from './audit-log';
+export * from './campaigns';
 export * from './notifications';
 export * from './preferences';
 export * from './providers';

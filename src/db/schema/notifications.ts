@@ -1,4 +1,5 @@
-import { index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { tenantId, timestamps, tstz } from './columns';
 import { tenants } from './tenants';
 
@@ -55,9 +56,17 @@ export const notifications = pgTable(
     templateVersion: integer('template_version'),
     /** Channels to fall back to, in order, when a delivery's channel ends permanently failed. */
     fallback: jsonb('fallback').$type<Channel[]>(),
+    /** Created by a broadcast fan-out or a schedule occurrence; the dedupe key makes that creation exactly-once. */
+    broadcastId: text('broadcast_id'),
+    scheduleId: text('schedule_id'),
+    dedupeKey: text('dedupe_key'),
     ...timestamps,
   },
-  (t) => [index('notifications_tenant_id_idx').on(t.tenantId, t.id)],
+  (t) => [
+    index('notifications_tenant_id_idx').on(t.tenantId, t.id),
+    uniqueIndex('notifications_dedupe_idx').on(t.tenantId, t.dedupeKey).where(sql`dedupe_key IS NOT NULL`),
+    index('notifications_broadcast_idx').on(t.tenantId, t.broadcastId).where(sql`broadcast_id IS NOT NULL`),
+  ],
 );
 
 export const deliveries = pgTable(

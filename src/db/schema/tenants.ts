@@ -17,6 +17,8 @@ export const tenants = pgTable(
       jsonb('recipient_limits').$type<Partial<Record<string, { limit: number; periodSeconds: number }>>>(),
     /** The unguessable path segment of the tenant's inbound receipt URLs (/hooks/{provider}/{token}); created on first use. */
     hooksToken: text('hooks_token'),
+    /** Broadcast fan-out rate (notifications per second) for this tenant; null = BROADCAST_RATE_PER_SECOND. */
+    broadcastRatePerSecond: integer('broadcast_rate_per_second'),
     ...timestamps,
   },
   (t) => [uniqueIndex('tenants_hooks_token_idx').on(t.hooksToken)],

@@ -20,7 +20,17 @@ export interface AcceptContext {
   urlPolicy: UrlPolicy;
 }
 
-export type AcceptResult = { ok: true; planned: PlannedNotification } | { ok: false; error: ApiError };
+/** `inserted: false`: the request's dedupe key was already used (a repeated fan-out chunk or schedule run). */
+export type AcceptResult =
+  | { ok: true; planned: PlannedNotification; inserted: boolean }
+  | { ok: false; error: ApiError };
+
+/** Where a notification came from when not from an API call: makes its creation exactly-once. */
+export interface NotificationOrigin {
+  dedupeKey: string;
+  broadcastId?: string;
+  scheduleId?: string;
+}
 
 /**
  * Accepts a batch of send requests (one for POST /v1/notifications, up to 1,000 for /bulk) with a fixed number
@@ -31,6 +41,7 @@ export type AcceptResult = { ok: true; planned: PlannedNotification } | { ok: fa
 export async function acceptNotifications(
   ctx: AcceptContext,
   requests: SendNotificationRequest[],
+  origins?: (NotificationOrigin | undefined)[],
 ): Promise<AcceptResult[]> {
   const externalIds = new Set<string>();
   for (const req of requests) {
@@ -43,7 +54,7 @@ export async function acceptNotifications(
   ]);
   const subscribers = new Map(subs.map((s) => [s.externalId, s]));
   const now = new Date();
-  const results: AcceptResult[] = requests.map((req) => {
+  const results: AcceptResult[] = requests.map((req, i) => {
     const planned = planDeliveries(req, {
       tenantId: ctx.tenantId,
       mode: ctx.mode,
@@ -52,13 +63,24 @@ export async function acceptNotifications(
       templates,
       now,
     });
-    return 'notification' in planned ? { ok: true, planned } : { ok: false, error: planned };
+    if (!('notification' in planned)) return { ok: false, error: planned };
+    const origin = origins?.[i];
+    if (origin) {
+      planned.notification.dedupeKey = origin.dedupeKey;
+      planned.notification.broadcastId = origin.broadcastId ?? null;
+      planned.notification.scheduleId = origin.scheduleId ?? null;
+    }
+    return { ok: true, planned, inserted: true };
   });
-  const accepted = results.flatMap((r) => (r.ok ? [r.planned] : []));
+  let accepted = results.flatMap((r) => (r.ok ? [r.planned] : []));
   if (accepted.length === 0) return results;
 
   const t1 = Date.now();
-  const emitted = await insertPlanned(ctx.db, accepted, now.toISOString());
+  const { emitted, insertedIds } = await insertPlanned(ctx.db, accepted, now.toISOString());
+  if (insertedIds) {
+    for (const r of results) if (r.ok && !insertedIds.has(r.planned.notification.id)) r.inserted = false;
+    accepted = accepted.filter((p) => insertedIds.has(p.notification.id));
+  }
   const t2 = Date.now();
   const due = accepted
     .filter((p) => p.dueNow)

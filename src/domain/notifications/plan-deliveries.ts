@@ -4,7 +4,7 @@ import { ApiError, type ErrorDetail } from '../../errors';
 import { newId } from '../../lib/ids';
 import { missingVariables, templateChannels } from '../templates/render-template';
 import { type UrlPolicy, urlProblem } from '../webhooks/ssrf-guard';
-import type { InlineRecipientInput, SendNotificationRequest } from './send-request';
+import { type InlineRecipientInput, isTopicSend, type SendNotificationRequest } from './send-request';
 
 /** Rows to insert for one accepted notification. */
 export interface PlannedNotification {
@@ -21,6 +21,9 @@ export interface PlannedNotification {
     fallback: Channel[] | null;
     templateId: string | null;
     templateVersion: number | null;
+    broadcastId?: string | null;
+    scheduleId?: string | null;
+    dedupeKey?: string | null;
   };
   deliveries: {
     id: string;
@@ -107,12 +110,18 @@ export interface PlanContext {
  * (`recipient_unreachable`) rather than vanishing; if nobody can be reached at all, the request is refused.
  */
 export function planDeliveries(req: SendNotificationRequest, ctx: PlanContext): PlannedNotification | ApiError {
-  const recipients = Array.isArray(req.to) ? req.to : [req.to];
+  if (isTopicSend(req)) {
+    return new ApiError('validation_failed', 'A topic send is a broadcast: one per POST /v1/notifications', [
+      { path: 'body.to.topic', message: 'not allowed here', code: 'topic_not_allowed' },
+    ]);
+  }
+  const to = req.to as Exclude<SendNotificationRequest['to'], { topic: string }>;
+  const recipients = Array.isArray(to) ? to : [to];
   const details: ErrorDetail[] = [];
   const resolved: ResolvedRecipient[] = [];
   const seen = new Set<string>();
   recipients.forEach((r, i) => {
-    const path = Array.isArray(req.to) ? `body.to.${i}` : 'body.to';
+    const path = Array.isArray(to) ? `body.to.${i}` : 'body.to';
     if (typeof r === 'string') {
       if (seen.has(`sub:${r}`)) return;
       seen.add(`sub:${r}`);

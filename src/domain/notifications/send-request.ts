@@ -7,7 +7,17 @@ import { CONTROL_CHARS, E164 } from '../subscribers/contact-rules';
 export const MAX_RECIPIENTS = 100;
 /** sendAt horizon: far enough for reminders, near enough that stale scheduled sends do not pile up. */
 export const MAX_SCHEDULE_DAYS = 366;
+/** A sendAt this far in the past is a client clock skew, sent now; further back it is a mistake (422). */
+export const SEND_AT_PAST_TOLERANCE_SECONDS = 60;
 const MAX_METADATA_BYTES = 4 * 1024;
+
+/** Why a sendAt cannot be used, or null. */
+export function sendAtProblem(sendAt: string, now = Date.now()): string | null {
+  const at = Date.parse(sendAt);
+  if (at > now + MAX_SCHEDULE_DAYS * 86_400_000) return `must be within ${MAX_SCHEDULE_DAYS} days`;
+  if (at < now - SEND_AT_PAST_TOLERANCE_SECONDS * 1000) return 'must not be in the past';
+  return null;
+}
 const MAX_DATA_BYTES = 32 * 1024;
 
 const jsonSize = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).byteLength;
@@ -63,9 +73,15 @@ export const NotificationContentSchema = z
   .strict()
   .openapi('NotificationContent');
 
+/** A topic's subscribers: the send becomes a broadcast, fanned out through the queue. */
+export const TopicTarget = z
+  .object({ topic: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be a topic key') })
+  .strict()
+  .openapi({ description: 'Every subscriber of a topic (a broadcast; POST /v1/notifications only)' });
+
 export const SendNotificationBody = z
   .object({
-    to: z.union([Recipient, z.array(Recipient).min(1).max(MAX_RECIPIENTS)]),
+    to: z.union([Recipient, z.array(Recipient).min(1).max(MAX_RECIPIENTS), TopicTarget]),
     channels: z
       .array(z.enum([...CHANNELS, 'in_app']))
       .min(1)
@@ -118,10 +134,8 @@ export const SendNotificationBody = z
       ctx.addIssue({ code: 'custom', path: ['templateVersion'], message: 'only with template' });
     }
     if (body.sendAt) {
-      const at = Date.parse(body.sendAt);
-      if (at > Date.now() + MAX_SCHEDULE_DAYS * 86_400_000) {
-        ctx.addIssue({ code: 'custom', path: ['sendAt'], message: `must be within ${MAX_SCHEDULE_DAYS} days` });
-      }
+      const problem = sendAtProblem(body.sendAt);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['sendAt'], message: problem });
     }
   })
   .openapi('SendNotificationRequest');
@@ -132,6 +146,9 @@ export type SendNotificationRequest = Omit<z.infer<typeof SendNotificationBody>,
   fallback?: (typeof CHANNELS)[number][];
 };
 export type InlineRecipientInput = z.infer<typeof InlineRecipient>;
+
+export const isTopicSend = (req: SendNotificationRequest): req is SendNotificationRequest & { to: { topic: string } } =>
+  typeof req.to === 'object' && !Array.isArray(req.to) && 'topic' in req.to;
 
 /** Narrows a validated body: the refinement above has already refused `in_app`. */
 export function asSendRequest(body: z.infer<typeof SendNotificationBody>): SendNotificationRequest {

@@ -2,6 +2,7 @@ import type { App } from '../../context';
 import { registerCancelNotification } from './cancel-notification';
 import { registerGetNotification } from './get-notification';
 import { registerListNotifications } from './list-notifications';
+import { registerRescheduleNotification } from './reschedule-notification';
 import { registerSendBulk } from './send-bulk';
 import { registerSendNotification } from './send-notification';
 
@@ -11,4 +12,5 @@ export function registerNotificationRoutes(app: App) {
   registerListNotifications(app);
   registerGetNotification(app);
   registerCancelNotification(app);
+  registerRescheduleNotification(app);
 }

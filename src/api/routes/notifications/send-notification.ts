@@ -1,12 +1,14 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { startBroadcast } from '../../../domain/broadcasts/start-broadcast';
 import { acceptNotifications } from '../../../domain/notifications/accept';
-import { asSendRequest, SendNotificationBody } from '../../../domain/notifications/send-request';
+import { asSendRequest, isTopicSend, SendNotificationBody } from '../../../domain/notifications/send-request';
 import { urlPolicyFor } from '../../../domain/webhooks/ssrf-guard';
 import { type App, type AppEnv, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { idempotent } from '../../middleware/idempotency';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { BroadcastSchema, presentBroadcast } from '../broadcasts/schema';
 import { AcceptedNotificationSchema, presentAccepted } from './schema';
 
 export const sendNotificationRoute = createRoute({
@@ -21,7 +23,10 @@ export const sendNotificationRoute = createRoute({
   middleware: [requireScope('notifications:write'), idempotent] as const,
   request: { body: jsonBody(SendNotificationBody) },
   responses: {
-    202: json(AcceptedNotificationSchema, 'Accepted'),
+    202: json(
+      z.union([AcceptedNotificationSchema, BroadcastSchema]),
+      'Accepted: the notification, or for `to: { topic }` the broadcast that fans it out',
+    ),
     ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409),
   },
 });
@@ -40,7 +45,12 @@ export const acceptContext = (c: Context<AppEnv>) => {
 
 export function registerSendNotification(app: App) {
   app.openapi(sendNotificationRoute, async (c) => {
-    const [result] = await acceptNotifications(acceptContext(c), [asSendRequest(c.req.valid('json'))]);
+    const req = asSendRequest(c.req.valid('json'));
+    if (isTopicSend(req)) {
+      const broadcast = await startBroadcast(acceptContext(c), req);
+      return c.json(presentBroadcast(broadcast!), 202);
+    }
+    const [result] = await acceptNotifications(acceptContext(c), [req]);
     if (!result!.ok) throw result!.error;
     return c.json(presentAccepted(result!.planned), 202);
   });

@@ -1,0 +1,60 @@
+import { z } from '@hono/zod-openapi';
+import { CONTROL_CHARS } from '../../../domain/subscribers/contact-rules';
+
+export const MAX_MEMBERS_PER_CALL = 1000;
+
+export const TopicKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits and _ . : - (1–100)')
+  .openapi({ example: 'product-updates' });
+
+export const TopicSchema = z
+  .object({
+    id: z.string(),
+    key: z.string(),
+    name: z.string().nullable(),
+    subscriberCount: z.number().int(),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi('Topic');
+
+export const CreateTopicBody = z
+  .object({ key: TopicKey, name: z.string().trim().min(1).max(200).optional() })
+  .strict()
+  .openapi('CreateTopicRequest');
+
+export const TopicKeyParam = z.object({
+  key: TopicKey.openapi({ param: { name: 'key', in: 'path' } }),
+});
+
+const externalId = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters');
+
+export const MembersBody = z
+  .object({ subscribers: z.array(externalId).min(1).max(MAX_MEMBERS_PER_CALL) })
+  .strict()
+  .openapi('TopicMembersRequest');
+
+export const AddedMembersSchema = z
+  .object({
+    added: z.number().int().openapi({ description: 'New members (already members are not counted)' }),
+    unknown: z.array(z.string()).openapi({ description: 'Ids that are not subscribers of yours: not added' }),
+  })
+  .openapi('TopicMembersAdded');
+
+export const presentTopic = (t: {
+  id: string;
+  key: string;
+  name: string | null;
+  createdAt: Date;
+  subscriberCount: number;
+}): z.infer<typeof TopicSchema> => ({
+  id: t.id,
+  key: t.key,
+  name: t.name,
+  subscriberCount: Number(t.subscriberCount),
+  createdAt: t.createdAt.toISOString(),
+});

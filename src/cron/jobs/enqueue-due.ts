@@ -1,0 +1,43 @@
+import { claimDueForEnqueue } from '../../db/queries/pipeline';
+import { claimDueWebhooks } from '../../db/queries/webhook-delivery';
+import type { Priority } from '../../db/schema';
+import { enqueueDeliveries } from '../../pipeline/producer';
+import { sendWebhookMessages } from '../../pipeline/webhooks/enqueue';
+import type { CronContext } from '../cron-context';
+
+const ENQUEUE_PER_RUN = 5000;
+
+const delayUntil = (at: string | null, now: number) => (at ? Math.max(0, (Date.parse(at) - now) / 1000) : 0);
+
+/**
+ * Deliveries that need a queue message: scheduled sends due within the minute (delayed to their exact second),
+ * failed enqueues, lost messages, abandoned claims. Claimed with SKIP LOCKED and marked enqueued in one
+ * statement, so overlapping runs never enqueue the same row twice.
+ */
+export async function enqueueDueDeliveries({ db, env, log }: CronContext) {
+  const due = await claimDueForEnqueue(db, ENQUEUE_PER_RUN);
+  if (due.length === 0) return;
+  const now = Date.now();
+  await enqueueDeliveries(
+    env,
+    due.map((d) => ({
+      tenantId: d.tenant_id,
+      deliveryId: d.id,
+      priority: d.priority as Priority,
+      delaySeconds: delayUntil(d.next_attempt_at, now),
+    })),
+  );
+  log.info('due deliveries enqueued', { count: due.length });
+}
+
+/** The same for webhook messages. */
+export async function enqueueDueWebhooks({ db, env, log }: CronContext) {
+  const due = await claimDueWebhooks(db, ENQUEUE_PER_RUN);
+  if (due.length === 0) return;
+  const now = Date.now();
+  await sendWebhookMessages(
+    env,
+    due.map((w) => ({ ...w, delaySeconds: delayUntil(w.nextAttemptAt, now) })),
+  );
+  log.info('due webhook messages enqueued', { count: due.length });
+}

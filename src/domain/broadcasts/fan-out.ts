@@ -1,0 +1,68 @@
+import type { Db } from '../../db/client';
+import { advanceCursor, endBroadcast, getBroadcast } from '../../db/queries/broadcasts';
+import { getBroadcastRate } from '../../db/queries/tenants';
+import { membersAfter } from '../../db/queries/topics';
+import type { AppBindings, AppConfig } from '../../env';
+import type { Logger } from '../../observability/logger';
+import { acceptNotifications } from '../notifications/accept';
+import type { SendNotificationRequest } from '../notifications/send-request';
+import { urlPolicyFor } from '../webhooks/ssrf-guard';
+import { sendFanoutMessage } from './fanout-queue';
+
+export interface FanoutContext {
+  db: Db;
+  env: AppBindings;
+  config: AppConfig;
+  log: Logger;
+}
+
+/**
+ * One link of a broadcast's fan-out chain: take a chunk's worth of the tenant's send rate (a token bucket in a
+ * Durable Object, shared by all of the tenant's broadcasts), create one notification per subscriber after the
+ * cursor (dedupe key broadcast + subscriber, so a repeated chunk creates nothing twice), move the cursor, and
+ * queue the next link. Over the rate, the link is re-queued for when the bucket has refilled.
+ */
+export async function fanOutChunk(ctx: FanoutContext, tenantId: string, broadcastId: string) {
+  const b = await getBroadcast(ctx.db, tenantId, broadcastId);
+  if (b?.status !== 'fanning_out') return;
+  const rate = (await getBroadcastRate(ctx.db, tenantId)) ?? ctx.config.BROADCAST_RATE_PER_SECOND;
+  const chunk = Math.max(1, Math.min(ctx.config.BROADCAST_CHUNK_SIZE, Math.floor(rate)));
+  const grant = await ctx.env.API_RATE_LIMITER.getByName(`fanout:${tenantId}`).take(
+    { capacity: Math.max(chunk, rate), refillPerSecond: rate },
+    chunk,
+  );
+  if (!grant.allowed) {
+    await sendFanoutMessage(ctx.env, tenantId, broadcastId, grant.retryAfterSeconds);
+    return;
+  }
+  const members = await membersAfter(ctx.db, tenantId, b.topicId, b.cursor, chunk);
+  const base = b.request as unknown as Omit<SendNotificationRequest, 'to'>;
+  const results = await acceptNotifications(
+    {
+      db: ctx.db,
+      env: ctx.env,
+      log: ctx.log,
+      tenantId,
+      mode: b.mode,
+      urlPolicy: urlPolicyFor(ctx.config),
+    },
+    members.map((m) => ({ ...base, to: m.subscriber.externalId })),
+    members.map((m) => ({
+      dedupeKey: `${b.id}:${m.subscriber.id}`,
+      broadcastId: b.id,
+      ...(b.scheduleId ? { scheduleId: b.scheduleId } : {}),
+    })),
+  );
+  const failures = results.flatMap((r) => (r.ok ? [] : [r.error]));
+  if (members.length > 0 && failures.length === members.length) {
+    // Nothing in the chunk could be planned (e.g. the template was deleted): stop rather than loop.
+    const first = failures[0]!;
+    await endBroadcast(ctx.db, tenantId, b.id, 'failed', { code: first.code, message: first.message });
+    ctx.log.warn('broadcast failed', { broadcastId: b.id, code: first.code });
+    return;
+  }
+  if (failures.length) ctx.log.warn('broadcast members skipped', { broadcastId: b.id, count: failures.length });
+  const done = members.length < chunk;
+  const advanced = await advanceCursor(ctx.db, b, members.at(-1)?.subscriber.id ?? null, done);
+  if (advanced && !done) await sendFanoutMessage(ctx.env, tenantId, b.id);
+}

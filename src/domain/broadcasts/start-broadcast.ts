@@ -1,0 +1,64 @@
+import { insertBroadcast } from '../../db/queries/broadcasts';
+import { loadTemplatesByKeys } from '../../db/queries/templates';
+import { countMembers, getTopicByKey } from '../../db/queries/topics';
+import { ApiError } from '../../errors';
+import { newId } from '../../lib/ids';
+import type { AcceptContext } from '../notifications/accept';
+import type { SendNotificationRequest } from '../notifications/send-request';
+import { sendFanoutMessage } from './fanout-queue';
+
+export interface BroadcastOrigin {
+  dedupeKey: string;
+  scheduleId: string;
+}
+
+/**
+ * A send to a topic: checked (topic, template) and stored as a broadcast, then fanned out through the queue in
+ * chunks. Returns null when `origin.dedupeKey` was already used (a schedule occurrence run twice).
+ */
+export async function startBroadcast(
+  ctx: AcceptContext,
+  req: SendNotificationRequest & { to: { topic: string } },
+  origin?: BroadcastOrigin,
+) {
+  const topic = await getTopicByKey(ctx.db, ctx.tenantId, req.to.topic);
+  if (!topic) {
+    throw new ApiError('validation_failed', `Unknown topic '${req.to.topic}'`, [
+      { path: 'body.to.topic', message: 'no such topic', code: 'unknown_topic' },
+    ]);
+  }
+  if (req.template) await checkTemplate(ctx, req.template, req.templateVersion);
+  const total = await countMembers(ctx.db, ctx.tenantId, topic.id);
+  const { to: _to, ...request } = req;
+  const row = await insertBroadcast(ctx.db, {
+    id: newId('brd'),
+    tenantId: ctx.tenantId,
+    topicId: topic.id,
+    topicKey: topic.key,
+    mode: ctx.mode,
+    request,
+    status: total === 0 ? 'completed' : 'fanning_out',
+    total,
+    scheduleId: origin?.scheduleId ?? null,
+    dedupeKey: origin?.dedupeKey ?? null,
+    completedAt: total === 0 ? new Date() : null,
+  });
+  if (!row) return null;
+  if (row.status === 'fanning_out') {
+    // If this send fails the broadcast is not lost: the cron restarts fan-outs that made no progress for 5 minutes.
+    await sendFanoutMessage(ctx.env, row.tenantId, row.id).catch((err) =>
+      ctx.log.error('fan-out enqueue failed; the cron will restart it', { err, broadcastId: row.id }),
+    );
+  }
+  return row;
+}
+
+async function checkTemplate(ctx: AcceptContext, key: string, version: number | undefined) {
+  const [template] = await loadTemplatesByKeys(ctx.db, ctx.tenantId, [key]);
+  const problem = !template
+    ? `unknown template '${key}'`
+    : version === undefined && template.publishedVersion === null
+      ? `template '${key}' has no published version`
+      : null;
+  if (problem) throw new ApiError('validation_failed', problem, [{ path: 'body.template', message: problem }]);
+}
