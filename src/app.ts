@@ -14,6 +14,7 @@ import { registerPreferenceRoutes } from './api/routes/preferences';
 import { registerUnsubscribeRoutes } from './api/routes/preferences/unsubscribe-routes';
 import { registerProviderRoutes } from './api/routes/providers';
 import { registerListSandboxMessages } from './api/routes/sandbox/list-sandbox-messages';
+import { registerScheduleRoutes } from './api/routes/schedules/schedule-routes';
 import { registerSubscriberRoutes } from './api/routes/subscribers';
 import { registerSuppressionRoutes } from './api/routes/suppressions';
 import { registerBenchBaseline } from './api/routes/system/bench-baseline';
@@ -50,6 +51,7 @@ export function createApp(): App {
   registerWebhookEndpointRoutes(app);
   registerTopicRoutes(app);
   registerBroadcastRoutes(app);
+  registerScheduleRoutes(app);
   registerInboundHookRoutes(app);
   registerUnsubscribeRoutes(app);
   registerBenchBaseline(app);

@@ -5,6 +5,7 @@ import type { CronContext } from './cron-context';
 import { enqueueDueDeliveries, enqueueDueWebhooks } from './jobs/enqueue-due';
 import { restartStalledFanouts } from './jobs/restart-fanouts';
 import { deleteExpired } from './jobs/retention';
+import { runDueSchedules } from './jobs/run-schedules';
 
 type Job = { name: string; run: (ctx: CronContext) => Promise<void> };
 
@@ -15,6 +16,8 @@ type Job = { name: string; run: (ctx: CronContext) => Promise<void> };
 export const CRON_JOBS: Record<string, Job[]> = {
   // Every minute: what is due soon goes to the queues, delayed to its exact second.
   '* * * * *': [
+    // Schedules first: occurrences due within the minute are enqueued (delayed) by the accept they go through.
+    { name: 'run-due-schedules', run: runDueSchedules },
     { name: 'enqueue-due-deliveries', run: enqueueDueDeliveries },
     { name: 'enqueue-due-webhooks', run: enqueueDueWebhooks },
     { name: 'restart-stalled-fanouts', run: restartStalledFanouts },

@@ -81,7 +81,11 @@ export const schedules = pgTable(
     endAt: tstz('end_at'),
     /** template, to (subscriber ids or { topic }), data, category, priority. */
     request: jsonb('request').$type<Record<string, unknown>>().notNull(),
+    /** The key mode that created it: test schedules only ever reach the sandbox. */
+    mode: text('mode', { enum: ['test', 'live'] }).notNull(),
     paused: boolean('paused').notNull().default(false),
+    /** Why the last occurrence created nothing (unknown template, no subscribers …); cleared by a good run. */
+    lastError: jsonb('last_error').$type<{ code: string; message: string; at: string }>(),
     /** The next occurrence to run; null when the schedule has ended. */
     nextRunAt: tstz('next_run_at'),
     lastRunAt: tstz('last_run_at'),

@@ -85,7 +85,12 @@ export async function acceptNotifications(
   const due = accepted
     .filter((p) => p.dueNow)
     .flatMap((p) => p.deliveries.filter((d) => d.status === 'queued'))
-    .map((d) => ({ tenantId: d.tenantId, deliveryId: d.id, priority: d.priority }));
+    .map((d) => ({
+      tenantId: d.tenantId,
+      deliveryId: d.id,
+      priority: d.priority,
+      delaySeconds: d.nextAttemptAt ? Math.max(0, (Date.parse(d.nextAttemptAt) - Date.now()) / 1000) : 0,
+    }));
   const events = enqueueEmitted(ctx, emitted);
   try {
     await enqueueDeliveries(ctx.env, due);

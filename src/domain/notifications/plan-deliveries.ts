@@ -94,6 +94,9 @@ function contentProblems(channels: Channel[], content: NonNullable<SendNotificat
   return problems;
 }
 
+/** Scheduled sends due sooner than this are enqueued at acceptance (delayed); later ones by the cron. */
+export const ENQUEUE_AHEAD_MS = 60_000;
+
 export interface PlanContext {
   tenantId: string;
   mode: 'test' | 'live';
@@ -256,6 +259,7 @@ export function planDeliveries(req: SendNotificationRequest, ctx: PlanContext): 
       templateVersion: template?.version ?? null,
     },
     deliveries,
-    dueNow: !scheduled,
+    // Due within the minute: enqueued at once with a delay, so it fires at its second instead of waiting for the cron.
+    dueNow: !scheduled || sendAt!.getTime() - ctx.now.getTime() <= ENQUEUE_AHEAD_MS,
   };
 }

@@ -1,0 +1,108 @@
+import type { z } from '@hono/zod-openapi';
+import type { CreateScheduleBody, UpdateScheduleBody } from '../../api/routes/schedules/schema';
+import type { Db } from '../../db/client';
+import { getSchedule, insertSchedule, updateSchedule } from '../../db/queries/schedules';
+import type { ScheduleRow } from '../../db/schema';
+import { ApiError, notFound } from '../../errors';
+import { newId } from '../../lib/ids';
+import { nextRun, patternFor } from './recurrence';
+
+type CreateInput = z.infer<typeof CreateScheduleBody>;
+type UpdateInput = z.infer<typeof UpdateScheduleBody>;
+
+const TIMING = ['name', 'cron', 'every', 'timezone', 'startAt', 'endAt', 'paused'] as const;
+
+function splitInput<T extends Record<string, unknown>>(input: T) {
+  const send: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input))
+    if (!(TIMING as readonly string[]).includes(k) && v !== undefined) send[k] = v;
+  return send;
+}
+
+function patternOrError(r: { cron?: string | undefined; every?: string | undefined; timezone: string }, anchor: Date) {
+  const result = patternFor(r, anchor);
+  if (!result.ok)
+    throw new ApiError('validation_failed', `Invalid ${result.path}`, [
+      { path: `body.${result.path}`, message: result.message },
+    ]);
+  return result.pattern;
+}
+
+/** The first run at or after max(now, startAt); null when the schedule ends before any run. */
+function firstRun(pattern: string, s: { timezone: string; startAt: Date | null; endAt: Date | null }, now: Date) {
+  const from = s.startAt && s.startAt > now ? new Date(s.startAt.getTime() - 1) : now;
+  return nextRun(pattern, s, from);
+}
+
+export async function createSchedule(
+  db: Db,
+  tenantId: string,
+  mode: 'test' | 'live',
+  input: CreateInput,
+  now = new Date(),
+) {
+  const startAt = input.startAt ? new Date(input.startAt) : null;
+  const endAt = input.endAt ? new Date(input.endAt) : null;
+  const pattern = patternOrError(input, startAt ?? now);
+  const timing = { timezone: input.timezone, startAt, endAt };
+  return insertSchedule(db, {
+    id: newId('sch'),
+    tenantId,
+    name: input.name,
+    cron: input.cron?.trim().split(/\s+/).join(' ') ?? null,
+    every: input.every ?? null,
+    pattern,
+    ...timing,
+    mode,
+    paused: input.paused,
+    request: splitInput(input),
+    nextRunAt: firstRun(pattern, timing, now),
+  });
+}
+
+export async function changeSchedule(db: Db, tenantId: string, id: string, patch: UpdateInput, now = new Date()) {
+  const s = await getSchedule(db, tenantId, id);
+  if (!s) throw notFound('Schedule');
+  const timingChanged = ['cron', 'every', 'timezone', 'startAt', 'endAt'].some((k) => k in patch);
+  const cron = patch.cron !== undefined ? patch.cron : patch.every !== undefined ? undefined : (s.cron ?? undefined);
+  const every = patch.every !== undefined ? patch.every : patch.cron !== undefined ? undefined : (s.every ?? undefined);
+  const timing = {
+    timezone: patch.timezone ?? s.timezone,
+    startAt: patch.startAt === undefined ? s.startAt : patch.startAt ? new Date(patch.startAt) : null,
+    endAt: patch.endAt === undefined ? s.endAt : patch.endAt ? new Date(patch.endAt) : null,
+  };
+  if (timing.startAt && timing.endAt && timing.endAt <= timing.startAt) {
+    throw new ApiError('validation_failed', 'Invalid endAt', [
+      { path: 'body.endAt', message: 'must be after startAt' },
+    ]);
+  }
+  const sendPatch = splitInput(patch);
+  // template and content replace each other
+  const request = { ...s.request, ...sendPatch };
+  if ('template' in sendPatch) delete request.content;
+  if ('content' in sendPatch) {
+    delete request.template;
+    delete request.templateVersion;
+  }
+  const set: Partial<ScheduleRow> = { request, ...(patch.name ? { name: patch.name } : {}) };
+  if (timingChanged) {
+    const pattern = patternOrError({ cron, every, timezone: timing.timezone }, timing.startAt ?? s.createdAt);
+    Object.assign(set, {
+      cron: cron ?? null,
+      every: every ?? null,
+      pattern,
+      ...timing,
+      nextRunAt: firstRun(pattern, timing, now),
+    });
+  }
+  return (await updateSchedule(db, tenantId, id, set))!;
+}
+
+/** Pause keeps the schedule; resume continues from now (runs missed while paused are skipped, not caught up). */
+export async function setPaused(db: Db, tenantId: string, id: string, paused: boolean, now = new Date()) {
+  const s = await getSchedule(db, tenantId, id);
+  if (!s) throw notFound('Schedule');
+  const set: Partial<ScheduleRow> = { paused };
+  if (!paused && s.paused) set.nextRunAt = firstRun(s.pattern, s, now);
+  return (await updateSchedule(db, tenantId, id, set))!;
+}
