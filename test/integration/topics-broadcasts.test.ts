@@ -8,7 +8,10 @@ import { api, createTenant, expectEnvelope, type TestTenant, testDb, testEnv } f
 async function seedSubscribers(tenantId: string, n: number, prefix: string) {
   const ids = Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(5, '0')}`);
   const rows = ids.map((externalId, i) => ({
-    id: `sub_${prefix.replace(/[^a-z0-9]/g, '').slice(0, 8).padEnd(8, '0')}${String(i).padStart(18, '0')}`,
+    id: `sub_${prefix
+      .replace(/[^a-z0-9]/g, '')
+      .slice(0, 8)
+      .padEnd(8, '0')}${String(i).padStart(18, '0')}`,
     externalId,
     email: `${externalId}@example.test`,
   }));
@@ -61,14 +64,21 @@ describe('topics', () => {
     expect([...page1.body.data, ...page2.body.data].map((m: any) => m.subscriberId).sort()).toEqual([...ids].sort());
     const removed = await api('DELETE', '/v1/topics/news/subscribers', { key: t.key, body: { subscribers: [ids[0]] } });
     expect(removed.body).toEqual({ removed: 1 });
-    expect((await api('GET', '/v1/topics', { key: t.key })).body.data[0]).toMatchObject({ key: 'news', subscriberCount: 2 });
+    expect((await api('GET', '/v1/topics', { key: t.key })).body.data[0]).toMatchObject({
+      key: 'news',
+      subscriberCount: 2,
+    });
     const tooMany = Array.from({ length: 1001 }, (_, i) => `u${i}`);
     expectEnvelope(
       await api('PUT', '/v1/topics/news/subscribers', { key: t.key, body: { subscribers: tooMany } }),
       422,
       'validation_failed',
     );
-    expectEnvelope(await api('POST', '/v1/topics', { key: t.key, body: { key: 'bad key!' } }), 422, 'validation_failed');
+    expectEnvelope(
+      await api('POST', '/v1/topics', { key: t.key, body: { key: 'bad key!' } }),
+      422,
+      'validation_failed',
+    );
     expect((await api('DELETE', '/v1/topics/news', { key: t.key })).status).toBe(204);
     expectEnvelope(await api('GET', '/v1/topics/news', { key: t.key }), 404, 'not_found');
   });
@@ -119,12 +129,21 @@ describe('broadcasts', () => {
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ topic: 'everyone', status: 'fanning_out', total: 2000 });
     expect(res.body.broadcastId).toMatch(/^brd_/);
-    const done = await waitForBroadcast(t.key, res.body.id, (b) => b.status === 'completed' && b.progress.sent === 2000);
+    const done = await waitForBroadcast(
+      t.key,
+      res.body.id,
+      (b) => b.status === 'completed' && b.progress.sent === 2000,
+    );
     expect(done.progress).toMatchObject({ enqueued: 2000, deliveries: 2000, pending: 0, failed: 0 });
 
     // A duplicated fan-out message (at-least-once queues) creates nothing more.
     const batch = createMessageBatch('notify-fanout', [
-      { id: 'dup', timestamp: new Date(), attempts: 1, body: { v: 1, type: 'fanout', tenantId: t.tenantId, broadcastId: res.body.id } },
+      {
+        id: 'dup',
+        timestamp: new Date(),
+        attempts: 1,
+        body: { v: 1, type: 'fanout', tenantId: t.tenantId, broadcastId: res.body.id },
+      },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, testEnv, ctx);
