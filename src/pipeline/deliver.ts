@@ -63,6 +63,7 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
     return !actions.has(d.id);
   });
 
+  await waitUntilDue(pending, t0);
   const preferences = await loadPreferenceContext(
     ctx.db,
     [...new Set(rows.map((d) => d.tenantId))],
@@ -117,6 +118,12 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
     }
   }
   return actions;
+}
+
+/** Messages a little early (delays are whole seconds, rounded down) wait out the rest, to send at the due time. */
+async function waitUntilDue(rows: DeliveryToSend[], now: number) {
+  const waitMs = Math.max(0, ...rows.map((d) => (d.nextAttemptAt ? d.nextAttemptAt.getTime() - now : 0)));
+  if (waitMs > 0) await new Promise((r) => setTimeout(r, Math.min(waitMs, EARLY_TOLERANCE_MS)));
 }
 
 /** Queues may hand a delayed message over a little early; anything more is a message from before a reschedule. */

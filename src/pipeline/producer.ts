@@ -22,7 +22,9 @@ export async function enqueueDeliveries(env: AppBindings, items: EnqueueItem[]):
     list.push({
       body: deliverMessage(item.tenantId, item.deliveryId),
       contentType: 'json',
-      ...(item.delaySeconds ? { delaySeconds: Math.ceil(item.delaySeconds) } : {}),
+      // Rounded down: the message comes up to a second early and the consumer waits out the rest, so a
+      // scheduled send fires at its time, not up to a second after it.
+      ...(item.delaySeconds ? { delaySeconds: Math.floor(item.delaySeconds) } : {}),
     });
     byLane.set(lane, list);
   }
