@@ -1,5 +1,3 @@
-import type { z } from '@hono/zod-openapi';
-import type { CreateScheduleBody, UpdateScheduleBody } from '../../api/routes/schedules/schema';
 import type { Db } from '../../db/client';
 import { getSchedule, insertSchedule, updateSchedule } from '../../db/queries/schedules';
 import type { ScheduleRow } from '../../db/schema';
@@ -7,8 +5,18 @@ import { ApiError, notFound } from '../../errors';
 import { newId } from '../../lib/ids';
 import { nextRun, patternFor } from './recurrence';
 
-type CreateInput = z.infer<typeof CreateScheduleBody>;
-type UpdateInput = z.infer<typeof UpdateScheduleBody>;
+/** Timing fields; every other field is what each occurrence sends (validated by the API schema). */
+interface Timing {
+  name?: string | undefined;
+  cron?: string | undefined;
+  every?: string | undefined;
+  timezone?: string | undefined;
+  startAt?: string | null | undefined;
+  endAt?: string | null | undefined;
+  paused?: boolean | undefined;
+}
+type CreateInput = Timing & { name: string; timezone: string; paused: boolean } & Record<string, unknown>;
+type UpdateInput = Timing & Record<string, unknown>;
 
 const TIMING = ['name', 'cron', 'every', 'timezone', 'startAt', 'endAt', 'paused'] as const;
 
