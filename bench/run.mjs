@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pgClient, startLocalDb } from '../scripts/local-db.mjs';
 import { startWrangler, waitForHttp } from '../scripts/wrangler-process.mjs';
 import { startStandIns } from '../test/stand-ins/provider-stand-in.mjs';
+import { measureFanout, measureScheduledLateness } from './campaigns.mjs';
 import { closedLoop, openLoop } from './load.mjs';
 
 const PORTS = { pg: 54369, proxy: 54370, smtp: 54371, sink: 54372, http: 8799 };
