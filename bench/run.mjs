@@ -19,6 +19,8 @@ const PORTS = { pg: 54369, proxy: 54370, smtp: 54371, sink: 54372, http: 8799 };
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const E2E_COUNT = Number(process.env.BENCH_E2E ?? 5000);
+/** `BENCH_ONLY=campaigns` runs only (g) and (h) and prints them (RESULTS.md is left alone). */
+const ONLY = process.env.BENCH_ONLY;
 const BASE = `http://127.0.0.1:${PORTS.http}`;
 const SINK = `http://127.0.0.1:${PORTS.sink}/hooks/bench`;
 const DATA = path.resolve('.data/bench');
@@ -116,110 +118,114 @@ try {
   });
   await drain(pg, 60_000);
 
-  // (d) end to end first, on empty queues
-  log(`(d) end to end: ${E2E_COUNT} notifications → HTTP sink`);
-  const e2eStart = Date.now();
-  const batches = [];
-  for (let i = 0; i < E2E_COUNT; i += 1000) {
-    const n = Math.min(1000, E2E_COUNT - i);
-    batches.push(
-      fetch(`${BASE}/v1/notifications/bulk`, {
-        method: 'POST',
-        headers: auth,
-        body: JSON.stringify({
-          notifications: Array.from({ length: n }, () => ({ ...oneNotification(), category: 'e2e' })),
-        }),
-      }).then((r) => r.json()),
-    );
-  }
-  const accepted = (await Promise.all(batches)).reduce((s, r) => s + r.accepted, 0);
-  const e2eDone = await drain(pg, 300_000);
-  const e2eSeconds = (e2eDone - e2eStart) / 1000;
-  const e2eStats = (
-    await pg.query(`SELECT count(*) FILTER (WHERE d.status = 'sent') AS sent, count(*) AS total,
+  if (!ONLY) await pipelineSections(results);
+
+  async function pipelineSections(results) {
+    // (d) end to end first, on empty queues
+    log(`(d) end to end: ${E2E_COUNT} notifications → HTTP sink`);
+    const e2eStart = Date.now();
+    const batches = [];
+    for (let i = 0; i < E2E_COUNT; i += 1000) {
+      const n = Math.min(1000, E2E_COUNT - i);
+      batches.push(
+        fetch(`${BASE}/v1/notifications/bulk`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({
+            notifications: Array.from({ length: n }, () => ({ ...oneNotification(), category: 'e2e' })),
+          }),
+        }).then((r) => r.json()),
+      );
+    }
+    const accepted = (await Promise.all(batches)).reduce((s, r) => s + r.accepted, 0);
+    const e2eDone = await drain(pg, 300_000);
+    const e2eSeconds = (e2eDone - e2eStart) / 1000;
+    const e2eStats = (
+      await pg.query(`SELECT count(*) FILTER (WHERE d.status = 'sent') AS sent, count(*) AS total,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d.sent_at - n.created_at)) AS p50,
         percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM d.sent_at - n.created_at)) AS p99
       FROM deliveries d JOIN notifications n ON n.id = d.notification_id WHERE n.category = 'e2e'`)
-  ).rows[0];
-  results.e2e = {
-    accepted,
-    sent: Number(e2eStats.sent),
-    seconds: +e2eSeconds.toFixed(2),
-    deliveriesPerSecond: +(Number(e2eStats.sent) / e2eSeconds).toFixed(1),
-    acceptToSentP50Ms: Math.round(Number(e2eStats.p50) * 1000),
-    acceptToSentP99Ms: Math.round(Number(e2eStats.p99) * 1000),
-  };
-  log(JSON.stringify(results.e2e));
+    ).rows[0];
+    results.e2e = {
+      accepted,
+      sent: Number(e2eStats.sent),
+      seconds: +e2eSeconds.toFixed(2),
+      deliveriesPerSecond: +(Number(e2eStats.sent) / e2eSeconds).toFixed(1),
+      acceptToSentP50Ms: Math.round(Number(e2eStats.p50) * 1000),
+      acceptToSentP99Ms: Math.round(Number(e2eStats.p99) * 1000),
+    };
+    log(JSON.stringify(results.e2e));
 
-  // (b) baseline, then (a) ours, same concurrency and duration
-  log(`(b) baseline: bare INSERT, concurrency ${CONCURRENCY}, ${SECONDS}s`);
-  results.baseline = await closedLoop({
-    makeRequest: () => ({
-      url: `${BASE}/bench/baseline`,
-      init: {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(oneNotification()),
-      },
-    }),
-    expectStatus: 201,
-    concurrency: CONCURRENCY,
-    durationMs: SECONDS * 1000,
-  });
-  log(JSON.stringify(results.baseline));
+    // (b) baseline, then (a) ours, same concurrency and duration
+    log(`(b) baseline: bare INSERT, concurrency ${CONCURRENCY}, ${SECONDS}s`);
+    results.baseline = await closedLoop({
+      makeRequest: () => ({
+        url: `${BASE}/bench/baseline`,
+        init: {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(oneNotification()),
+        },
+      }),
+      expectStatus: 201,
+      concurrency: CONCURRENCY,
+      durationMs: SECONDS * 1000,
+    });
+    log(JSON.stringify(results.baseline));
 
-  log(`(a) POST /v1/notifications, concurrency ${CONCURRENCY}, ${SECONDS}s`);
-  results.send = await closedLoop({
-    makeRequest: () => ({
-      url: `${BASE}/v1/notifications`,
-      init: { method: 'POST', headers: auth, body: JSON.stringify(oneNotification()) },
-    }),
-    expectStatus: 202,
-    concurrency: CONCURRENCY,
-    durationMs: SECONDS * 1000,
-  });
-  results.ratio = +(results.send.rps / results.baseline.rps).toFixed(2);
-  log(JSON.stringify(results.send));
-  await drain(pg, 300_000);
-
-  // (e) latency at half the maximum load of (a)
-  const halfRate = Math.max(1, Math.floor(results.send.rps / 2));
-  log(`(e) POST /v1/notifications open loop at ${halfRate} req/s (half of max), ${SECONDS}s`);
-  results.halfLoad = {
-    rate: halfRate,
-    ...(await openLoop({
+    log(`(a) POST /v1/notifications, concurrency ${CONCURRENCY}, ${SECONDS}s`);
+    results.send = await closedLoop({
       makeRequest: () => ({
         url: `${BASE}/v1/notifications`,
         init: { method: 'POST', headers: auth, body: JSON.stringify(oneNotification()) },
       }),
       expectStatus: 202,
-      rate: halfRate,
+      concurrency: CONCURRENCY,
       durationMs: SECONDS * 1000,
-    })),
-  };
-  log(JSON.stringify(results.halfLoad));
-  await drain(pg, 300_000);
+    });
+    results.ratio = +(results.send.rps / results.baseline.rps).toFixed(2);
+    log(JSON.stringify(results.send));
+    await drain(pg, 300_000);
 
-  // (c) bulk accept rate
-  log(`(c) bulk: 1,000 per request, concurrency 2, ${SECONDS}s`);
-  const bulkBody = () => JSON.stringify({ notifications: Array.from({ length: 1000 }, oneNotification) });
-  const bulk = await closedLoop({
-    makeRequest: () => ({
-      url: `${BASE}/v1/notifications/bulk`,
-      init: { method: 'POST', headers: auth, body: bulkBody() },
-    }),
-    expectStatus: 202,
-    concurrency: 2,
-    durationMs: SECONDS * 1000,
-  });
-  results.bulk = { ...bulk, acceptedPerSecond: +(bulk.rps * 1000).toFixed(0) };
-  log(JSON.stringify(results.bulk));
+    // (e) latency at half the maximum load of (a)
+    const halfRate = Math.max(1, Math.floor(results.send.rps / 2));
+    log(`(e) POST /v1/notifications open loop at ${halfRate} req/s (half of max), ${SECONDS}s`);
+    results.halfLoad = {
+      rate: halfRate,
+      ...(await openLoop({
+        makeRequest: () => ({
+          url: `${BASE}/v1/notifications`,
+          init: { method: 'POST', headers: auth, body: JSON.stringify(oneNotification()) },
+        }),
+        expectStatus: 202,
+        rate: halfRate,
+        durationMs: SECONDS * 1000,
+      })),
+    };
+    log(JSON.stringify(results.halfLoad));
+    await drain(pg, 300_000);
 
-  // (f) template rendering in workerd, parse cache warm, after the bulk deliveries have drained
-  await drain(pg, 300_000);
-  log('(f) render: price-drop email with layout, 2,000 renders');
-  results.render = await (await fetch(`${BASE}/bench/render?n=2000`)).json();
-  log(JSON.stringify(results.render));
+    // (c) bulk accept rate
+    log(`(c) bulk: 1,000 per request, concurrency 2, ${SECONDS}s`);
+    const bulkBody = () => JSON.stringify({ notifications: Array.from({ length: 1000 }, oneNotification) });
+    const bulk = await closedLoop({
+      makeRequest: () => ({
+        url: `${BASE}/v1/notifications/bulk`,
+        init: { method: 'POST', headers: auth, body: bulkBody() },
+      }),
+      expectStatus: 202,
+      concurrency: 2,
+      durationMs: SECONDS * 1000,
+    });
+    results.bulk = { ...bulk, acceptedPerSecond: +(bulk.rps * 1000).toFixed(0) };
+    log(JSON.stringify(results.bulk));
+
+    // (f) template rendering in workerd, parse cache warm, after the bulk deliveries have drained
+    await drain(pg, 300_000);
+    log('(f) render: price-drop email with layout, 2,000 renders');
+    results.render = await (await fetch(`${BASE}/bench/render?n=2000`)).json();
+    log(JSON.stringify(results.render));
+  }
 
   // (g) scheduled sends: lateness against sendAt, through the accept-time and the cron hand-over
   log('(g) scheduled sends: 400 over the next 95 s, cron triggered as Cloudflare would');
@@ -238,7 +244,8 @@ try {
     members: fanoutMembers,
   });
 
-  writeResults(results);
+  if (ONLY) console.log(JSON.stringify({ scheduled: results.scheduled, fanout: results.fanout }, null, 2));
+  else writeResults(results);
   await shutdown(0);
 } catch (err) {
   console.error(err);

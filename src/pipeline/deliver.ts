@@ -62,8 +62,33 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
     }
     return !actions.has(d.id);
   });
+  // Scheduled sends arrive up to a few seconds early (see producer.ts): send each group at its due time.
+  for (const group of byDueTime(pending)) {
+    const waitMs = group.dueAt - Date.now();
+    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+    for (const [id, action] of await deliverDue(ctx, group.rows)) actions.set(id, action);
+  }
+  return actions;
+}
 
-  await waitUntilDue(pending, t0);
+/** Rows grouped by due time in 250 ms steps, earliest first (rows already due form the first group). */
+function byDueTime(rows: DeliveryToSend[]) {
+  const now = Date.now();
+  const groups = new Map<number, DeliveryToSend[]>();
+  for (const d of rows) {
+    const due = Math.max(now, d.nextAttemptAt?.getTime() ?? now);
+    const slot = Math.ceil((due - now) / 250);
+    groups.set(slot, [...(groups.get(slot) ?? []), d]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([slot, group]) => ({ dueAt: now + slot * 250, rows: group }));
+}
+
+async function deliverDue(ctx: DeliverContext, pending: DeliveryToSend[]): Promise<Map<string, MessageAction>> {
+  const actions = new Map<string, MessageAction>();
+  const t0 = Date.now();
+  const rows = pending;
   const preferences = await loadPreferenceContext(
     ctx.db,
     [...new Set(rows.map((d) => d.tenantId))],
@@ -120,14 +145,8 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
   return actions;
 }
 
-/** Messages a little early (delays are whole seconds, rounded down) wait out the rest, to send at the due time. */
-async function waitUntilDue(rows: DeliveryToSend[], now: number) {
-  const waitMs = Math.max(0, ...rows.map((d) => (d.nextAttemptAt ? d.nextAttemptAt.getTime() - now : 0)));
-  if (waitMs > 0) await new Promise((r) => setTimeout(r, Math.min(waitMs, EARLY_TOLERANCE_MS)));
-}
-
 /** Queues may hand a delayed message over a little early; anything more is a message from before a reschedule. */
-const EARLY_TOLERANCE_MS = 2000;
+const EARLY_TOLERANCE_MS = 3000;
 const MAX_QUEUE_DELAY_SECONDS = 43_200;
 
 /**

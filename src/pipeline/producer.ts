@@ -22,9 +22,9 @@ export async function enqueueDeliveries(env: AppBindings, items: EnqueueItem[]):
     list.push({
       body: deliverMessage(item.tenantId, item.deliveryId),
       contentType: 'json',
-      // Rounded down: the message comes up to a second early and the consumer waits out the rest, so a
-      // scheduled send fires at its time, not up to a second after it.
-      ...(item.delaySeconds ? { delaySeconds: Math.floor(item.delaySeconds) } : {}),
+      // A second early, rounded down: the message arrives 1–2 s ahead (plus up to the lane's batch timeout) and
+      // the consumer waits out the rest, so a scheduled send fires at its time instead of up to 2 s after it.
+      ...(item.delaySeconds && item.delaySeconds >= 2 ? { delaySeconds: Math.floor(item.delaySeconds) - 1 } : {}),
     });
     byLane.set(lane, list);
   }
