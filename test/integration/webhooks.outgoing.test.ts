@@ -136,6 +136,10 @@ describe('outgoing events', () => {
     const accepted = ofType('notification.accepted')(events)[0]!;
     const sent = ofType('delivery.sent')(events)[0]!;
     expect(accepted.payload).toMatchObject({ version: 1, data: { notificationId: id, metadata: { orderId: 'o-42' } } });
+    expect(accepted.payload.data).toMatchObject({ mode: 'live', priority: 'normal', category: null, sendAt: null });
+    expect(accepted.payload.data.deliveries).toEqual([
+      { deliveryId: sent.payload.data.deliveryId, channel: 'email', recipient: expect.any(String), status: 'queued' },
+    ]);
     expect(sent.payload.data).toMatchObject({
       notificationId: id,
       channel: 'email',
@@ -167,6 +171,24 @@ describe('outgoing events', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect((await verifiedEvents(only.name, only.secret)).map((e) => e.payload.type)).toEqual(['delivery.sent']);
     expect(await receivedRequests(off.name)).toEqual([]);
+  });
+
+  it('a delivery that fails at acceptance (no address for a channel) emits delivery.failed at once', async () => {
+    const t = await createLiveTenant();
+    const ep = await createEndpoint(t.key, { events: ['delivery.failed'] });
+    await api('PUT', '/v1/subscribers/nophone', { key: t.key, body: { email: `${uniqueName('np')}@example.test` } });
+    const sendAt = new Date(Date.now() + 3600_000).toISOString();
+    const res = await api('POST', '/v1/notifications', {
+      key: t.key,
+      body: { to: 'nophone', channels: ['email', 'sms'], content: { subject: 's', text: 't' }, sendAt },
+    });
+    expect(res.status).toBe(202);
+    const [event] = await waitForEvents(ep.name, ep.secret, hasType('delivery.failed'));
+    expect(event!.payload.data).toMatchObject({
+      notificationId: res.body.id,
+      channel: 'sms',
+      error: { code: 'recipient_unreachable' },
+    });
   });
 
   it('failed and suppressed deliveries emit delivery.failed / delivery.suppressed with the reason', async () => {

@@ -28,16 +28,32 @@ export async function insertPlanned(db: Db, planned: PlannedNotification[], enqu
   const deliveryRows = planned.flatMap((p) =>
     p.deliveries.map((d) => ({ ...d, enqueuedAt: p.dueNow && d.status === 'queued' ? enqueuedAt : null })),
   );
-  const events = planned.flatMap((p) => acceptEvents(p));
   const deduping = notificationRows.some((n) => n.dedupeKey);
+  const tenantIds = [...new Set(notificationRows.map((n) => n.tenantId))].map((tenantId) => ({ tenantId }));
   // One statement: notifications (a dedupe key already used → skipped), the deliveries of those inserted, and
   // their events. Then, only when deduping, which of the planned notifications were actually inserted.
   const insert = db.execute(
     emitEvents(
+      // Built from the inserted rows, and only when the tenant has an endpoint (a one-time gate), so sends of
+      // tenants without webhooks pay nothing for events.
       sql`
-          SELECT x."tenantId" AS tenant_id, x.type, x.data
-          FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS x("tenantId" text, type text, data jsonb)
-          WHERE x.data->>'notificationId' IN (SELECT id FROM ins_n)`,
+          SELECT n.tenant_id, 'notification.accepted' AS type, jsonb_build_object('notificationId', n.id,
+            'mode', n.mode, 'priority', n.priority, 'category', n.category, 'sendAt', to_char(n.send_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'deliveries', COALESCE(g.deliveries, '[]'::jsonb), 'metadata', COALESCE(n.metadata, '{}'::jsonb)) AS data
+          FROM ins_n n
+          LEFT JOIN (
+            SELECT notification_id, jsonb_agg(jsonb_build_object('deliveryId', id, 'channel', channel,
+              'recipient', recipient, 'status', status) ORDER BY id) AS deliveries
+            FROM ins_d GROUP BY notification_id
+          ) g ON g.notification_id = n.id
+          WHERE (SELECT has FROM gate)
+          UNION ALL
+          SELECT d.tenant_id, 'delivery.failed', jsonb_build_object('deliveryId', d.id,
+            'notificationId', d.notification_id, 'channel', d.channel, 'recipient', d.recipient, 'status', d.status,
+            'provider', NULL, 'providerMessageId', NULL, 'error', d.last_error, 'attempts', 0,
+            'metadata', COALESCE(n.metadata, '{}'::jsonb))
+          FROM ins_d d JOIN ins_n n ON n.id = d.notification_id
+          WHERE d.status = 'failed' AND (SELECT has FROM gate)`,
       sql`
           ins_n AS (
             INSERT INTO notifications (id, tenant_id, mode, priority, category, content, data, metadata, send_at,
@@ -49,7 +65,12 @@ export async function insertPlanned(db: Db, planned: PlannedNotification[], enqu
               metadata jsonb, "sendAt" timestamptz, fallback jsonb, "templateId" text, "templateVersion" int,
               "broadcastId" text, "scheduleId" text, "dedupeKey" text)
             ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
-            RETURNING id
+            RETURNING id, tenant_id, mode, priority, category, send_at, metadata
+          ),
+          gate AS (
+            SELECT EXISTS (SELECT 1 FROM webhook_endpoints
+              WHERE tenant_id IN (SELECT DISTINCT "tenantId" FROM jsonb_to_recordset(${JSON.stringify(tenantIds)}::jsonb)
+                AS t("tenantId" text))) AS has
           ),
           ins_d AS (
             INSERT INTO deliveries (id, tenant_id, notification_id, channel, status, priority, subscriber_id,
@@ -61,6 +82,7 @@ export async function insertPlanned(db: Db, planned: PlannedNotification[], enqu
               "subscriberId" text, recipient text, address text, "lastError" jsonb, "nextAttemptAt" timestamptz,
               "enqueuedAt" timestamptz, fallback jsonb, locale text)
             WHERE x."notificationId" IN (SELECT id FROM ins_n)
+            RETURNING id, tenant_id, notification_id, channel, recipient, status, last_error
           )`,
     ),
   );
@@ -75,44 +97,6 @@ export async function insertPlanned(db: Db, planned: PlannedNotification[], enqu
       WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(notificationRows.map((n) => n.id))}::jsonb))`),
   ]);
   return { emitted: emittedOf(emitted), insertedIds: new Set(inserted.rows.map((r) => r.id)) };
-}
-
-/** notification.accepted, and delivery.failed for deliveries that failed at acceptance (no address). */
-function acceptEvents({ notification: n, deliveries: ds }: PlannedNotification) {
-  const metadata = n.metadata ?? {};
-  return [
-    {
-      tenantId: n.tenantId,
-      type: 'notification.accepted',
-      data: {
-        notificationId: n.id,
-        mode: n.mode,
-        priority: n.priority,
-        category: n.category,
-        sendAt: n.sendAt,
-        deliveries: ds.map((d) => ({ deliveryId: d.id, channel: d.channel, recipient: d.recipient, status: d.status })),
-        metadata,
-      },
-    },
-    ...ds
-      .filter((d) => d.status === 'failed')
-      .map((d) => ({
-        tenantId: n.tenantId,
-        type: 'delivery.failed',
-        data: {
-          deliveryId: d.id,
-          notificationId: n.id,
-          channel: d.channel,
-          recipient: d.recipient,
-          status: d.status,
-          provider: null,
-          providerMessageId: null,
-          error: d.lastError,
-          attempts: 0,
-          metadata,
-        },
-      })),
-  ];
 }
 
 export async function getNotification(db: Db, tenantId: string, id: string) {
