@@ -52,6 +52,17 @@ async function deliveryOf(key: string, notificationId: string) {
   return (await api('GET', `/v1/notifications/${notificationId}`, { key })).body.deliveries[0];
 }
 
+/** A Resend provider with a webhook secret; returns the secret. */
+async function addResend(key: string, secret = resendTestSecret()) {
+  await addProvider(key, {
+    channel: 'email',
+    provider: 'resend',
+    name: 'Resend',
+    credentials: { apiKey: uniqueAccount('re_'), from, webhookSecret: secret },
+  });
+  return secret;
+}
+
 const email = () => ({ email: `${uniqueName('rcpt')}@example.test` });
 const mail = { subject: 'Hi', text: 'hello' };
 
@@ -261,13 +272,7 @@ describe('inbound provider receipts', () => {
 
   it('Resend (Svix): delivered applies once per svix-id; a forged signature → 401', async () => {
     const t = await createLiveTenant('rs', { smtp: false });
-    const secret = resendTestSecret();
-    await addProvider(t.key, {
-      channel: 'email',
-      provider: 'resend',
-      name: 'Resend',
-      credentials: { apiKey: uniqueAccount('re_'), from, webhookSecret: secret },
-    });
+    const secret = await addResend(t.key);
     const ep = await createEndpoint(t.key, { events: ['delivery.delivered'] });
     const d = await sentDelivery(t.key, email(), mail);
     const url = await receiptUrl(t.key, 'resend');
@@ -284,13 +289,7 @@ describe('inbound provider receipts', () => {
 
   it('a receipt that arrives before the send is recorded is not marked seen: the provider retry applies it', async () => {
     const t = await createLiveTenant('early', { smtp: false });
-    const secret = resendTestSecret();
-    await addProvider(t.key, {
-      channel: 'email',
-      provider: 'resend',
-      name: 'Resend',
-      credentials: { apiKey: uniqueAccount('re_'), from, webhookSecret: secret },
-    });
+    const secret = await addResend(t.key);
     const d = await sentDelivery(t.key, email(), mail);
     const url = await receiptUrl(t.key, 'resend');
     const early = signedResendRequest(url, resendEvent('email.delivered', 'not-yet-recorded'), secret);
@@ -304,13 +303,7 @@ describe('inbound provider receipts', () => {
 
   it('a soft bounce ends bounced without suppression; a later hard bounce upgrades it and suppresses', async () => {
     const t = await createLiveTenant('soft', { smtp: false });
-    const secret = resendTestSecret();
-    await addProvider(t.key, {
-      channel: 'email',
-      provider: 'resend',
-      name: 'Resend',
-      credentials: { apiKey: uniqueAccount('re_'), from, webhookSecret: secret },
-    });
+    const secret = await addResend(t.key);
     const ep = await createEndpoint(t.key, { events: ['delivery.bounced'] });
     const to = email();
     const d = await sentDelivery(t.key, to, mail);
@@ -337,14 +330,7 @@ describe('inbound provider receipts', () => {
     const a = await createLiveTenant('a', { smtp: false });
     const b = await createLiveTenant('b', { smtp: false });
     const secret = resendTestSecret();
-    for (const t of [a, b]) {
-      await addProvider(t.key, {
-        channel: 'email',
-        provider: 'resend',
-        name: 'Resend',
-        credentials: { apiKey: uniqueAccount('re_'), from, webhookSecret: secret },
-      });
-    }
+    for (const t of [a, b]) await addResend(t.key, secret);
     const d = await sentDelivery(a.key, email(), mail);
     const bUrl = await receiptUrl(b.key, 'resend');
     // B's URL with A's message id: verified (same secret) but matches none of B's deliveries.

@@ -1,13 +1,12 @@
 import { claimDueForEnqueue } from '../../db/queries/pipeline';
 import { claimDueWebhooks } from '../../db/queries/webhook-delivery';
 import type { Priority } from '../../db/schema';
+import { secondsUntil } from '../../lib/seconds-until';
 import { enqueueDeliveries } from '../../pipeline/producer';
 import { sendWebhookMessages } from '../../pipeline/webhooks/enqueue';
 import type { CronContext } from '../cron-context';
 
 const ENQUEUE_PER_RUN = 5000;
-
-const delayUntil = (at: string | null, now: number) => (at ? Math.max(0, (Date.parse(at) - now) / 1000) : 0);
 
 /**
  * Deliveries that need a queue message: scheduled sends due within the minute (delayed to their exact second),
@@ -24,7 +23,7 @@ export async function enqueueDueDeliveries({ db, env, log }: CronContext) {
       tenantId: d.tenant_id,
       deliveryId: d.id,
       priority: d.priority as Priority,
-      delaySeconds: delayUntil(d.next_attempt_at, now),
+      delaySeconds: secondsUntil(d.next_attempt_at, now),
     })),
   );
   log.info('due deliveries enqueued', { count: due.length });
@@ -37,7 +36,7 @@ export async function enqueueDueWebhooks({ db, env, log }: CronContext) {
   const now = Date.now();
   await sendWebhookMessages(
     env,
-    due.map((w) => ({ ...w, delaySeconds: delayUntil(w.nextAttemptAt, now) })),
+    due.map((w) => ({ ...w, delaySeconds: secondsUntil(w.nextAttemptAt, now) })),
   );
   log.info('due webhook messages enqueued', { count: due.length });
 }

@@ -52,6 +52,7 @@ export async function fanOutChunk(ctx: FanoutContext, tenantId: string, broadcas
       broadcastId: b.id,
       ...(b.scheduleId ? { scheduleId: b.scheduleId } : {}),
     })),
+    members.map((m) => m.subscriber),
   );
   const failures = results.flatMap((r) => (r.ok ? [] : [r.error]));
   if (members.length > 0 && failures.length === members.length) {

@@ -2,8 +2,10 @@ import type { Db } from '../../db/client';
 import { getSubscribersByExternalIds, insertPlanned } from '../../db/queries/notifications';
 import { markNotEnqueued } from '../../db/queries/pipeline';
 import { loadTemplatesByKeys, loadVersionContents } from '../../db/queries/templates';
+import type { SubscriberRow } from '../../db/schema';
 import type { AppBindings } from '../../env';
 import type { ApiError } from '../../errors';
+import { secondsUntil } from '../../lib/seconds-until';
 import type { Logger } from '../../observability/logger';
 import { enqueueDeliveries } from '../../pipeline/producer';
 import { enqueueEmitted } from '../../pipeline/webhooks/enqueue';
@@ -42,6 +44,8 @@ export async function acceptNotifications(
   ctx: AcceptContext,
   requests: SendNotificationRequest[],
   origins?: (NotificationOrigin | undefined)[],
+  /** The subscribers the requests name, when the caller has them already (a fan-out chunk): skips the lookup. */
+  known?: SubscriberRow[],
 ): Promise<AcceptResult[]> {
   const externalIds = new Set<string>();
   for (const req of requests) {
@@ -49,7 +53,7 @@ export async function acceptNotifications(
   }
   const t0 = Date.now();
   const [subs, templates] = await Promise.all([
-    getSubscribersByExternalIds(ctx.db, ctx.tenantId, [...externalIds]),
+    known ?? getSubscribersByExternalIds(ctx.db, ctx.tenantId, [...externalIds]),
     resolveTemplates(ctx, requests),
   ]);
   const subscribers = new Map(subs.map((s) => [s.externalId, s]));
@@ -89,7 +93,7 @@ export async function acceptNotifications(
       tenantId: d.tenantId,
       deliveryId: d.id,
       priority: d.priority,
-      delaySeconds: d.nextAttemptAt ? Math.max(0, (Date.parse(d.nextAttemptAt) - Date.now()) / 1000) : 0,
+      delaySeconds: secondsUntil(d.nextAttemptAt),
     }));
   const events = enqueueEmitted(ctx, emitted);
   try {

@@ -74,8 +74,13 @@ export const NotificationContentSchema = z
   .openapi('NotificationContent');
 
 /** A topic's subscribers: the send becomes a broadcast, fanned out through the queue. */
+export const TopicKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits and _ . : - (1–100)')
+  .openapi({ example: 'product-updates' });
+
 export const TopicTarget = z
-  .object({ topic: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be a topic key') })
+  .object({ topic: TopicKey })
   .strict()
   .openapi({ description: 'Every subscriber of a topic (a broadcast; POST /v1/notifications only)' });
 

@@ -15,6 +15,7 @@ import { urlPolicyFor } from '../../domain/webhooks/ssrf-guard';
 import type { AppBindings, AppConfig } from '../../env';
 import { mapWithConcurrency } from '../../lib/concurrency';
 import { newId } from '../../lib/ids';
+import { secondsUntil } from '../../lib/seconds-until';
 import type { Logger } from '../../observability/logger';
 import { WebhookMessageV1 } from '../messages';
 import { enqueueEmitted, sendWebhookMessages } from './enqueue';
@@ -83,7 +84,7 @@ async function deliverWebhooks(ctx: Ctx, items: EmittedMessage[]) {
     try {
       await sendWebhookMessages(
         ctx.env,
-        retries.map((r) => ({ ...r, delaySeconds: Math.max(0, (Date.parse(r.nextAttemptAt!) - now) / 1000) })),
+        retries.map((r) => ({ ...r, delaySeconds: secondsUntil(r.nextAttemptAt, now) })),
       );
     } catch (err) {
       // The rows stay pending with enqueued_at set; the cron re-sends messages long past due.

@@ -3,6 +3,7 @@ import { getNotification, rescheduleQueued } from '../../../db/queries/notificat
 import type { Priority } from '../../../db/schema';
 import { sendAtProblem } from '../../../domain/notifications/send-request';
 import { ApiError, notFound } from '../../../errors';
+import { secondsUntil } from '../../../lib/seconds-until';
 import { enqueueDeliveries } from '../../../pipeline/producer';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
@@ -47,7 +48,7 @@ export function registerRescheduleNotification(app: App) {
           tenantId,
           deliveryId: d.id,
           priority: d.priority as Priority,
-          delaySeconds: Math.max(0, (Date.parse(sendAt) - Date.now()) / 1000),
+          delaySeconds: secondsUntil(sendAt),
         })),
       );
     }

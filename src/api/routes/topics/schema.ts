@@ -1,12 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import { TopicKey } from '../../../domain/notifications/send-request';
 import { CONTROL_CHARS } from '../../../domain/subscribers/contact-rules';
 
 export const MAX_MEMBERS_PER_CALL = 1000;
-
-export const TopicKey = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits and _ . : - (1–100)')
-  .openapi({ example: 'product-updates' });
 
 export const TopicSchema = z
   .object({
