@@ -1,7 +1,7 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { broadcasts } from '../schema';
-import { type PageRequest, toPage } from './pagination';
+import { type PageRequest, pageFilter, pageOrder, toPage } from './pagination';
 
 export type NewBroadcast = typeof broadcasts.$inferInsert;
 
@@ -27,8 +27,8 @@ export async function listBroadcasts(db: Db, tenantId: string, page: PageRequest
   const rows = await db
     .select()
     .from(broadcasts)
-    .where(and(eq(broadcasts.tenantId, tenantId), page.after ? lt(broadcasts.id, page.after) : undefined))
-    .orderBy(desc(broadcasts.id))
+    .where(and(eq(broadcasts.tenantId, tenantId), pageFilter(broadcasts.id, page)))
+    .orderBy(pageOrder(broadcasts.id))
     .limit(page.limit + 1);
   return toPage(rows, page.limit);
 }

@@ -1,7 +1,7 @@
-import { and, desc, eq, lt, lte } from 'drizzle-orm';
+import { and, eq, lte } from 'drizzle-orm';
 import type { Db } from '../client';
 import { schedules } from '../schema';
-import { type PageRequest, toPage } from './pagination';
+import { type PageRequest, pageFilter, pageOrder, toPage } from './pagination';
 
 export type NewSchedule = typeof schedules.$inferInsert;
 
@@ -22,8 +22,8 @@ export async function listSchedules(db: Db, tenantId: string, page: PageRequest)
   const rows = await db
     .select()
     .from(schedules)
-    .where(and(eq(schedules.tenantId, tenantId), page.after ? lt(schedules.id, page.after) : undefined))
-    .orderBy(desc(schedules.id))
+    .where(and(eq(schedules.tenantId, tenantId), pageFilter(schedules.id, page)))
+    .orderBy(pageOrder(schedules.id))
     .limit(page.limit + 1);
   return toPage(rows, page.limit);
 }

@@ -1,7 +1,7 @@
-import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { subscribers, topicSubscribers, topics } from '../schema';
-import { type PageRequest, toPage } from './pagination';
+import { type PageRequest, pageFilter, pageOrder, toPage } from './pagination';
 
 export async function insertTopic(db: Db, row: typeof topics.$inferInsert) {
   const [created] = await db.insert(topics).values(row).onConflictDoNothing().returning();
@@ -29,8 +29,8 @@ export async function listTopics(db: Db, tenantId: string, page: PageRequest) {
       subscriberCount: memberCount,
     })
     .from(topics)
-    .where(and(eq(topics.tenantId, tenantId), page.after ? lt(topics.id, page.after) : undefined))
-    .orderBy(desc(topics.id))
+    .where(and(eq(topics.tenantId, tenantId), pageFilter(topics.id, page)))
+    .orderBy(pageOrder(topics.id))
     .limit(page.limit + 1);
   return toPage(rows, page.limit);
 }

@@ -1,7 +1,7 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { webhookAttempts, webhookEndpoints } from '../schema';
-import { type PageRequest, toPage } from './pagination';
+import { type PageRequest, pageFilter, pageOrder, toPage } from './pagination';
 
 export type NewWebhookEndpoint = typeof webhookEndpoints.$inferInsert;
 
@@ -20,8 +20,8 @@ export async function listWebhookEndpoints(db: Db, tenantId: string, page: PageR
   const rows = await db
     .select()
     .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.tenantId, tenantId), page.after ? lt(webhookEndpoints.id, page.after) : undefined))
-    .orderBy(desc(webhookEndpoints.id))
+    .where(and(eq(webhookEndpoints.tenantId, tenantId), pageFilter(webhookEndpoints.id, page)))
+    .orderBy(pageOrder(webhookEndpoints.id))
     .limit(page.limit + 1);
   return toPage(rows, page.limit);
 }
@@ -55,10 +55,10 @@ export async function listWebhookAttempts(
         eq(webhookAttempts.endpointId, endpointId),
         filter.eventId ? eq(webhookAttempts.eventId, filter.eventId) : undefined,
         filter.outcome ? eq(webhookAttempts.outcome, filter.outcome) : undefined,
-        page.after ? lt(webhookAttempts.id, page.after) : undefined,
+        pageFilter(webhookAttempts.id, page),
       ),
     )
-    .orderBy(desc(webhookAttempts.id))
+    .orderBy(pageOrder(webhookAttempts.id))
     .limit(page.limit + 1);
   return toPage(rows, page.limit);
 }
