@@ -8,6 +8,10 @@ import { registerApiKeyRoutes } from './api/routes/api-keys';
 import { registerBroadcastRoutes } from './api/routes/broadcasts/broadcast-routes';
 import { registerDeadLetterRoutes } from './api/routes/dead-letters';
 import { registerInboundHookRoutes } from './api/routes/inbound-hooks';
+import { registerInboxRoutes } from './api/routes/inbox/inbox-routes';
+import { registerInboxSocket } from './api/routes/inbox/inbox-socket';
+import { registerSubscriberInbox } from './api/routes/inbox/subscriber-inbox';
+import { registerInboxClientRoutes } from './api/routes/inbox-client/inbox-client-routes';
 import { registerLayoutRoutes } from './api/routes/layouts';
 import { registerNotificationRoutes } from './api/routes/notifications';
 import { registerPreferenceRoutes } from './api/routes/preferences';
@@ -53,8 +57,12 @@ export function createApp(): App {
   registerBroadcastRoutes(app);
   registerScheduleRoutes(app);
   registerInboundHookRoutes(app);
+  registerInboxRoutes(app);
+  registerInboxSocket(app);
+  registerSubscriberInbox(app);
   registerUnsubscribeRoutes(app);
   registerBenchBaseline(app);
+  registerInboxClientRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'http',

@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,
+  upgrade_required: 426,
   idempotency_key_reused: 422,
   rate_limited: 429,
   internal_error: 500,

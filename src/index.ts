@@ -4,6 +4,7 @@ import type { AppBindings } from './env';
 import { handleQueueBatch } from './pipeline/consumer';
 
 export { ApiRateLimiter } from './durable-objects/api-rate-limiter';
+export { InboxHub } from './durable-objects/inbox-hub';
 export { ProviderCircuit } from './durable-objects/provider-circuit';
 export { RecipientLimiter } from './durable-objects/recipient-limiter';
 

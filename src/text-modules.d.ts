@@ -3,3 +3,14 @@ declare module '*.liquid' {
   const text: string;
   export default text;
 }
+
+/** The in-app inbox's browser files, served by the Worker as text (wrangler.toml [[rules]]: inbox-client). */
+declare module '*/inbox-client/inbox.js' {
+  const text: string;
+  export default text;
+}
+
+declare module '*/inbox-client/demo.html' {
+  const text: string;
+  export default text;
+}

@@ -25,6 +25,7 @@ const ERROR_DESCRIPTIONS = {
   413: 'Request body too large',
   415: 'Content-Type is not application/json',
   422: 'Validation failed; `details` lists each problem',
+  426: 'A WebSocket endpoint called without Upgrade: websocket',
   429: 'Rate limited; see Retry-After',
   503: 'Database unavailable; retry',
 } as const;

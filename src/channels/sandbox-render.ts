@@ -1,5 +1,6 @@
 import { chatText, parseChatAddress } from './chat/chat-address';
 import { emailParts } from './email/email-content';
+import { inboxContent } from './in-app/inbox-content';
 import { pushToken, stringData } from './push/push-payload';
 import { smsSegments, smsText } from './sms/segments';
 import type { OutboundMessage } from './types';
@@ -40,5 +41,7 @@ export function renderForSandbox(message: OutboundMessage): Record<string, unkno
     }
     case 'webhook':
       return { url: message.address, body: webhookBody(message) };
+    case 'in_app':
+      return { subscriberId: message.address, ...inboxContent(message) };
   }
 }

@@ -1,3 +1,4 @@
+import { inboxContent } from '../channels/in-app/inbox-content';
 import { renderForSandbox } from '../channels/sandbox-render';
 import type { OutboundMessage, ProviderError } from '../channels/types';
 import type { Db } from '../db/client';
@@ -16,6 +17,7 @@ import { findSuppressed } from '../db/queries/suppressions';
 import { loadVersionContents } from '../db/queries/templates';
 import { retryWhileDatabaseUnavailable } from '../db/retry-unavailable';
 import type { BreakerPolicy } from '../domain/circuit-breaker';
+import { appendedChanges, publishInboxChanges } from '../domain/inbox/publish';
 import { decide } from '../domain/preferences/decide';
 import { quietHoursDelaySeconds } from '../domain/preferences/quiet-hours';
 import { recipientPolicy } from '../domain/rate-limit/recipient-limits';
@@ -121,6 +123,7 @@ async function deliverDue(ctx: DeliverContext, pending: DeliveryToSend[]): Promi
         tenantId: f.tenantId,
         deliveryId: f.id,
         priority: f.priority as DeliveryToSend['priority'],
+        channel: f.channel as DeliveryToSend['channel'],
       })),
     ).catch((err) => ctx.log.error('fallback enqueue failed; the cron will pick it up', { err }));
   }
@@ -195,6 +198,7 @@ async function deferAndRequeue(
       tenantId: d.tenantId,
       deliveryId: d.id,
       priority: d.priority,
+      channel: d.channel,
       delaySeconds,
     })),
   );
@@ -386,7 +390,9 @@ async function sendClaimed(
     renderTemplates(ctx, claimed),
   ]);
   const isSuppressed = new Set(suppressed.map((s) => `${s.tenant_id}|${s.channel}|${s.address}`));
-  const live = claimed.filter((d) => d.mode === 'live' && !isSuppressed.has(`${d.tenantId}|${d.channel}|${d.address}`));
+  const live = claimed.filter(
+    (d) => d.mode === 'live' && d.channel !== 'in_app' && !isSuppressed.has(`${d.tenantId}|${d.channel}|${d.address}`),
+  );
   const chains = new Map(live.map((d) => [d.id, resolve(d.tenantId, d.channel, d.address)]));
 
   const policy: BreakerPolicy = {
@@ -495,6 +501,8 @@ async function sendClaimed(
         nextAttemptAt: null,
       });
     }
+    // The inbox is inside the tenant's own product: test keys deliver to it too (docs/inbox.md).
+    if (d.channel === 'in_app') return inboxOutcome(d, base);
     if (d.mode === 'test') return sandboxOutcome(d, base);
     const chain = chains.get(d.id)!;
     if (!Array.isArray(chain)) {
@@ -569,6 +577,42 @@ async function renderTemplates(ctx: DeliverContext, rows: DeliveryToSend[]) {
     }),
   );
   return out;
+}
+
+/** in_app: stored in the inbox in the same transaction as the `sent` status, then relayed (persistOutcomes). */
+function inboxOutcome(d: DeliveryToSend, base: Pick<Outcome, 'tenantId' | 'deliveryId' | 'attemptNo'>): Outcome {
+  const content = inboxContent(d);
+  return {
+    ...base,
+    attempts: [
+      {
+        provider: 'inbox',
+        providerConfigId: null,
+        outcome: 'sent',
+        responseCode: null,
+        durationMs: 0,
+        errorCode: null,
+        errorMessage: null,
+        startedAt: new Date().toISOString(),
+        units: null,
+      },
+    ],
+    status: 'sent',
+    provider: 'inbox',
+    providerMessageId: null,
+    error: null,
+    nextAttemptAt: null,
+    inbox: {
+      id: d.id,
+      tenantId: d.tenantId,
+      subscriberId: d.address,
+      notificationId: d.notificationId,
+      ...content,
+      // A template's in_app part has no data of its own: the send's data goes to the front end.
+      data: content.data ?? d.data,
+      category: d.category,
+    },
+  };
 }
 
 function sandboxOutcome(d: DeliveryToSend, base: Pick<Outcome, 'tenantId' | 'deliveryId' | 'attemptNo'>): Outcome {
@@ -749,8 +793,8 @@ function withFallback(d: DeliveryToSend, outcome: Outcome): Outcome {
  * giving up here would leave rows `sending` and, after the stale-claim timeout, send them a second time.
  */
 async function persistOutcomes(ctx: DeliverContext, outcomes: Outcome[]) {
-  const emitted = await retryWhileDatabaseUnavailable(ctx.log, 'recording outcomes', () =>
+  const { emitted, inbox } = await retryWhileDatabaseUnavailable(ctx.log, 'recording outcomes', () =>
     recordOutcomes(ctx.db, outcomes),
   );
-  await enqueueEmitted(ctx, emitted);
+  await Promise.all([enqueueEmitted(ctx, emitted), publishInboxChanges(ctx.env, ctx.log, appendedChanges(inbox))]);
 }

@@ -1,4 +1,4 @@
-import type { Priority } from '../db/schema';
+import type { Channel, Priority } from '../db/schema';
 import type { AppBindings } from '../env';
 import { type Lane, laneFor, queueFor } from './lanes';
 import { deliverMessage } from './messages';
@@ -10,6 +10,8 @@ export interface EnqueueItem {
   tenantId: string;
   deliveryId: string;
   priority: Priority;
+  /** Picks the inbox lane for in_app; without it the priority's lane (still delivered, just not on the fast lane). */
+  channel?: Channel | undefined;
   delaySeconds?: number;
 }
 
@@ -17,7 +19,7 @@ export interface EnqueueItem {
 export async function enqueueDeliveries(env: AppBindings, items: EnqueueItem[]): Promise<void> {
   const byLane = new Map<Lane, MessageSendRequest[]>();
   for (const item of items) {
-    const lane = laneFor(item.priority);
+    const lane = laneFor(item.priority, item.channel);
     const list = byLane.get(lane) ?? [];
     list.push({
       body: deliverMessage(item.tenantId, item.deliveryId),

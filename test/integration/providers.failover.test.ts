@@ -179,16 +179,13 @@ describe('provider timeouts and reserved channels', () => {
     expect(done.deliveries[0].attempts.map((a: any) => a.error?.code ?? a.outcome)).toEqual(['timeout', 'sent']);
   });
 
-  it('in_app is reserved: a clear 422 until the inbox exists', async () => {
+  it('in_app needs a stored subscriber: an inline recipient has no inbox (422)', async () => {
     const t = await createLiveTenant('inapp', { smtp: false });
     const res = await api('POST', '/v1/notifications', {
       key: t.key,
       body: { to: { email: 'a@b.test' }, channels: ['in_app'], content: { body: 'x' } },
     });
     expect(res.status).toBe(422);
-    expect(res.body.error.details[0]).toMatchObject({
-      path: 'body.channels.0',
-      message: expect.stringContaining('in_app is reserved'),
-    });
+    expect(res.body.error.details[0]).toMatchObject({ path: 'body.to', code: 'unreachable' });
   });
 });

@@ -23,6 +23,7 @@ export async function enqueueDueDeliveries({ db, env, log }: CronContext) {
       tenantId: d.tenant_id,
       deliveryId: d.id,
       priority: d.priority as Priority,
+      channel: d.channel,
       delaySeconds: secondsUntil(d.next_attempt_at, now),
     })),
   );

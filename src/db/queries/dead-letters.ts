@@ -62,5 +62,5 @@ export async function requeueDeadLetters(db: Db, tenantId: string, selection: Re
         inArray(deliveries.id, candidates),
       ),
     )
-    .returning({ id: deliveries.id, priority: deliveries.priority });
+    .returning({ id: deliveries.id, priority: deliveries.priority, channel: deliveries.channel });
 }

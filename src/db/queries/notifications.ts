@@ -209,7 +209,7 @@ export async function cancelPendingDeliveries(db: Db, tenantId: string, notifica
  * the delivery not yet due and step aside (pipeline/deliver.ts). Returns the moved deliveries.
  */
 export async function rescheduleQueued(db: Db, tenantId: string, id: string, sendAt: string) {
-  const result = await db.execute<{ id: string; priority: string }>(sql`
+  const result = await db.execute<{ id: string; priority: string; channel: string }>(sql`
     WITH n AS (
       UPDATE notifications SET send_at = ${sendAt}::timestamptz, updated_at = now()
       WHERE tenant_id = ${tenantId} AND id = ${id}
@@ -219,6 +219,6 @@ export async function rescheduleQueued(db: Db, tenantId: string, id: string, sen
     UPDATE deliveries SET next_attempt_at = ${sendAt}::timestamptz, updated_at = now(),
       enqueued_at = CASE WHEN ${sendAt}::timestamptz <= now() + interval '60 seconds' THEN now() ELSE NULL END
     WHERE tenant_id = ${tenantId} AND notification_id IN (SELECT id FROM n) AND status = 'queued'
-    RETURNING id, priority`);
+    RETURNING id, priority, channel`);
   return result.rows;
 }

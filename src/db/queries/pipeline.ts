@@ -1,7 +1,8 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { newId } from '../../lib/ids';
 import type { Db } from '../client';
-import { deliveries, notifications, subscribers, tenants } from '../schema';
+import { type Channel, deliveries, notifications, subscribers, tenants } from '../schema';
+import { appendInboxStatements, type InboxAppended, type InboxInsert } from './inbox';
 import { deliveryEvents, emitEvents, emittedOf } from './webhook-events';
 
 /**
@@ -114,6 +115,8 @@ export interface Outcome {
     address: string;
     message: Record<string, unknown>;
   };
+  /** in_app: the message to store in the subscriber's inbox. */
+  inbox?: InboxInsert;
   /** Channel fallback: the next delivery to create when this one ended failed or suppressed. */
   fallback?: {
     id: string;
@@ -129,9 +132,13 @@ export interface Outcome {
 
 /**
  * Writes a batch of outcomes in one transaction and one round trip: attempt rows, each delivery's new status (only
- * if still `sending`, i.e. still ours), new suppressions, sandbox messages and fallback deliveries.
+ * if still `sending`, i.e. still ours), new suppressions, sandbox messages, inbox messages and fallback deliveries.
+ * Returns the webhook events emitted and what each subscriber's inbox gained (for the Inbox objects).
  */
-export async function recordOutcomes(db: Db, outcomes: Outcome[]) {
+export async function recordOutcomes(
+  db: Db,
+  outcomes: Outcome[],
+): Promise<{ emitted: ReturnType<typeof emittedOf>; inbox: InboxAppended[] }> {
   const attempts = outcomes.flatMap((o) =>
     o.attempts.map((a) => ({
       id: newId('att'),
@@ -222,8 +229,13 @@ export async function recordOutcomes(db: Db, outcomes: Outcome[]) {
           rest jsonb)`),
     );
   }
-  const [emitted] = await db.batch([...statements, ...extra]);
-  return emittedOf(emitted);
+  const inboxItems = outcomes.flatMap((o) => (o.inbox ? [o.inbox] : []));
+  const inbox = inboxItems.length ? appendInboxStatements(db, inboxItems) : null;
+  // The inbox statements go last: they read the statuses written above.
+  const results = await db.batch([...statements, ...extra, ...(inbox?.statements ?? [])]);
+  const [emitted] = results;
+  const [, inserted, state] = results.slice(results.length - 3) as unknown as { rows: unknown[] }[];
+  return { emitted: emittedOf(emitted), inbox: inbox ? inbox.read(inserted!, state!) : [] };
 }
 
 /**
@@ -265,6 +277,7 @@ export async function claimDueForEnqueue(db: Db, limit: number) {
     id: string;
     tenant_id: string;
     priority: string;
+    channel: Channel;
     next_attempt_at: string | null;
   }>(sql`
     UPDATE deliveries SET enqueued_at = now(), updated_at = now()
@@ -277,7 +290,7 @@ export async function claimDueForEnqueue(db: Db, limit: number) {
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING id, tenant_id, priority, next_attempt_at`);
+    RETURNING id, tenant_id, priority, channel, next_attempt_at`);
   return result.rows;
 }
 

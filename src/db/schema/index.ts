@@ -1,6 +1,7 @@
 export * from './api-keys';
 export * from './audit-log';
 export * from './campaigns';
+export * from './inbox';
 export * from './notifications';
 export * from './preferences';
 export * from './providers';

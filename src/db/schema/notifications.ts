@@ -6,8 +6,8 @@ import { tenants } from './tenants';
 export const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-/** Channels a delivery can go out on. `in_app` is reserved for the inbox (not accepted yet). */
-export const CHANNELS = ['email', 'sms', 'push', 'chat', 'webhook'] as const;
+/** Channels a delivery can go out on. `in_app` goes to the subscriber's inbox (docs/inbox.md), no provider. */
+export const CHANNELS = ['email', 'sms', 'push', 'chat', 'webhook', 'in_app'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** Exclusive delivery statuses (DESIGN.md). Terminal: everything but queued and sending. */
@@ -30,6 +30,8 @@ export interface NotificationContent {
   html?: string;
   title?: string;
   body?: string;
+  /** in_app: where a click on the message leads. */
+  actionUrl?: string;
   data?: Record<string, unknown>;
 }
 

@@ -93,6 +93,7 @@ export async function acceptNotifications(
       tenantId: d.tenantId,
       deliveryId: d.id,
       priority: d.priority,
+      channel: d.channel,
       delaySeconds: secondsUntil(d.nextAttemptAt),
     }));
   const events = enqueueEmitted(ctx, emitted);

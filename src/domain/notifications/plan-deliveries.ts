@@ -75,6 +75,8 @@ function addressesOf(r: SubscriberRow | InlineRecipientInput): Partial<Record<Ch
   if (pushTokens.length) out.push = pushTokens.map((t) => `${t.provider}:${t.token}`);
   if (chat.length) out.chat = chat;
   if (webhookUrl) out.webhook = [webhookUrl];
+  // The inbox is addressed by the subscriber itself; an inline recipient has none.
+  if (stored) out.in_app = [r.id];
   return out;
 }
 
@@ -90,6 +92,9 @@ function contentProblems(channels: Channel[], content: NonNullable<SendNotificat
   if (channels.includes('push') && !content.title && !content.body) need('body.content', 'push needs title or body');
   if (channels.includes('chat') && !content.text && !content.body && !content.title) {
     need('body.content', 'chat needs text, body or title');
+  }
+  if (channels.includes('in_app') && !content.text && !content.body && !content.title) {
+    need('body.content', 'in_app needs title, body or text');
   }
   return problems;
 }
@@ -152,9 +157,13 @@ export function planDeliveries(req: SendNotificationRequest, ctx: PlanContext): 
     } else template = found;
   }
   const renderable = template ? templateChannels(template.content) : null;
+  // By default every channel the recipients can receive — except the inbox, which takes a template with an
+  // in_app part or an explicit `channels` (every stored subscriber has one, and not every send belongs there).
   const channels: Channel[] =
     req.channels ??
-    CHANNELS.filter((c) => (!renderable || renderable.has(c)) && resolved.some((r) => r.addresses[c] !== undefined));
+    CHANNELS.filter(
+      (c) => (renderable ? renderable.has(c) : c !== 'in_app') && resolved.some((r) => r.addresses[c] !== undefined),
+    );
   const content = req.content ?? {};
   const fallbackChannels = (req.fallback ?? []).filter((c) => !channels.includes(c));
   if (template) {

@@ -68,6 +68,7 @@ export const NotificationContentSchema = z
     html: z.string().max(200_000).optional(),
     title: z.string().max(500).optional(),
     body: z.string().max(10_000).optional(),
+    actionUrl: webUrl.optional().openapi({ description: 'in_app: where a click on the message leads' }),
     data: boundedRecord(MAX_DATA_BYTES).optional(),
   })
   .strict()
@@ -120,16 +121,6 @@ export const SendNotificationBody = z
   })
   .strict()
   .superRefine((body, ctx) => {
-    for (const key of ['channels', 'fallback'] as const) {
-      const i = body[key]?.indexOf('in_app') ?? -1;
-      if (i >= 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key, i],
-          message: 'in_app is reserved for the in-app inbox, which is not available yet',
-        });
-      }
-    }
     if (body.template !== undefined && body.content !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['content'], message: 'send either content or template, not both' });
     } else if (body.template === undefined && !body.content) {
@@ -145,24 +136,8 @@ export const SendNotificationBody = z
   })
   .openapi('SendNotificationRequest');
 
-/** After validation `in_app` cannot be present (refined above), so channels are deliverable channels. */
-export type SendNotificationRequest = Omit<z.infer<typeof SendNotificationBody>, 'channels' | 'fallback'> & {
-  channels?: (typeof CHANNELS)[number][];
-  fallback?: (typeof CHANNELS)[number][];
-};
+export type SendNotificationRequest = z.infer<typeof SendNotificationBody>;
 export type InlineRecipientInput = z.infer<typeof InlineRecipient>;
 
 export const isTopicSend = (req: SendNotificationRequest): req is SendNotificationRequest & { to: { topic: string } } =>
   typeof req.to === 'object' && !Array.isArray(req.to) && 'topic' in req.to;
-
-/** Narrows a validated body: the refinement above has already refused `in_app`. */
-export function asSendRequest(body: z.infer<typeof SendNotificationBody>): SendNotificationRequest {
-  const deliverable = (list: string[] | undefined) =>
-    list?.filter((c): c is (typeof CHANNELS)[number] => c !== 'in_app');
-  const { channels, fallback, ...rest } = body;
-  return {
-    ...rest,
-    ...(channels ? { channels: deliverable(channels) } : {}),
-    ...(fallback ? { fallback: deliverable(fallback) } : {}),
-  };
-}

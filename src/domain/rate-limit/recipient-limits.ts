@@ -16,6 +16,7 @@ export const DEFAULT_RECIPIENT_LIMITS: Record<Channel, RecipientLimit> = {
   push: { limit: 30, periodSeconds: 60 },
   chat: { limit: 30, periodSeconds: 60 },
   webhook: { limit: 120, periodSeconds: 60 },
+  in_app: { limit: 60, periodSeconds: 60 },
 };
 
 export function recipientPolicy(

@@ -132,6 +132,21 @@ export async function renderTemplate(
         };
       break;
     }
+    case 'in_app': {
+      const p = picked.parts as NonNullable<TemplateParts['in_app']>;
+      const title = await text(p.title, 'title');
+      const body = await text(p.body, 'body');
+      const actionUrl = (await text(p.actionUrl, 'actionUrl'))?.trim();
+      if (title !== undefined) out.title = title;
+      if (body !== undefined) out.body = body;
+      if (actionUrl) {
+        // Rendered from data, so checked here: the inbox must never link to javascript: or data: URLs.
+        if (!/^https?:\/\/[^\s]+$/i.test(actionUrl))
+          throw new RenderError('in_app actionUrl must render to an http(s) URL');
+        out.actionUrl = actionUrl;
+      }
+      break;
+    }
     case 'webhook': {
       const p = picked.parts as NonNullable<TemplateParts['webhook']>;
       if (p.payload) {
@@ -163,7 +178,7 @@ export function missingVariables(required: string[], data: Record<string, unknow
 export function templateChannels(content: TemplateContent): Set<Channel> {
   const channels = new Set<Channel>();
   for (const parts of Object.values(content.locales)) {
-    for (const c of Object.keys(parts)) if (c !== 'in_app') channels.add(c as Channel);
+    for (const c of Object.keys(parts)) channels.add(c as Channel);
   }
   return channels;
 }

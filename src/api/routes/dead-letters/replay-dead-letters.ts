@@ -37,7 +37,7 @@ export function registerReplayDeadLetters(app: App) {
     // A failed enqueue leaves rows queued + enqueued_at set: the cron sweeper re-enqueues them.
     await enqueueDeliveries(
       c.env,
-      rows.map((r) => ({ tenantId, deliveryId: r.id, priority: r.priority })),
+      rows.map((r) => ({ tenantId, deliveryId: r.id, priority: r.priority, channel: r.channel })),
     );
     return c.json({ replayed: rows.length, ids: rows.map((r) => r.id), more: rows.length === MAX_REPLAY }, 200);
   });

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getNotification, rescheduleQueued } from '../../../db/queries/notifications';
-import type { Priority } from '../../../db/schema';
+import type { Channel, Priority } from '../../../db/schema';
 import { sendAtProblem } from '../../../domain/notifications/send-request';
 import { ApiError, notFound } from '../../../errors';
 import { secondsUntil } from '../../../lib/seconds-until';
@@ -48,6 +48,7 @@ export function registerRescheduleNotification(app: App) {
           tenantId,
           deliveryId: d.id,
           priority: d.priority as Priority,
+          channel: d.channel as Channel,
           delaySeconds: secondsUntil(sendAt),
         })),
       );

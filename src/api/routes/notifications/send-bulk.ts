@@ -1,10 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { acceptNotifications } from '../../../domain/notifications/accept';
-import {
-  asSendRequest,
-  SendNotificationBody,
-  type SendNotificationRequest,
-} from '../../../domain/notifications/send-request';
+import { SendNotificationBody, type SendNotificationRequest } from '../../../domain/notifications/send-request';
 import { ApiError, errorEnvelope } from '../../../errors';
 import type { App } from '../../context';
 import { validationError } from '../../error-handler';
@@ -65,7 +61,7 @@ export function registerSendBulk(app: App) {
     items.forEach((item, index) => {
       const parsed = SendNotificationBody.safeParse(item);
       if (parsed.success) {
-        valid.push({ index, req: asSendRequest(parsed.data) });
+        valid.push({ index, req: parsed.data });
         const to = parsed.data.to;
         fanOut += (Array.isArray(to) ? to.length : 1) * (parsed.data.channels?.length ?? 2);
       } else {

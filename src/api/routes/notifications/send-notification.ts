@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { startBroadcast } from '../../../domain/broadcasts/start-broadcast';
 import { acceptNotifications } from '../../../domain/notifications/accept';
-import { asSendRequest, isTopicSend, SendNotificationBody } from '../../../domain/notifications/send-request';
+import { isTopicSend, SendNotificationBody } from '../../../domain/notifications/send-request';
 import { urlPolicyFor } from '../../../domain/webhooks/ssrf-guard';
 import { type App, type AppEnv, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
@@ -45,7 +45,7 @@ export const acceptContext = (c: Context<AppEnv>) => {
 
 export function registerSendNotification(app: App) {
   app.openapi(sendNotificationRoute, async (c) => {
-    const req = asSendRequest(c.req.valid('json'));
+    const req = c.req.valid('json');
     if (isTopicSend(req)) {
       const broadcast = await startBroadcast(acceptContext(c), req);
       return c.json(presentBroadcast(broadcast!), 202);
