@@ -1,41 +1,61 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { TEST_CREDENTIALS_KEYS, TEST_DB, TEST_PROVIDER_BASE_URLS } from './test/test-db.ts';
 
 export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: './wrangler.toml' },
-      miniflare: {
-        // lets tests call exports.default.queue() / .scheduled()
-        compatibilityFlags: ['service_binding_extra_handlers'],
-        // the worker talks to the fresh Postgres that test/global-setup.ts starts
-        bindings: {
-          ENVIRONMENT: 'test',
-          LOG_LEVEL: 'warn', // keep test output readable; failures still log
-          DATABASE_URL: TEST_DB.url,
-          PG_WS_PROXY: TEST_DB.wsProxy,
-          CREDENTIALS_KEYS: JSON.stringify(TEST_CREDENTIALS_KEYS),
-          // every HTTP provider points at its stand-in (test/stand-ins/provider-apis.mjs)
-          PROVIDER_BASE_URLS: JSON.stringify(TEST_PROVIDER_BASE_URLS),
-          CIRCUIT_FAILURE_THRESHOLD: '3',
-          PROVIDER_TIMEOUT_SECONDS: '1.5',
-          PUBLIC_BASE_URL: 'http://api.test',
-          ALLOW_PRIVATE_WEBHOOK_TARGETS: 'on', // provider stand-ins listen on 127.0.0.1
-          CIRCUIT_COOLDOWN_SECONDS: '2',
-          // retries at once, so failure scenarios run in seconds (Retry-After from a stand-in is still honoured)
-          RETRY_BASE_DELAY_SECONDS: '0',
-          // outgoing webhooks: 3 retries 1 s apart (production: 5 s … 10 h), so a failing receiver is exhausted in seconds
-          WEBHOOK_RETRY_SCHEDULE_SECONDS: '1,1,1',
-          WEBHOOK_TIMEOUT_SECONDS: '2',
+  test: {
+    // Runs once for all projects: the fresh Postgres and provider stand-ins both projects talk to.
+    globalSetup: ['./test/global-setup.ts'],
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              // lets tests call exports.default.queue() / .scheduled()
+              compatibilityFlags: ['service_binding_extra_handlers'],
+              // the worker talks to the fresh Postgres that test/global-setup.ts starts
+              bindings: {
+                ENVIRONMENT: 'test',
+                LOG_LEVEL: 'warn', // keep test output readable; failures still log
+                DATABASE_URL: TEST_DB.url,
+                PG_WS_PROXY: TEST_DB.wsProxy,
+                CREDENTIALS_KEYS: JSON.stringify(TEST_CREDENTIALS_KEYS),
+                // every HTTP provider points at its stand-in (test/stand-ins/provider-apis.mjs)
+                PROVIDER_BASE_URLS: JSON.stringify(TEST_PROVIDER_BASE_URLS),
+                CIRCUIT_FAILURE_THRESHOLD: '3',
+                PROVIDER_TIMEOUT_SECONDS: '1.5',
+                PUBLIC_BASE_URL: 'http://api.test',
+                ALLOW_PRIVATE_WEBHOOK_TARGETS: 'on', // provider stand-ins listen on 127.0.0.1
+                CIRCUIT_COOLDOWN_SECONDS: '2',
+                // retries at once, so failure scenarios run in seconds (Retry-After from a stand-in is still honoured)
+                RETRY_BASE_DELAY_SECONDS: '0',
+                // outgoing webhooks: 3 retries 1 s apart (production: 5 s … 10 h), so a failing receiver is exhausted in seconds
+                WEBHOOK_RETRY_SCHEDULE_SECONDS: '1,1,1',
+                WEBHOOK_TIMEOUT_SECONDS: '2',
+              },
+            },
+          }),
+        ],
+        test: {
+          name: 'workers',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/browser/**'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
-    }),
-  ],
-  test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['./test/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+      {
+        // Real chromium (playwright-core) against a `wrangler dev` the test starts: Node, outside workerd.
+        test: {
+          name: 'browser',
+          environment: 'node',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['./test/browser/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

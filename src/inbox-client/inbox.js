@@ -5,7 +5,8 @@
 //   const inbox = mountInbox(document.getElementById('bell'), { baseUrl: 'https://api.example', token });
 //
 // `token` is a subscriber token, or an async function returning a fresh one (asked again when the server says
-// the token expired: an HTTP 401 or WebSocket close code 4401).
+// the token expired: an HTTP 401 or WebSocket close code 4401). `onChange`, optional, hears every new state (for a
+// page title with the unread count, say).
 
 const PAGE_SIZE = 20;
 const PING_EVERY_MS = 30_000;
@@ -18,10 +19,11 @@ const CLOSE_TOKEN_EXPIRED = 4401;
 /**
  * Mounts the inbox in `element` and keeps it live until `close()`.
  * @param {HTMLElement} element
- * @param {{ baseUrl?: string, token: string | (() => Promise<string> | string) }} options
+ * @param {{ baseUrl?: string, token: string | (() => Promise<string> | string),
+ *   onChange?: (state: { counts: { unread: number, unseen: number }, messages: object[] }) => void }} options
  * @returns {{ close(): void, counts(): { unread: number, unseen: number }, messages(): object[] }}
  */
-export function mountInbox(element, { baseUrl, token }) {
+export function mountInbox(element, { baseUrl, token, onChange }) {
   const base = (baseUrl || new URL(import.meta.url).origin).replace(/\/+$/, '');
   const state = {
     messages: new Map(), // id → InboxMessage
@@ -95,10 +97,14 @@ export function mountInbox(element, { baseUrl, token }) {
     let opened = false;
     socket.onopen = () => {
       opened = true;
-      state.attempt = 0;
       state.pingTimer = setInterval(() => socket.send(PING), PING_EVERY_MS);
     };
-    socket.onmessage = (event) => applyFrame(event.data);
+    socket.onmessage = (event) => {
+      // Healthy once the server speaks (it always sends `counts` first), not merely once the upgrade succeeded:
+      // a socket that is accepted and at once closed must keep backing off.
+      state.attempt = 0;
+      applyFrame(event.data);
+    };
     socket.onclose = async (event) => {
       clearInterval(state.pingTimer);
       state.socket = null;
@@ -202,6 +208,7 @@ export function mountInbox(element, { baseUrl, token }) {
     if (state.closed) return;
     const shown = visibleMessages();
     ui.update({ open: state.open, counts: state.counts, messages: shown });
+    onChange?.({ counts: { ...state.counts }, messages: shown.map((m) => ({ ...m })) });
     if (!state.open) return;
     // What the open list shows has been seen (unseen is what a product may use for a "new" dot).
     const unseen = shown.filter((m) => !m.seen && !state.markedSeen.has(m.id)).map((m) => m.id);

@@ -1,0 +1,141 @@
+// End to end in a real browser: `wrangler dev` (the Worker with its local queues and Durable Objects, on the test
+// Postgres from test/global-setup.ts), the demo page in chromium, a notification sent through the API arriving live.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain .mjs helper without types
+import { startWrangler, waitForHttp } from '../../scripts/wrangler-process.mjs';
+import { TEST_CREDENTIALS_KEYS, TEST_DB } from '../test-db';
+import { launchChromium } from './chromium';
+
+const PORT = 8797; // dev uses 8787; a port of its own so both can run
+const BASE = `http://127.0.0.1:${PORT}`;
+const SCREENSHOT = path.resolve('.artifacts/browser/inbox.png');
+
+describe('in-app inbox demo page in chromium', () => {
+  let tmp: string;
+  let wrangler: { child: import('node:child_process').ChildProcess; stop(): Promise<void> };
+  let browser: Browser;
+  let output = '';
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'notifykit-browser-'));
+    const envFile = path.join(tmp, 'test.env');
+    fs.writeFileSync(
+      envFile,
+      [
+        `DATABASE_URL=${TEST_DB.url}`,
+        `PG_WS_PROXY=${TEST_DB.wsProxy}`,
+        `CREDENTIALS_KEYS=${JSON.stringify(TEST_CREDENTIALS_KEYS)}`,
+        'ENVIRONMENT=test',
+        'LOG_LEVEL=warn',
+        `PUBLIC_BASE_URL=${BASE}`,
+        '',
+      ].join('\n'),
+    );
+    wrangler = startWrangler({
+      port: PORT,
+      envFile,
+      persistTo: path.join(tmp, 'state'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Kept for the failure message: wrangler's own account of why it did not come up.
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+    };
+    wrangler.child.stdout?.on('data', keep);
+    wrangler.child.stderr?.on('data', keep);
+    [browser] = await Promise.all([
+      launchChromium(),
+      waitForHttp(`${BASE}/health`, 45_000).catch((err: Error) => {
+        throw new Error(`${err.message}\n--- wrangler dev output ---\n${output}`);
+      }),
+    ]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await wrangler?.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function call(method: string, urlPath: string, bearer?: string, body?: unknown) {
+    const res = await fetch(BASE + urlPath, {
+      method,
+      headers: {
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, text };
+  }
+
+  it('shows a notification sent through the API live, and a click marks it read', async () => {
+    const signup = await call('POST', '/v1/tenants', undefined, {
+      name: 'Browser test',
+      email: 'browser@example.test',
+    });
+    expect(signup.status, signup.text).toBe(201);
+    const key = signup.body.apiKey.key as string;
+    expect((await call('PUT', '/v1/subscribers/kim', key, {})).status).toBeLessThan(300);
+    const minted = await call('POST', '/v1/subscribers/kim/token', key, { ttlSeconds: 600 });
+    expect(minted.status, minted.text).toBe(201);
+    const token = minted.body.token as string;
+
+    const page = await browser.newPage({ viewport: { width: 900, height: 560 } });
+    const problems: string[] = [];
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    page.on('console', (m) => (m.type() === 'warning' || m.type() === 'error' ? problems.push(m.text()) : undefined));
+    // The socket is the point of the test: wait for the server's first `counts`, so the send below is seen live.
+    const framesSent: string[] = [];
+    const socketReady = new Promise<void>((resolve) => {
+      page.on('websocket', (ws) => {
+        ws.on('framesent', (f) => framesSent.push(String(f.payload)));
+        ws.on('framereceived', (f) => {
+          if (JSON.parse(String(f.payload)).type === 'counts') resolve();
+        });
+      });
+    });
+    await page.goto(`${BASE}/demo/inbox#token=${token}`);
+    await page.waitForSelector('[data-inbox-bell]');
+    await socketReady;
+    const badge = page.locator('[data-inbox-badge]');
+    expect(await badge.isVisible()).toBe(false);
+
+    const sent = await call('POST', '/v1/notifications', key, {
+      to: 'kim',
+      channels: ['in_app'],
+      content: { title: 'Invoice <b>paid</b>', body: 'Thanks for your payment.' },
+    });
+    expect(sent.status, sent.text).toBe(202);
+
+    await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toBe('1');
+    expect(await badge.isVisible()).toBe(true);
+    expect(await page.title()).toBe('(1) notifykit inbox demo'); // the demo's onChange
+    await page.click('[data-inbox-bell]');
+    const item = page.locator('[data-inbox-item]');
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.getAttribute('data-inbox-unread')).toBe('');
+    expect(await item.textContent()).toContain('Invoice <b>paid</b>'); // shown as text, not markup
+    const id = await item.getAttribute('data-id');
+    expect(id).toMatch(/^dlv_/);
+
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-unread.png') });
+
+    await item.click();
+    await expect.poll(() => framesSent).toContain(`{"type":"mark","ids":["${id}"],"state":"read"}`);
+    await expect.poll(() => badge.isVisible(), { timeout: 5_000 }).toBe(false);
+    await expect.poll(() => item.getAttribute('data-inbox-unread')).toBeNull();
+    const counts = await call('GET', '/v1/inbox/counts', token);
+    expect(counts.status, counts.text).toBe(200);
+    expect(counts.body).toMatchObject({ unread: 0, unseen: 0 });
+
+    await page.screenshot({ path: SCREENSHOT });
+    expect(problems).toEqual([]);
+  });
+});
