@@ -13,13 +13,14 @@ import { pgClient, startLocalDb } from '../scripts/local-db.mjs';
 import { startWrangler, waitForHttp } from '../scripts/wrangler-process.mjs';
 import { startStandIns } from '../test/stand-ins/provider-stand-in.mjs';
 import { measureFanout, measureScheduledLateness } from './campaigns.mjs';
+import { measureInboxLatency } from './inbox.mjs';
 import { closedLoop, openLoop } from './load.mjs';
 
 const PORTS = { pg: 54369, proxy: 54370, smtp: 54371, sink: 54372, http: 8799 };
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const E2E_COUNT = Number(process.env.BENCH_E2E ?? 5000);
-/** `BENCH_ONLY=campaigns` runs only (g) and (h) and prints them (RESULTS.md is left alone). */
+/** `BENCH_ONLY=campaigns` runs only (g) and (h), `BENCH_ONLY=inbox` only (i); both print (RESULTS.md is left alone). */
 const ONLY = process.env.BENCH_ONLY;
 const BASE = `http://127.0.0.1:${PORTS.http}`;
 const SINK = `http://127.0.0.1:${PORTS.sink}/hooks/bench`;
@@ -227,6 +228,24 @@ try {
     log(JSON.stringify(results.render));
   }
 
+  // (i) in-app inbox: send → WebSocket receipt, on quiet queues
+  if (!ONLY || ONLY === 'inbox') {
+    log('(i) inbox: send → WebSocket receipt, 100 connected clients × 5 rounds');
+    results.inbox = await measureInboxLatency({
+      base: BASE,
+      auth,
+      pg,
+      tenantId: signup.tenant.id,
+      log,
+      clients: Number(process.env.BENCH_INBOX_CLIENTS ?? 100),
+    });
+    log(JSON.stringify(results.inbox));
+  }
+  if (ONLY === 'inbox') {
+    console.log(JSON.stringify({ inbox: results.inbox }, null, 2));
+    await shutdown(0);
+  }
+
   // (g) scheduled sends: lateness against sendAt, through the accept-time and the cron hand-over
   log('(g) scheduled sends: 400 over the next 95 s, cron triggered as Cloudflare would');
   results.scheduled = await measureScheduledLateness({ base: BASE, auth, pg, sink: SINK, log });
@@ -309,6 +328,12 @@ function writeResults(r) {
       `accepted in ${r.fanout.acceptMs} ms; fanned out at ${r.fanout.fanoutPerSecond}/s (${r.fanout.fanoutSeconds} s); delivered ${r.fanout.delivered} at ${r.fanout.deliveredPerSecond}/s`,
       '–',
       '',
+    ],
+    [
+      `Inbox: send → WebSocket receipt (${r.inbox.clients} clients)`,
+      `p50 ${r.inbox.p50Ms} ms, p99 ${r.inbox.p99Ms} ms, max ${r.inbox.maxMs} ms (${r.inbox.received}/${r.inbox.sent} received)`,
+      'p99 ≤ 100 ms',
+      check(r.inbox.p99Ms <= 100 && r.inbox.received === r.inbox.sent),
     ],
     [
       'Template render (cached, email + layout; batch means of 20)',

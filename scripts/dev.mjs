@@ -94,6 +94,12 @@ console.log(`
      -d '{"to":"user-1","content":{"subject":"Hello","text":"Hi Ada"}}'
    curl -s ${base}/v1/sandbox/messages -H "Authorization: Bearer ${demo.key}"   # test keys deliver here
 
+ In-app inbox: mint a subscriber token, open the demo page with it, then send to the inbox:
+   curl -s ${base}/v1/subscribers/user-1/token -X POST -H "Authorization: Bearer ${demo.key}"
+   open ${base}/demo/inbox#token=<token from above>
+   curl -s ${base}/v1/notifications -H "Authorization: Bearer ${demo.key}" -H "Content-Type: application/json" \\
+     -d '{"to":"user-1","channels":["in_app"],"content":{"title":"Hello","body":"From the inbox"}}'
+
  API reference: ${base}/docs    OpenAPI: ${base}/openapi.json
  Postgres: ${db.url}    SMTP catcher: 127.0.0.1:${PORTS.smtp}
  Cron: curl "${base}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*"

@@ -1,5 +1,6 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
 import type { App, AppEnv } from './api/context';
 import { errorHandler, respondWithError, validationError } from './api/error-handler';
 import { jsonBody } from './api/middleware/json-body';
@@ -29,6 +30,13 @@ import { registerTopicRoutes } from './api/routes/topics/topic-routes';
 import { registerWebhookEndpointRoutes } from './api/routes/webhook-endpoints';
 import { ApiError } from './errors';
 
+const inboxCors = cors({
+  origin: '*',
+  allowMethods: ['GET', 'POST'],
+  allowHeaders: ['authorization', 'content-type'],
+  maxAge: 86_400,
+});
+
 /** Builds the HTTP app: cross-cutting middleware, every route, the error envelope and the OpenAPI document. */
 export function createApp(): App {
   const app = new OpenAPIHono<AppEnv>({
@@ -38,6 +46,9 @@ export function createApp(): App {
   });
 
   app.use('*', requestContext);
+  // The inbox is called from tenants' own sites (docs/inbox.md) with a bearer token, never cookies: any origin.
+  app.use('/v1/inbox', inboxCors);
+  app.use('/v1/inbox/*', inboxCors);
   app.use('/v1/*', jsonBody);
 
   registerHealthRoutes(app);

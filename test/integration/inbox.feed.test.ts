@@ -214,3 +214,28 @@ describe('inbox: who may read it', () => {
     );
   });
 });
+
+describe('inbox: from other origins', () => {
+  it('answers the CORS preflight and tags responses, so the SDK works from a tenant’s own site', async () => {
+    const preflight = await api('OPTIONS', '/v1/inbox/mark', {
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+    const t = await createTenant('cors');
+    const token = await inboxToken(t.key, 'kim');
+    const res = await api('GET', '/v1/inbox/counts', {
+      headers: { ...asSubscriber(token), origin: 'https://app.example' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    // Only the inbox: tenant routes take API keys, which never belong in a browser.
+    const tenantRoute = await api('GET', '/v1/subscribers', { key: t.key, headers: { origin: 'https://app.example' } });
+    expect(tenantRoute.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
