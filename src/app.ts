@@ -5,6 +5,8 @@ import type { App, AppEnv } from './api/context';
 import { errorHandler, respondWithError, validationError } from './api/error-handler';
 import { jsonBody } from './api/middleware/json-body';
 import { requestContext } from './api/middleware/request-context';
+import { registerAnalyticsRoutes } from './api/routes/analytics/analytics-routes';
+import { registerUsageRoutes } from './api/routes/analytics/usage-routes';
 import { registerApiKeyRoutes } from './api/routes/api-keys';
 import { registerBroadcastRoutes } from './api/routes/broadcasts/broadcast-routes';
 import { registerDeadLetterRoutes } from './api/routes/dead-letters';
@@ -67,6 +69,8 @@ export function createApp(): App {
   registerTopicRoutes(app);
   registerBroadcastRoutes(app);
   registerScheduleRoutes(app);
+  registerAnalyticsRoutes(app);
+  registerUsageRoutes(app);
   registerInboundHookRoutes(app);
   registerInboxRoutes(app);
   registerInboxSocket(app);

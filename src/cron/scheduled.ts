@@ -5,6 +5,7 @@ import type { CronContext } from './cron-context';
 import { enqueueDueDeliveries, enqueueDueWebhooks } from './jobs/enqueue-due';
 import { restartStalledFanouts } from './jobs/restart-fanouts';
 import { deleteExpired } from './jobs/retention';
+import { rollUpUsageJob } from './jobs/roll-up-usage';
 import { runDueSchedules } from './jobs/run-schedules';
 
 type Job = { name: string; run: (ctx: CronContext) => Promise<void> };
@@ -23,7 +24,10 @@ export const CRON_JOBS: Record<string, Job[]> = {
     { name: 'restart-stalled-fanouts', run: restartStalledFanouts },
   ],
   // Hourly maintenance.
-  '0 * * * *': [{ name: 'delete-expired', run: deleteExpired }],
+  '0 * * * *': [
+    { name: 'delete-expired', run: deleteExpired },
+    { name: 'roll-up-usage', run: (ctx) => rollUpUsageJob(ctx, ctx.scheduledTime.getTime()) },
+  ],
 };
 
 /** One `scheduled()` for every trigger: runs the trigger's jobs; one failing job does not stop the others. */

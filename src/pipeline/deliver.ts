@@ -28,6 +28,7 @@ import { renderTemplate } from '../domain/templates/render-template';
 import type { AppBindings, AppConfig } from '../env';
 import { newId } from '../lib/ids';
 import type { Logger } from '../observability/logger';
+import { priceOutcomes } from './price-outcomes';
 import { enqueueDeliveries } from './producer';
 import { type ChainStep, createChainResolver } from './provider-chain';
 import { recipientShard } from './recipient-shard';
@@ -111,7 +112,7 @@ async function deliverDue(ctx: DeliverContext, pending: DeliveryToSend[]): Promi
 
   const claimed = allowed.filter((d) => attemptOf.has(d.id));
   const t2 = Date.now();
-  const outcomes = await sendClaimed(ctx, claimed, attemptOf, preferences);
+  const outcomes = priceOutcomes(await sendClaimed(ctx, claimed, attemptOf, preferences), claimed);
   const t3 = Date.now();
   if (outcomes.length) await persistOutcomes(ctx, outcomes);
   const fallbacks = outcomes.flatMap((o) => (o.fallback ? [{ ...o.fallback, tenantId: o.tenantId }] : []));

@@ -5,21 +5,34 @@ import { type PageRequest, pageFilter, pageOrder, toPage } from './pagination';
 
 export type NewApiKey = typeof apiKeys.$inferInsert;
 
+/** What authentication needs of a key: its tenant, mode, scopes, status and the tenant's rate limit. */
+const authColumns = {
+  id: apiKeys.id,
+  tenantId: apiKeys.tenantId,
+  mode: apiKeys.mode,
+  scopes: apiKeys.scopes,
+  expiresAt: apiKeys.expiresAt,
+  revokedAt: apiKeys.revokedAt,
+  tenantRateLimitPerSecond: tenants.apiRateLimitPerSecond,
+};
+
 /** The one unscoped lookup: the key hash is what tells us the tenant. */
 export async function findApiKeyByHash(db: Db, keyHash: string) {
   const [row] = await db
-    .select({
-      id: apiKeys.id,
-      tenantId: apiKeys.tenantId,
-      mode: apiKeys.mode,
-      scopes: apiKeys.scopes,
-      expiresAt: apiKeys.expiresAt,
-      revokedAt: apiKeys.revokedAt,
-      tenantRateLimitPerSecond: tenants.apiRateLimitPerSecond,
-    })
+    .select(authColumns)
     .from(apiKeys)
     .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
     .where(eq(apiKeys.keyHash, keyHash));
+  return row;
+}
+
+/** The same for a dashboard session, which names its tenant and key (src/domain/dashboard/session.ts). */
+export async function findApiKeyById(db: Db, tenantId: string, id: string) {
+  const [row] = await db
+    .select(authColumns)
+    .from(apiKeys)
+    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id)));
   return row;
 }
 

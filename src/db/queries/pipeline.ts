@@ -39,6 +39,7 @@ export async function loadDeliveriesForSend(db: Db, tenantIds: string[], ids: st
       metadata: notifications.metadata,
       category: notifications.category,
       recipientLimits: tenants.recipientLimits,
+      usageSettings: tenants.usageSettings,
       timezone: subscribers.timezone,
     })
     .from(deliveries)
@@ -115,6 +116,11 @@ export interface Outcome {
     address: string;
     message: Record<string, unknown>;
   };
+  /** A sent delivery's billing units and cost (USD). */
+  units?: number;
+  cost?: number;
+  /** Email click tracking: the original URLs of the rewritten links. */
+  links?: string[];
   /** in_app: the message to store in the subscriber's inbox. */
   inbox?: InboxInsert;
   /** Channel fallback: the next delivery to create when this one ended failed or suppressed. */
@@ -157,6 +163,9 @@ export async function recordOutcomes(
     lastError: o.error,
     nextAttemptAt: o.nextAttemptAt,
     renderedLocale: o.renderedLocale ?? null,
+    units: o.units ?? null,
+    cost: o.cost ?? null,
+    links: o.links ?? null,
   }));
   const suppress = outcomes.flatMap((o) =>
     o.suppress ? [{ tenantId: o.tenantId, deliveryId: o.deliveryId, ...o.suppress }] : [],
@@ -179,11 +188,14 @@ export async function recordOutcomes(
             sent_at = CASE WHEN x.status = 'sent' THEN now() ELSE d.sent_at END,
             next_attempt_at = CASE WHEN x.status = 'queued' THEN x."nextAttemptAt" ELSE d.next_attempt_at END,
             rendered_locale = COALESCE(x."renderedLocale", d.rendered_locale),
+            units = COALESCE(x.units, d.units),
+            cost = COALESCE(x.cost, d.cost),
+            links = COALESCE(x.links, d.links),
             claimed_at = NULL,
             updated_at = now()
           FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS x(id text, "tenantId" text, status text,
             provider text, "providerMessageId" text, "lastError" jsonb, "nextAttemptAt" timestamptz,
-            "renderedLocale" text)
+            "renderedLocale" text, units int, cost float8, links jsonb)
           WHERE d.id = x.id AND d.tenant_id = x."tenantId" AND d.status = 'sending'
           RETURNING d.*)`,
       ),

@@ -30,3 +30,29 @@ export async function getBroadcastRate(db: Db, tenantId: string) {
   const [row] = await db.select({ rate: tenants.broadcastRatePerSecond }).from(tenants).where(eq(tenants.id, tenantId));
   return row?.rate ?? null;
 }
+
+export async function getUsageSettings(db: Db, tenantId: string) {
+  const [row] = await db
+    .select({
+      settings: tenants.usageSettings,
+      warnedMonth: tenants.budgetWarnedMonth,
+      stoppedMonth: tenants.budgetStoppedMonth,
+    })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId));
+  return row ?? null;
+}
+
+/** Merges a patch into the settings (null clears a field) and re-evaluates a budget stop at the next check. */
+export async function patchUsageSettings(db: Db, tenantId: string, patch: Record<string, unknown>) {
+  const [row] = await db
+    .update(tenants)
+    .set({
+      usageSettings: sql`jsonb_strip_nulls(COALESCE(${tenants.usageSettings}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb)`,
+      budgetStoppedMonth: null,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(tenants.id, tenantId))
+    .returning({ settings: tenants.usageSettings });
+  return row?.settings ?? null;
+}

@@ -8,4 +8,5 @@ export * from './providers';
 export * from './subscribers';
 export * from './templates';
 export * from './tenants';
+export * from './usage';
 export * from './webhooks';

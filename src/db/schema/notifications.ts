@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { tenantId, timestamps, tstz } from './columns';
 import { tenants } from './tenants';
 
@@ -112,6 +112,11 @@ export const deliveries = pgTable(
     opens: integer('opens').notNull().default(0),
     firstClickedAt: tstz('first_clicked_at'),
     clicks: integer('clicks').notNull().default(0),
+    /** What the send cost (USD) and in how many billing units (SMS segments, else 1), computed when sent. */
+    cost: doublePrecision('cost'),
+    units: integer('units'),
+    /** Email click tracking: the original URLs of the rendered message, by the index in their /t/c/ token. */
+    links: jsonb('links').$type<string[]>(),
     ...timestamps,
   },
   (t) => [
@@ -119,6 +124,8 @@ export const deliveries = pgTable(
     index('deliveries_tenant_status_idx').on(t.tenantId, t.status, t.id),
     index('deliveries_pending_idx').on(t.status, t.nextAttemptAt),
     index('deliveries_provider_message_idx').on(t.tenantId, t.providerMessageId),
+    // Usage roll-ups and live analytics read deliveries by acceptance hour, across tenants.
+    index('deliveries_created_idx').on(t.createdAt),
   ],
 );
 
@@ -143,7 +150,11 @@ export const deliveryAttempts = pgTable(
     units: integer('units'),
     startedAt: tstz('started_at').notNull(),
   },
-  (t) => [index('delivery_attempts_delivery_idx').on(t.tenantId, t.deliveryId)],
+  (t) => [
+    index('delivery_attempts_delivery_idx').on(t.tenantId, t.deliveryId),
+    // Provider health (GET /v1/analytics/providers) reads a tenant's attempts by time.
+    index('delivery_attempts_started_idx').on(t.tenantId, t.startedAt),
+  ],
 );
 
 /** Idempotency-Key records: one per tenant + key, kept 24 h. */

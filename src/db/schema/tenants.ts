@@ -1,6 +1,15 @@
 import { integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
 
+export interface UsageSettings {
+  trackOpens?: boolean;
+  trackClicks?: boolean;
+  /** USD per unit, by channel or `channel:provider`. */
+  prices?: Record<string, number>;
+  monthlyBudget?: number | null;
+  budgetHardStop?: boolean;
+}
+
 export const tenants = pgTable(
   'tenants',
   {
@@ -19,6 +28,11 @@ export const tenants = pgTable(
     hooksToken: text('hooks_token'),
     /** Broadcast fan-out rate (notifications per second) for this tenant; null = BROADCAST_RATE_PER_SECOND. */
     broadcastRatePerSecond: integer('broadcast_rate_per_second'),
+    /** Tracking, unit prices and budget (docs/analytics.md); absent fields take the defaults. */
+    usageSettings: jsonb('usage_settings').$type<UsageSettings>(),
+    /** The month (YYYY-MM) the 80% budget warning was sent, and the month sends were stopped by the budget. */
+    budgetWarnedMonth: text('budget_warned_month'),
+    budgetStoppedMonth: text('budget_stopped_month'),
     ...timestamps,
   },
   (t) => [uniqueIndex('tenants_hooks_token_idx').on(t.hooksToken)],

@@ -1,0 +1,93 @@
+import { z } from '@hono/zod-openapi';
+import { CHANNELS } from '../../../db/schema';
+import { SERIES_METRICS } from '../../../domain/analytics/report';
+
+const MAX_RANGE_DAYS = 400;
+const isoDate = z.iso.datetime({ offset: true });
+
+/** `from`/`to` (default: the last 7 days), at most 400 days apart; rounded out to whole hours. */
+export const RangeQuery = z
+  .object({
+    from: isoDate.optional().openapi({ description: 'Default: 7 days before `to`' }),
+    to: isoDate.optional().openapi({ description: 'Default: now' }),
+  })
+  .transform((q, ctx) => {
+    const to = q.to ? new Date(q.to) : new Date();
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 7 * 86_400_000);
+    if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+    if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
+      ctx.addIssue({ code: 'custom', path: ['from'], message: `at most ${MAX_RANGE_DAYS} days before to` });
+    }
+    return { from, to };
+  });
+
+const Latency = z.object({
+  sentP50Ms: z.number().nullable(),
+  sentP95Ms: z.number().nullable(),
+  deliveredP50Ms: z.number().nullable(),
+  deliveredP95Ms: z.number().nullable(),
+});
+
+export const ReportSchema = z
+  .object({
+    accepted: z.number().int(),
+    sent: z.number().int(),
+    delivered: z.number().int(),
+    failed: z.number().int(),
+    bounced: z.number().int(),
+    suppressed: z.number().int(),
+    deadLettered: z.number().int(),
+    opened: z.number().int(),
+    clicked: z.number().int(),
+    deliveryRate: z.number(),
+    openRate: z.number(),
+    clickRate: z.number(),
+    latency: Latency,
+    cost: z.number(),
+  })
+  .openapi('UsageReport');
+
+export const SummarySchema = z
+  .object({
+    from: z.iso.datetime(),
+    to: z.iso.datetime(),
+    currency: z.literal('USD'),
+    totals: ReportSchema,
+    channels: z.array(ReportSchema.extend({ channel: z.string() })),
+  })
+  .openapi('AnalyticsSummary');
+
+export const SeriesQuery = z.object({
+  metric: z.enum(SERIES_METRICS),
+  granularity: z.enum(['hour', 'day']).default('day'),
+  channel: z.enum(CHANNELS).optional(),
+  template: z.string().min(1).max(100).optional(),
+});
+
+export const SeriesSchema = z
+  .object({
+    metric: z.enum(SERIES_METRICS),
+    granularity: z.enum(['hour', 'day']),
+    from: z.iso.datetime(),
+    to: z.iso.datetime(),
+    series: z.array(
+      z.object({ channel: z.string(), points: z.array(z.object({ t: z.iso.datetime(), value: z.number() })) }),
+    ),
+  })
+  .openapi('AnalyticsTimeseries');
+
+export const ProvidersSchema = z
+  .object({
+    data: z.array(
+      z.object({
+        provider: z.string(),
+        channel: z.string(),
+        attempts: z.number().int(),
+        errors: z.number().int(),
+        errorRate: z.number(),
+        latencyP50Ms: z.number().nullable(),
+        latencyP95Ms: z.number().nullable(),
+      }),
+    ),
+  })
+  .openapi('ProviderHealth');
