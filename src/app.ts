@@ -28,6 +28,7 @@ import { registerBenchBaseline } from './api/routes/system/bench-baseline';
 import { registerHealthRoutes } from './api/routes/system/health';
 import { registerTemplateRoutes } from './api/routes/templates/template-routes';
 import { registerTenantRoutes } from './api/routes/tenants';
+import { registerTrackingRoutes } from './api/routes/tracking/tracking-routes';
 import { registerTopicRoutes } from './api/routes/topics/topic-routes';
 import { registerWebhookEndpointRoutes } from './api/routes/webhook-endpoints';
 import { ApiError } from './errors';
@@ -76,6 +77,7 @@ export function createApp(): App {
   registerInboxSocket(app);
   registerSubscriberInbox(app);
   registerUnsubscribeRoutes(app);
+  registerTrackingRoutes(app);
   registerBenchBaseline(app);
   registerInboxClientRoutes(app);
 

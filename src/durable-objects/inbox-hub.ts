@@ -1,6 +1,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import { createDb } from '../db/client';
 import { inboxChangesSince, inboxStatus, markInbox } from '../db/queries/inbox';
+import { recordEngagement } from '../domain/analytics/record-engagement';
+import { inboxEngagement } from '../domain/inbox/engagement';
 import {
   CLOSE_TOKEN_EXPIRED,
   ClientFrame,
@@ -105,8 +107,16 @@ export class InboxHub extends DurableObject<AppBindings> {
     }
     try {
       const target = frame.ids ? { ids: frame.ids } : { all: true as const };
-      const result = await markInbox(createDb(this.env), state.tenantId, state.subscriberId, target, frame.state);
+      const db = createDb(this.env);
+      const result = await markInbox(db, state.tenantId, state.subscriberId, target, frame.state);
       if (!result) return ws.close(CLOSE_GONE, 'subscriber not found');
+      // Engagement after the relay is queued: the sockets must not wait for it.
+      const engagement = inboxEngagement(result.ids, frame.state);
+      this.ctx.waitUntil(
+        recordEngagement({ db, env: this.env, log: this.#log() }, state.tenantId, 'inbox', engagement).catch((err) =>
+          this.#log().warn('inbox engagement not recorded', { err }),
+        ),
+      );
       await this.publish({
         kind: 'updated',
         tenantId: state.tenantId,

@@ -16,6 +16,7 @@ import { loadPreferenceContext } from '../db/queries/preferences';
 import { findSuppressed } from '../db/queries/suppressions';
 import { loadVersionContents } from '../db/queries/templates';
 import { retryWhileDatabaseUnavailable } from '../db/retry-unavailable';
+import { trackEmailHtml } from '../domain/analytics/track-email';
 import type { BreakerPolicy } from '../domain/circuit-breaker';
 import { appendedChanges, publishInboxChanges } from '../domain/inbox/publish';
 import { decide } from '../domain/preferences/decide';
@@ -421,15 +422,18 @@ async function sendClaimed(
   // RFC 8058 one-click unsubscribe on every non-critical email to a subscriber; the signing secret is fetched once
   // per tenant per batch.
   const secrets = new Map<string, Promise<Uint8Array | null>>();
+  const secretOf = (tenantId: string) => {
+    let secret = secrets.get(tenantId);
+    if (!secret) {
+      secret = tenantSecret(ctx.db, ctx.config, tenantId, true);
+      secrets.set(tenantId, secret);
+    }
+    return secret;
+  };
   const unsubscribeHeaders = async (d: DeliveryToSend) => {
     if (d.channel !== 'email' || !d.subscriberId || !ctx.config.PUBLIC_BASE_URL) return undefined;
     if (preferences.isCritical(d.tenantId, d.category)) return undefined;
-    let secret = secrets.get(d.tenantId);
-    if (!secret) {
-      secret = tenantSecret(ctx.db, ctx.config, d.tenantId, true);
-      secrets.set(d.tenantId, secret);
-    }
-    const key = await secret;
+    const key = await secretOf(d.tenantId);
     if (!key) return undefined;
     const token = await signUnsubscribeToken(key, {
       tenantId: d.tenantId,
@@ -440,6 +444,24 @@ async function sendClaimed(
       'List-Unsubscribe': `<${ctx.config.PUBLIC_BASE_URL}/u/${token}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     };
+  };
+  // Open pixel and click redirects in HTML email, unless the tenant turned them off (docs/analytics.md).
+  const withTracking = async <T extends DeliveryToSend>(d: T): Promise<{ d: T; links: string[] }> => {
+    const opens = d.usageSettings?.trackOpens ?? true;
+    const clicks = d.usageSettings?.trackClicks ?? true;
+    if (d.channel !== 'email' || !d.content.html || !ctx.config.PUBLIC_BASE_URL || !(opens || clicks)) {
+      return { d, links: [] };
+    }
+    const secret = await secretOf(d.tenantId);
+    if (!secret) return { d, links: [] };
+    const tracked = await trackEmailHtml(d.content.html, {
+      baseUrl: ctx.config.PUBLIC_BASE_URL,
+      deliveryId: d.id,
+      secret,
+      opens,
+      clicks,
+    });
+    return { d: { ...d, content: { ...d.content, html: tracked.html } }, links: tracked.links };
   };
   const outcomes = await Promise.all(
     claimed.map(async (original): Promise<Outcome> => {
@@ -477,9 +499,10 @@ async function sendClaimed(
       }
       const rendered = rendering ? { ...original, content: rendering.content } : original;
       const headers = await unsubscribeHeaders(rendered);
-      const d = headers ? { ...rendered, headers } : rendered;
+      const tracked = await withTracking(headers ? { ...rendered, headers } : rendered);
       const renderedLocale = rendering ? { renderedLocale: rendering.locale } : {};
-      return { ...(await finish(d, base)), ...renderedLocale };
+      const links = tracked.links.length ? { links: tracked.links } : {};
+      return { ...(await finish(tracked.d, base)), ...renderedLocale, ...links };
     }),
   );
   await Promise.all(

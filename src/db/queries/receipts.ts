@@ -125,3 +125,10 @@ export async function applyReceipts(db: Db, tenantId: string, provider: string, 
   );
   return emittedOf(result);
 }
+
+/** What a tracking link needs of its delivery; the tenant comes from the row, then the token is checked. */
+export async function getTrackedDelivery(db: Db, deliveryId: string) {
+  const result = await db.execute<{ tenant_id: string; provider: string | null; links: string[] | null }>(sql`
+    SELECT tenant_id, provider, links FROM deliveries WHERE id = ${deliveryId}`);
+  return result.rows[0] ?? null;
+}

@@ -1,5 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { inboxStatus, listInbox, markInbox } from '../../../db/queries/inbox';
+import { recordEngagement } from '../../../domain/analytics/record-engagement';
+import { inboxEngagement } from '../../../domain/inbox/engagement';
 import { presentInboxMessage } from '../../../domain/inbox/protocol';
 import { publishInboxChanges } from '../../../domain/inbox/publish';
 import { notFound } from '../../../errors';
@@ -72,8 +74,16 @@ export function registerInboxRoutes(app: App) {
       body.state,
     );
     if (!result) throw notFound('Subscriber');
-    await publishInboxChanges(c.env, c.var.log, [
-      { kind: 'updated', tenantId: me.tenantId, subscriberId: me.subscriberId, ...result, state: body.state },
+    await Promise.all([
+      publishInboxChanges(c.env, c.var.log, [
+        { kind: 'updated', tenantId: me.tenantId, subscriberId: me.subscriberId, ...result, state: body.state },
+      ]),
+      recordEngagement(
+        { db: c.var.db, env: c.env, log: c.var.log },
+        me.tenantId,
+        'inbox',
+        inboxEngagement(result.ids, body.state),
+      ).catch((err) => c.var.log.warn('inbox engagement not recorded', { err })),
     ]);
     return c.json({ updated: result.ids.length, ...result.counts, streamCursor: result.seq }, 200);
   });
