@@ -9,6 +9,7 @@ import { registerAnalyticsRoutes } from './api/routes/analytics/analytics-routes
 import { registerUsageRoutes } from './api/routes/analytics/usage-routes';
 import { registerApiKeyRoutes } from './api/routes/api-keys';
 import { registerBroadcastRoutes } from './api/routes/broadcasts/broadcast-routes';
+import { registerDashboardRoutes } from './api/routes/dashboard';
 import { registerDeadLetterRoutes } from './api/routes/dead-letters';
 import { registerInboundHookRoutes } from './api/routes/inbound-hooks';
 import { registerInboxRoutes } from './api/routes/inbox/inbox-routes';
@@ -28,8 +29,8 @@ import { registerBenchBaseline } from './api/routes/system/bench-baseline';
 import { registerHealthRoutes } from './api/routes/system/health';
 import { registerTemplateRoutes } from './api/routes/templates/template-routes';
 import { registerTenantRoutes } from './api/routes/tenants';
-import { registerTrackingRoutes } from './api/routes/tracking/tracking-routes';
 import { registerTopicRoutes } from './api/routes/topics/topic-routes';
+import { registerTrackingRoutes } from './api/routes/tracking/tracking-routes';
 import { registerWebhookEndpointRoutes } from './api/routes/webhook-endpoints';
 import { ApiError } from './errors';
 
@@ -80,6 +81,7 @@ export function createApp(): App {
   registerTrackingRoutes(app);
   registerBenchBaseline(app);
   registerInboxClientRoutes(app);
+  registerDashboardRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'http',

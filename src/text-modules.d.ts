@@ -14,3 +14,14 @@ declare module '*/inbox-client/demo.html' {
   const text: string;
   export default text;
 }
+
+/** The dashboard's page and module, served as text (wrangler.toml [[rules]]: dashboard-client). */
+declare module '*/dashboard-client/app.js' {
+  const text: string;
+  export default text;
+}
+
+declare module '*/dashboard-client/dashboard.html' {
+  const text: string;
+  export default text;
+}

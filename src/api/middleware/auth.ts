@@ -1,33 +1,30 @@
-import type { MiddlewareHandler } from 'hono';
-import { findApiKeyByHash } from '../../db/queries/api-keys';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { Db } from '../../db/client';
+import { findApiKeyByHash, findApiKeyById } from '../../db/queries/api-keys';
 import { hashApiKey, parseApiKey } from '../../domain/api-keys/key-format';
 import { keyStatus } from '../../domain/api-keys/key-status';
 import { hasScope, type Scope } from '../../domain/api-keys/scopes';
+import { SESSION_COOKIE, verifyDashboardSession } from '../../domain/dashboard/session';
 import { ApiError } from '../../errors';
 import type { AppEnv } from '../context';
 import { enforceRateLimit } from './rate-limit';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+type AuthKey = NonNullable<Awaited<ReturnType<typeof findApiKeyByHash>>>;
 
 /**
- * Authenticates `Authorization: Bearer <api key>`, applies the key's rate limit, then checks `scope`.
+ * Authenticates `Authorization: Bearer <api key>` — or, with no Authorization header, the dashboard's session
+ * cookie, which stands for the API key it was signed in with — applies the key's rate limit, then checks `scope`.
  * Order matters: a typo is refused by checksum before any I/O, and a revoked key fails on its next request
  * because keys are looked up on every call (no cache to go stale).
  */
 export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
-    if (!header) throw new ApiError('missing_api_key', 'Send your API key as "Authorization: Bearer <key>"');
-    const token = BEARER.exec(header)?.[1];
-    if (!token) throw new ApiError('invalid_api_key', 'Authorization header must be "Bearer <key>"');
-    if (!parseApiKey(token)) {
-      throw new ApiError('invalid_api_key', 'API key is malformed or mistyped (checksum mismatch)');
-    }
-    const key = await findApiKeyByHash(c.var.db, await hashApiKey(token));
-    if (!key) throw new ApiError('invalid_api_key', 'API key not recognised');
-    const status = keyStatus(key);
-    if (status === 'revoked') throw new ApiError('api_key_revoked', 'API key has been revoked');
-    if (status === 'expired') throw new ApiError('api_key_expired', 'API key has expired (it was rolled)');
+    const key = header ? await keyFromBearer(c.var.db, header) : await keyFromDashboardSession(c);
 
     c.set('auth', { tenantId: key.tenantId, keyId: key.id, mode: key.mode, scopes: key.scopes });
     c.set('log', c.var.log.child({ tenantId: key.tenantId, keyId: key.id }));
@@ -39,4 +36,42 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
     }
     await next();
   };
+}
+
+async function keyFromBearer(db: Db, header: string): Promise<AuthKey> {
+  const token = BEARER.exec(header)?.[1];
+  if (!token) throw new ApiError('invalid_api_key', 'Authorization header must be "Bearer <key>"');
+  return activeApiKey(db, token);
+}
+
+/** An API key given in full (a Bearer header, the dashboard's sign-in form), refused unless active or expiring. */
+export async function activeApiKey(db: Db, token: string): Promise<AuthKey> {
+  if (!parseApiKey(token)) {
+    throw new ApiError('invalid_api_key', 'API key is malformed or mistyped (checksum mismatch)');
+  }
+  return usable(await findApiKeyByHash(db, await hashApiKey(token)));
+}
+
+function usable(key: AuthKey | undefined): AuthKey {
+  if (!key) throw new ApiError('invalid_api_key', 'API key not recognised');
+  const status = keyStatus(key);
+  if (status === 'revoked') throw new ApiError('api_key_revoked', 'API key has been revoked');
+  if (status === 'expired') throw new ApiError('api_key_expired', 'API key has expired (it was rolled)');
+  return key;
+}
+
+/**
+ * The dashboard's `nk_session` cookie (src/domain/dashboard/session.ts). Browsers attach cookies to requests other
+ * pages trigger, so a write must come from our own origin (SameSite=Strict still lets same-site origins through,
+ * e.g. another port of the same host).
+ */
+async function keyFromDashboardSession(c: Context<AppEnv>): Promise<AuthKey> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token) throw new ApiError('missing_api_key', 'Send your API key as "Authorization: Bearer <key>"');
+  if (!SAFE_METHODS.has(c.req.method) && c.req.header('origin') !== new URL(c.req.url).origin) {
+    throw new ApiError('origin_not_allowed', 'A request authenticated by the dashboard cookie must come from its page');
+  }
+  const secure = c.var.config.ENVIRONMENT === 'production';
+  const session = await verifyDashboardSession(c.var.db, c.var.config, token, secure);
+  return usable(await findApiKeyById(c.var.db, session.tenantId, session.keyId));
 }

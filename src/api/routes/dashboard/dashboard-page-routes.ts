@@ -1,0 +1,43 @@
+// Bundled as text, not as code (wrangler.toml [[rules]] for dashboard-client/): the Worker serves them, never runs them.
+import appJs from '../../../dashboard-client/app.js';
+import dashboardHtml from '../../../dashboard-client/dashboard.html';
+import type { App } from '../../context';
+
+// Revalidated on every load: the page and its one module change together on a deploy and must not mix versions.
+const CACHE_CONTROL = 'no-cache';
+
+/**
+ * The page runs with the tenant's session, so it is locked down: its own script only (data is only ever set as
+ * text, and the CSP forbids anything else from running), calls to this origin only, never inside another site's
+ * frame (a Replay button must not be clickjacked), no referrer leaving it.
+ */
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': CACHE_CONTROL,
+  'content-security-policy': [
+    "default-src 'none'",
+    "script-src 'self'",
+    // the page's one <style> block and the chart swatches; no script-driven styles of data
+    "style-src 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; '),
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+/** The dashboard: `GET /dashboard` (the page) and `GET /dashboard/app.js` (its ES module). */
+export function registerDashboardPageRoutes(app: App) {
+  app.get('/dashboard', (c) => c.body(dashboardHtml, 200, PAGE_HEADERS));
+  app.get('/dashboard/app.js', (c) =>
+    c.body(appJs, 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': CACHE_CONTROL,
+      'x-content-type-options': 'nosniff',
+    }),
+  );
+}

@@ -1,0 +1,114 @@
+import type { Context } from 'hono';
+import { hasScope } from '../../../domain/api-keys/scopes';
+import { issueDashboardSession, SESSION_TTL_SECONDS, sessionCookie } from '../../../domain/dashboard/session';
+import { ApiError } from '../../../errors';
+import { type App, type AppEnv, authOf } from '../../context';
+import { activeApiKey, requireScope } from '../../middleware/auth';
+import { enforceRateLimit } from '../../middleware/rate-limit';
+
+// An API key is 57 characters; a sign-in body has no reason to be larger than this.
+const MAX_SIGN_IN_BYTES = 4096;
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+const secureCookies = (c: Context<AppEnv>) => c.var.config.ENVIRONMENT === 'production';
+
+/**
+ * Sign-in and sign-out happen before there is a session, so SameSite cannot protect them: a page elsewhere could
+ * sign a visitor into the attacker's tenant (login CSRF). Browsers send Origin on every POST; tools like curl do
+ * not, and have no cookies to abuse.
+ */
+function refuseOtherOrigins(c: Context<AppEnv>) {
+  const origin = c.req.header('origin');
+  if (origin !== undefined && origin !== new URL(c.req.url).origin) {
+    throw new ApiError('origin_not_allowed', 'Sign in from the dashboard page itself');
+  }
+}
+
+/** `{ apiKey }` as JSON or as an HTML form (the sign-in form works without script, too). */
+async function readSignIn(c: Context<AppEnv>): Promise<{ apiKey: string; form: boolean }> {
+  if (Number(c.req.header('content-length') ?? '0') > MAX_SIGN_IN_BYTES) {
+    throw new ApiError('payload_too_large', `Request body exceeds ${MAX_SIGN_IN_BYTES} bytes`);
+  }
+  const raw = await c.req.arrayBuffer();
+  if (raw.byteLength > MAX_SIGN_IN_BYTES) {
+    throw new ApiError('payload_too_large', `Request body exceeds ${MAX_SIGN_IN_BYTES} bytes`);
+  }
+  const text = new TextDecoder().decode(raw);
+  const type = c.req.header('content-type') ?? '';
+  let value: unknown;
+  const form = FORM_TYPE.test(type);
+  if (form) {
+    value = new URLSearchParams(text).get('apiKey') ?? undefined;
+  } else if (JSON_TYPE.test(type)) {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      throw new ApiError('invalid_json', `Request body is not valid JSON: ${(err as Error).message}`);
+    }
+    value = body && typeof body === 'object' ? (body as Record<string, unknown>).apiKey : undefined;
+  } else {
+    throw new ApiError(
+      'unsupported_media_type',
+      `Content-Type must be application/json or application/x-www-form-urlencoded (got '${type || 'none'}')`,
+    );
+  }
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ApiError('validation_failed', 'Request validation failed', [
+      { path: 'body.apiKey', message: 'an API key is required' },
+    ]);
+  }
+  return { apiKey: value.trim(), form };
+}
+
+/**
+ * `POST /dashboard/session` exchanges an API key for the `nk_session` cookie (8 h); `POST /dashboard/logout`
+ * clears it; `GET /dashboard/session` says who the cookie (or a Bearer key) is.
+ */
+export function registerDashboardSessionRoutes(app: App) {
+  app.post('/dashboard/session', async (c) => {
+    refuseOtherOrigins(c);
+    const { apiKey, form } = await readSignIn(c);
+    const key = await activeApiKey(c.var.db, apiKey);
+    // The same bucket as the key's API calls: signing in is one more request made with the key.
+    const perSecond = key.tenantRateLimitPerSecond ?? c.var.config.API_RATE_LIMIT_PER_SECOND;
+    await enforceRateLimit(c, `key:${key.id}`, { capacity: perSecond, refillPerSecond: perSecond });
+    // Every part of the dashboard reads; a key that cannot would sign in to a page of errors.
+    if (!hasScope(key.scopes, 'read')) {
+      throw new ApiError('insufficient_scope', "The dashboard needs a key with the 'read' (or 'admin') scope");
+    }
+    const session = await issueDashboardSession(c.var.db, c.var.config, { tenantId: key.tenantId, keyId: key.id });
+    c.header(
+      'Set-Cookie',
+      sessionCookie(session.token, { secure: secureCookies(c), maxAgeSeconds: SESSION_TTL_SECONDS }),
+    );
+    c.header('Cache-Control', 'no-store');
+    c.var.log.info('dashboard sign-in', { tenantId: key.tenantId, keyId: key.id });
+    if (form) return c.redirect('/dashboard', 303);
+    return c.json(
+      {
+        tenantId: key.tenantId,
+        keyId: key.id,
+        mode: key.mode,
+        scopes: key.scopes,
+        expiresAt: session.expiresAt.toISOString(),
+      },
+      200,
+    );
+  });
+
+  app.post('/dashboard/logout', (c) => {
+    refuseOtherOrigins(c);
+    c.header('Set-Cookie', sessionCookie('', { secure: secureCookies(c), maxAgeSeconds: 0 }));
+    c.header('Cache-Control', 'no-store');
+    if (FORM_TYPE.test(c.req.header('content-type') ?? '')) return c.redirect('/dashboard', 303);
+    return c.body(null, 204);
+  });
+
+  app.get('/dashboard/session', requireScope('read'), (c) => {
+    const auth = authOf(c);
+    c.header('Cache-Control', 'no-store');
+    return c.json({ tenantId: auth.tenantId, keyId: auth.keyId, mode: auth.mode, scopes: auth.scopes }, 200);
+  });
+}
