@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pgClient, startLocalDb } from '../scripts/local-db.mjs';
 import { startWrangler, waitForHttp } from '../scripts/wrangler-process.mjs';
 import { startStandIns } from '../test/stand-ins/provider-stand-in.mjs';
+import { measureAnalytics } from './analytics.mjs';
 import { measureFanout, measureScheduledLateness } from './campaigns.mjs';
 import { measureInboxLatency } from './inbox.mjs';
 import { closedLoop, openLoop } from './load.mjs';
@@ -20,7 +21,7 @@ const PORTS = { pg: 54369, proxy: 54370, smtp: 54371, sink: 54372, http: 8799 };
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const E2E_COUNT = Number(process.env.BENCH_E2E ?? 5000);
-/** `BENCH_ONLY=campaigns` runs only (g) and (h), `BENCH_ONLY=inbox` only (i); both print (RESULTS.md is left alone). */
+/** `BENCH_ONLY=campaigns` runs only (g) and (h), `inbox` only (i), `analytics` only (j); they print (RESULTS.md is left alone). */
 const ONLY = process.env.BENCH_ONLY;
 const BASE = `http://127.0.0.1:${PORTS.http}`;
 const SINK = `http://127.0.0.1:${PORTS.sink}/hooks/bench`;
@@ -246,6 +247,32 @@ try {
     await shutdown(0);
   }
 
+  // (j) analytics over 1M seeded deliveries: roll-up and the dashboard's reads
+  if (!ONLY || ONLY === 'analytics') {
+    const count = Number(process.env.BENCH_ANALYTICS_DELIVERIES ?? 1_000_000);
+    log(`(j) analytics: ${count} seeded deliveries, roll-up, summary and timeseries`);
+    const analyticsTenant = await (
+      await fetch(`${BASE}/v1/tenants`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Analytics bench', email: 'analytics@bench.test' }),
+      })
+    ).json();
+    results.analytics = await measureAnalytics({
+      base: BASE,
+      auth: { authorization: `Bearer ${analyticsTenant.apiKey.key}` },
+      pg,
+      tenantId: analyticsTenant.tenant.id,
+      log,
+      count,
+    });
+    log(JSON.stringify(results.analytics));
+  }
+  if (ONLY === 'analytics') {
+    console.log(JSON.stringify({ analytics: results.analytics }, null, 2));
+    await shutdown(0);
+  }
+
   // (g) scheduled sends: lateness against sendAt, through the accept-time and the cron hand-over
   log('(g) scheduled sends: 400 over the next 95 s, cron triggered as Cloudflare would');
   results.scheduled = await measureScheduledLateness({ base: BASE, auth, pg, sink: SINK, log });
@@ -334,6 +361,12 @@ function writeResults(r) {
       `p50 ${r.inbox.p50Ms} ms, p99 ${r.inbox.p99Ms} ms, max ${r.inbox.maxMs} ms (${r.inbox.received}/${r.inbox.sent} received)`,
       'p99 ≤ 100 ms',
       check(r.inbox.p99Ms <= 100 && r.inbox.received === r.inbox.sent),
+    ],
+    [
+      `Analytics over ${r.analytics.deliveries.toLocaleString('en')} deliveries`,
+      `summary ${r.analytics.summaryMs} ms, daily series ${r.analytics.timeseriesDayMs} ms, hourly series ${r.analytics.timeseriesHourMs} ms (roll-up ${r.analytics.rollupMs} ms → ${r.analytics.rollupRows} rows)`,
+      '< 1 s',
+      check(Math.max(r.analytics.summaryMs, r.analytics.timeseriesDayMs, r.analytics.timeseriesHourMs) < 1000),
     ],
     [
       'Template render (cached, email + layout; batch means of 20)',

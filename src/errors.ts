@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   conflict: 409,
   idempotency_in_flight: 409,
+  budget_exceeded: 402,
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,

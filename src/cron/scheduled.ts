@@ -2,6 +2,7 @@ import { createDb } from '../db/client';
 import { type AppBindings, loadConfig } from '../env';
 import { createLogger } from '../observability/logger';
 import type { CronContext } from './cron-context';
+import { checkBudgets } from './jobs/check-budgets';
 import { enqueueDueDeliveries, enqueueDueWebhooks } from './jobs/enqueue-due';
 import { restartStalledFanouts } from './jobs/restart-fanouts';
 import { deleteExpired } from './jobs/retention';
@@ -22,6 +23,7 @@ export const CRON_JOBS: Record<string, Job[]> = {
     { name: 'enqueue-due-deliveries', run: enqueueDueDeliveries },
     { name: 'enqueue-due-webhooks', run: enqueueDueWebhooks },
     { name: 'restart-stalled-fanouts', run: restartStalledFanouts },
+    { name: 'check-budgets', run: checkBudgets },
   ],
   // Hourly maintenance.
   '0 * * * *': [

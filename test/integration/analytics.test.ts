@@ -5,6 +5,7 @@ import worker from '../../src/index';
 import { newId } from '../../src/lib/ids';
 import { api, createLiveTenant, createTenant, expectEnvelope, testDb, testEnv } from '../helpers/api';
 import { allDeliveries, waitForNotification } from '../helpers/stand-ins';
+import { createEndpoint, hasType, ofType, waitForEvents } from '../helpers/webhooks';
 
 const HOUR = 3_600_000;
 
@@ -184,5 +185,51 @@ describe('usage analytics', () => {
     expect((await api('GET', `/v1/analytics/providers?${range}`, { key: b.key })).body.data).toEqual([]);
     expect((await api('GET', '/v1/usage', { key: b.key })).body).toMatchObject({ deliveries: 0, cost: 0 });
     expect((await api('GET', `/v1/analytics/summary?${range}`, { key: a.key })).body.totals.accepted).toBe(8);
+  });
+});
+
+describe('monthly budget', () => {
+  async function runMinuteCron() {
+    await worker.scheduled(
+      createScheduledController({ cron: '* * * * *', scheduledTime: new Date() }),
+      testEnv,
+      createExecutionContext(),
+    );
+  }
+  const sendEmail = (key: string) =>
+    api('POST', '/v1/notifications', {
+      key,
+      body: { to: { email: `budget-${crypto.randomUUID()}@x.test` }, content: { subject: 'Hi', text: 'Hello' } },
+    });
+
+  it('warns once at 80%, stops sends at 100% with a hard stop, and a raised budget lifts the stop', async () => {
+    const t = await createLiveTenant('budget');
+    const hook = await createEndpoint(t.key, { events: ['usage.budget_warning', 'usage.budget_exceeded'] });
+    await api('PATCH', '/v1/usage/settings', {
+      key: t.key,
+      body: { prices: { email: 0.25 }, monthlyBudget: 0.3, budgetHardStop: true },
+    });
+    const first = await sendEmail(t.key);
+    await waitForNotification(t.key, first.body.id, allDeliveries('sent'));
+    await runMinuteCron();
+    expect((await api('GET', '/v1/usage', { key: t.key })).body.budget).toMatchObject({
+      used: 0.8333,
+      warned: true,
+      stopped: false,
+    });
+    await runMinuteCron(); // warned once a month, not every minute
+    const second = await sendEmail(t.key);
+    expect(second.status).toBe(202);
+    await waitForNotification(t.key, second.body.id, allDeliveries('sent'));
+    await runMinuteCron();
+    expect((await api('GET', '/v1/usage', { key: t.key })).body.budget).toMatchObject({ stopped: true });
+    expectEnvelope(await sendEmail(t.key), 402, 'budget_exceeded');
+
+    const events = await waitForEvents(hook.name, hook.secret, hasType('usage.budget_exceeded'));
+    expect(ofType('usage.budget_warning')(events)).toHaveLength(1);
+    expect(ofType('usage.budget_exceeded')(events)[0]!.payload.data).toMatchObject({ spent: 0.5, budget: 0.3 });
+
+    await api('PATCH', '/v1/usage/settings', { key: t.key, body: { monthlyBudget: 5 } });
+    expect((await sendEmail(t.key)).status).toBe(202);
   });
 });

@@ -55,11 +55,12 @@ describe('test mode: nk_test_ keys deliver to the sandbox, never to a provider',
 
     const sandbox = await api('GET', '/v1/sandbox/messages', { key: live.testKey });
     const byChannel = Object.fromEntries(sandbox.body.data.map((m: any) => [m.channel, m.message]));
+    // Exactly what would have left, open-tracking pixel included (on by default; docs/analytics.md).
     expect(byChannel.email).toEqual({
       to: email,
       subject: 'Welcome',
       text: 'Hello Ada',
-      html: '<p>Hello <b>Ada</b></p>',
+      html: expect.stringMatching(/^<p>Hello <b>Ada<\/b><\/p><img src="http:\/\/api\.test\/t\/o\/dlv_[^"]+\.gif"/),
     });
     expect(byChannel.sms).toMatchObject({ to: '+14155550123', text: 'Hello Ada', encoding: 'GSM-7', segments: 1 });
     expect(byChannel.push).toMatchObject({ platform: 'fcm', token: 't1', title: 'Welcome', body: 'Hello Ada' });

@@ -56,3 +56,11 @@ export async function patchUsageSettings(db: Db, tenantId: string, patch: Record
     .returning({ settings: tenants.usageSettings });
   return row?.settings ?? null;
 }
+
+export async function isBudgetStopped(db: Db, tenantId: string, month: string) {
+  const [row] = await db
+    .select({ stopped: tenants.budgetStoppedMonth })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId));
+  return row?.stopped === month;
+}

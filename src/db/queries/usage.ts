@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { LATENCY_BUCKETS_MS } from '../../domain/analytics/latency-buckets';
+import { emitEvents, emittedOf } from './webhook-events';
 import type { Db } from '../client';
 
 /**
@@ -186,4 +187,70 @@ export async function providerHealth(db: Db, f: UsageFilter) {
       AND a.outcome <> 'skipped'
     GROUP BY 1, 2 ORDER BY 3 DESC`);
   return result.rows;
+}
+
+export type BudgetRow = {
+  id: string;
+  budget: number;
+  hard_stop: boolean;
+  budget_warned_month: string | null;
+  budget_stopped_month: string | null;
+  spent: number;
+};
+
+/** Month-to-date spend of every tenant with a budget: roll-ups below the watermark, live deliveries above it. */
+export async function budgetsToCheck(db: Db, monthStart: Date) {
+  const month = monthStart.toISOString();
+  const result = await db.execute<BudgetRow>(sql`
+    WITH w AS (
+      SELECT COALESCE((SELECT rolled_through FROM usage_rollup_state WHERE id = 1), '-infinity'::timestamptz) AS t),
+    b AS (
+      SELECT id, (usage_settings->>'monthlyBudget')::float8 AS budget,
+        COALESCE((usage_settings->>'budgetHardStop')::boolean, false) AS hard_stop,
+        budget_warned_month, budget_stopped_month
+      FROM tenants WHERE (usage_settings->>'monthlyBudget') IS NOT NULL)
+    SELECT b.*,
+      (COALESCE((SELECT sum(u.cost) FROM usage_hourly u, w
+          WHERE u.tenant_id = b.id AND u.hour >= ${month} AND u.hour < w.t), 0)
+        + COALESCE((SELECT sum(d.cost) FROM deliveries d, w
+          WHERE d.tenant_id = b.id AND d.created_at >= GREATEST(${month}::timestamptz, w.t)), 0))::float8 AS spent
+    FROM b`);
+  return result.rows;
+}
+
+/**
+ * Records the month's budget warning / stop (each once a month, with its webhook event) and lifts stops that no
+ * longer apply (a raised budget). Returns the webhook messages to enqueue.
+ */
+export async function applyBudgetLevels(
+  db: Db,
+  month: string,
+  changes: { warn: BudgetRow[]; stop: BudgetRow[]; lift: string[] },
+) {
+  const payload = (rows: BudgetRow[]) =>
+    JSON.stringify(rows.map((r) => ({ id: r.id, spent: r.spent, budget: r.budget, hardStop: r.hard_stop })));
+  const mark = (column: 'budget_warned_month' | 'budget_stopped_month', type: string, rows: BudgetRow[]) =>
+    db.execute(
+      emitEvents(
+        sql`SELECT c.id AS tenant_id, ${type}::text AS type,
+          jsonb_build_object('month', ${month}::text, 'spent', x.spent, 'budget', x.budget, 'hardStop', x."hardStop")
+            AS data
+          FROM changed c JOIN x ON x.id = c.id`,
+        sql`x AS (SELECT * FROM jsonb_to_recordset(${payload(rows)}::jsonb)
+            AS x(id text, spent float8, budget float8, "hardStop" boolean)),
+          changed AS (
+            UPDATE tenants t SET ${sql.raw(column)} = ${month}, updated_at = now() FROM x
+            WHERE t.id = x.id AND t.${sql.raw(column)} IS DISTINCT FROM ${month}
+            RETURNING t.id)`,
+      ),
+    );
+  const statements = [
+    mark('budget_warned_month', 'usage.budget_warning', changes.warn),
+    mark('budget_stopped_month', 'usage.budget_exceeded', changes.stop),
+    db.execute(sql`
+      UPDATE tenants SET budget_stopped_month = NULL, updated_at = now()
+      WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(changes.lift)}::jsonb))`),
+  ] as const;
+  const [warned, stopped] = await db.batch(statements);
+  return [...emittedOf(warned), ...emittedOf(stopped)];
 }

@@ -1,10 +1,12 @@
+import { monthKey } from '../analytics/budget';
+import { isBudgetStopped } from '../../db/queries/tenants';
 import type { Db } from '../../db/client';
 import { getSubscribersByExternalIds, insertPlanned } from '../../db/queries/notifications';
 import { markNotEnqueued } from '../../db/queries/pipeline';
 import { loadTemplatesByKeys, loadVersionContents } from '../../db/queries/templates';
 import type { SubscriberRow } from '../../db/schema';
 import type { AppBindings } from '../../env';
-import type { ApiError } from '../../errors';
+import { ApiError } from '../../errors';
 import { secondsUntil } from '../../lib/seconds-until';
 import type { Logger } from '../../observability/logger';
 import { enqueueDeliveries } from '../../pipeline/producer';
@@ -52,10 +54,18 @@ export async function acceptNotifications(
     for (const r of Array.isArray(req.to) ? req.to : [req.to]) if (typeof r === 'string') externalIds.add(r);
   }
   const t0 = Date.now();
-  const [subs, templates] = await Promise.all([
+  const [subs, templates, stopped] = await Promise.all([
     known ?? getSubscribersByExternalIds(ctx.db, ctx.tenantId, [...externalIds]),
     resolveTemplates(ctx, requests),
+    // Read alongside the other lookups, so the check costs no extra round trip.
+    isBudgetStopped(ctx.db, ctx.tenantId, monthKey(new Date())),
   ]);
+  if (stopped) {
+    throw new ApiError(
+      'budget_exceeded',
+      "This month's budget is spent and its hard stop is on: raise monthlyBudget (PATCH /v1/usage/settings) or wait for the next month",
+    );
+  }
   const subscribers = new Map(subs.map((s) => [s.externalId, s]));
   const now = new Date();
   const results: AcceptResult[] = requests.map((req, i) => {

@@ -15,6 +15,8 @@ export const EVENT_TYPES = [
   'delivery.complained',
   'subscriber.unsubscribed',
   'webhook_endpoint.disabled',
+  'usage.budget_warning',
+  'usage.budget_exceeded',
   'webhook.test',
 ] as const;
 
