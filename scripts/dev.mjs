@@ -100,6 +100,7 @@ console.log(`
    curl -s ${base}/v1/notifications -H "Authorization: Bearer ${demo.key}" -H "Content-Type: application/json" \\
      -d '{"to":"user-1","channels":["in_app"],"content":{"title":"Hello","body":"From the inbox"}}'
 
+ Dashboard (charts of what you sent; sign in with the key above): ${base}/dashboard
  API reference: ${base}/docs    OpenAPI: ${base}/openapi.json
  Postgres: ${db.url}    SMTP catcher: 127.0.0.1:${PORTS.smtp}
  Cron: curl "${base}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*"
