@@ -8,6 +8,7 @@ import { requestContext } from './api/middleware/request-context';
 import { registerAnalyticsRoutes } from './api/routes/analytics/analytics-routes';
 import { registerUsageRoutes } from './api/routes/analytics/usage-routes';
 import { registerApiKeyRoutes } from './api/routes/api-keys';
+import { registerAuditLogRoutes } from './api/routes/audit-log/audit-log-routes';
 import { registerBroadcastRoutes } from './api/routes/broadcasts/broadcast-routes';
 import { registerDashboardRoutes } from './api/routes/dashboard';
 import { registerDeadLetterRoutes } from './api/routes/dead-letters';
@@ -58,6 +59,7 @@ export function createApp(): App {
   registerHealthRoutes(app);
   registerTenantRoutes(app);
   registerApiKeyRoutes(app);
+  registerAuditLogRoutes(app);
   registerSubscriberRoutes(app);
   registerNotificationRoutes(app);
   registerDeadLetterRoutes(app);

@@ -5,6 +5,7 @@ import { CHANNELS, type UsageSettings } from '../../../db/schema';
 import { monthStart } from '../../../domain/analytics/budget';
 import { DEFAULT_PRICES } from '../../../domain/analytics/pricing';
 import { notFound } from '../../../errors';
+import { audit } from '../../audit';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
@@ -132,7 +133,14 @@ export function registerUsageRoutes(app: App) {
   });
 
   app.openapi(patchSettingsRoute, async (c) => {
-    const settings = await patchUsageSettings(c.var.db, authOf(c).tenantId, c.req.valid('json'));
+    const patch = c.req.valid('json');
+    const settings = await patchUsageSettings(c.var.db, authOf(c).tenantId, patch);
+    await audit(c, {
+      action: 'usage_settings.updated',
+      targetType: 'tenant',
+      targetId: authOf(c).tenantId,
+      details: { after: presentSettings(settings) },
+    });
     return c.json(presentSettings(settings), 200);
   });
 }

@@ -9,6 +9,7 @@ import {
   SUBSCRIBER_SCOPES,
 } from '../../../domain/subscribers/subscriber-token';
 import { ApiError, notFound } from '../../../errors';
+import { audit } from '../../audit';
 import { type App, authOf } from '../../context';
 import { validationError } from '../../error-handler';
 import { requireScope } from '../../middleware/auth';
@@ -250,6 +251,7 @@ export function registerPreferenceRoutes(app: App) {
   app.openapi(createCategoryRoute, async (c) => {
     const created = await insertCategory(c.var.db, { tenantId: authOf(c).tenantId, ...c.req.valid('json') });
     if (!created) throw new ApiError('conflict', `Category '${c.req.valid('json').key}' already exists`);
+    await audit(c, { action: 'category.created', targetType: 'category', targetId: created.key });
     return c.json(presentCategory(created), 201);
   });
   app.openapi(listCategoriesRoute, async (c) => {
@@ -261,9 +263,16 @@ export function registerPreferenceRoutes(app: App) {
   });
   app.openapi(putPreferencesRoute, async (c) => {
     const tenantId = c.get('subscriber')?.tenantId ?? authOf(c).tenantId;
-    return c.json(
-      await preferencesResponse(c.var.db, tenantId, c.req.valid('param').externalId, c.req.valid('json')),
-      200,
-    );
+    const result = await preferencesResponse(c.var.db, tenantId, c.req.valid('param').externalId, c.req.valid('json'));
+    // Changed by the tenant on the subscriber's behalf: audited (the subscriber's own changes are theirs).
+    if (!c.get('subscriber')) {
+      await audit(c, {
+        action: 'preferences.updated',
+        targetType: 'subscriber',
+        targetId: result.subscriberId,
+        details: { fields: Object.keys(c.req.valid('json')) },
+      });
+    }
+    return c.json(result, 200);
   });
 }

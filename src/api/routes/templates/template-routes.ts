@@ -14,6 +14,7 @@ import {
 } from '../../../domain/templates/manage-templates';
 import { renderTemplate } from '../../../domain/templates/render-template';
 import { ApiError, notFound } from '../../../errors';
+import { audit } from '../../audit';
 import { type App, authOf } from '../../context';
 import { validationError } from '../../error-handler';
 import { requireScope } from '../../middleware/auth';
@@ -178,6 +179,7 @@ export function registerTemplateRoutes(app: App) {
           })()
         : body;
     const row = await createTemplate(c.var.db, authOf(c).tenantId, input);
+    await audit(c, { action: 'template.created', targetType: 'template', targetId: row.key });
     return c.json(presentTemplate(row), 201);
   });
   app.openapi(listStartersRoute, (c) =>
@@ -203,10 +205,17 @@ export function registerTemplateRoutes(app: App) {
   });
   app.openapi(updateTemplateRoute, async (c) => {
     const row = await editTemplate(c.var.db, authOf(c).tenantId, c.req.valid('param').key, c.req.valid('json'));
+    await audit(c, {
+      action: 'template.updated',
+      targetType: 'template',
+      targetId: row.key,
+      details: { fields: Object.keys(c.req.valid('json')) },
+    });
     return c.json(presentTemplate(row), 200);
   });
   app.openapi(deleteTemplateRoute, async (c) => {
     await removeTemplate(c.var.db, authOf(c).tenantId, c.req.valid('param').key);
+    await audit(c, { action: 'template.deleted', targetType: 'template', targetId: c.req.valid('param').key });
     return c.body(null, 204);
   });
   app.openapi(publishTemplateRoute, async (c) => {
@@ -216,6 +225,12 @@ export function registerTemplateRoutes(app: App) {
     if (!parsed.success) throw validationError(parsed.error, 'json');
     const body = parsed.data;
     const row = await publishTemplate(c.var.db, authOf(c).tenantId, c.req.valid('param').key, body.version);
+    await audit(c, {
+      action: 'template.published',
+      targetType: 'template',
+      targetId: row.key,
+      details: { version: row.publishedVersion, rollback: body.version !== undefined },
+    });
     return c.json(presentTemplate(row), 200);
   });
   app.openapi(listVersionsRoute, async (c) => {
