@@ -62,6 +62,9 @@ export const notifications = pgTable(
     broadcastId: text('broadcast_id'),
     scheduleId: text('schedule_id'),
     dedupeKey: text('dedupe_key'),
+    /** The API request that accepted it and its W3C traceparent: logs and outgoing calls of every later hop carry them. */
+    requestId: text('request_id'),
+    traceparent: text('traceparent'),
     ...timestamps,
   },
   (t) => [
