@@ -19,6 +19,8 @@ export interface AppEnv {
   Bindings: AppBindings;
   Variables: {
     requestId: string;
+    /** W3C traceparent of this request's span (the caller's trace continued, or a new one). */
+    traceparent: string;
     log: Logger;
     config: AppConfig;
     db: Db;

@@ -1,3 +1,4 @@
+import { traceHeader } from '../observability/trace-context';
 import { httpFailure, networkFailure } from './http-outcome';
 import type { ProviderError, SendResult } from './types';
 
@@ -16,7 +17,9 @@ export async function providerFetch(
 ): Promise<SendResult> {
   let res: Response;
   try {
-    res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    const headers = new Headers(init.headers);
+    for (const [k, v] of Object.entries(traceHeader())) if (!headers.has(k)) headers.set(k, v);
+    res = await fetch(url, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     return { ok: false, error: networkFailure(err) };
   }

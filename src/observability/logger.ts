@@ -20,12 +20,28 @@ function serializeError(err: unknown): unknown {
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/** Field names whose values are never written, at any depth (a last line of defence; callers should not log them). */
+const SECRET_KEY =
+  /authorization|password|passwd|secret|token|api_?key|credential|cookie|private_?key|^(content|body|html|text)$/i;
+/** Secrets recognisable by shape wherever they appear: our API keys, webhook secrets, JWTs. */
+const SECRET_VALUE =
+  /nk_(?:live|test)_[0-9A-Za-z]{20,}|whsec_[A-Za-z0-9+/=]{20,}|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g;
+
+function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replace(SECRET_VALUE, '[redacted]');
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1)]),
+  );
+}
+
 export function createLogger(base: LogFields = {}, minLevel: LogLevel = 'info'): Logger {
   const write = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (RANK[level] < RANK[minLevel]) return;
     const line: LogFields = { level, msg, time: new Date().toISOString(), ...base, ...fields };
     if ('err' in line) line.err = serializeError(line.err);
-    const text = JSON.stringify(line);
+    const text = JSON.stringify(redact(line));
     if (level === 'error') console.error(text);
     else if (level === 'warn') console.warn(text);
     else console.log(text);

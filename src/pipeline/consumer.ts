@@ -69,7 +69,7 @@ async function handleDeliveries(
   const known = items.filter(({ body }) => {
     const row = byId.get(body.deliveryId);
     if (row && row.tenantId === body.tenantId) return true;
-    log.warn('queue message for an unknown delivery acked', { deliveryId: body.deliveryId });
+    log.warn('queue message for an unknown delivery acked', { deliveryId: body.deliveryId, requestId: body.requestId });
     return false;
   });
   // Redelivered duplicates inside one batch: process the delivery once; every copy gets the same action.

@@ -29,12 +29,22 @@ import { renderTemplate } from '../domain/templates/render-template';
 import type { AppBindings, AppConfig } from '../env';
 import { newId } from '../lib/ids';
 import type { Logger } from '../observability/logger';
+import { withTrace } from '../observability/trace-context';
 import { priceOutcomes } from './price-outcomes';
 import { enqueueDeliveries } from './producer';
 import { type ChainStep, createChainResolver } from './provider-chain';
 import { recipientShard } from './recipient-shard';
 import { retryDelaySeconds } from './retry-policy';
 import { enqueueEmitted } from './webhooks/enqueue';
+
+/** Correlation fields of every log line about one delivery: one request id follows it API → queue → provider. */
+const deliveryFields = (d: DeliveryToSend) => ({
+  requestId: d.requestId,
+  tenantId: d.tenantId,
+  notificationId: d.notificationId,
+  deliveryId: d.id,
+  channel: d.channel,
+});
 
 /** What the consumer does with each queue message once its delivery has been handled. */
 export type MessageAction = { kind: 'ack' } | { kind: 'retry'; delaySeconds: number };
@@ -137,14 +147,17 @@ async function deliverDue(ctx: DeliverContext, pending: DeliveryToSend[]): Promi
     sendMs: t3 - t2,
     recordMs: Date.now() - t3,
   });
+  const rowOf = new Map(claimed.map((d) => [d.id, d]));
   for (const o of outcomes) {
+    const fields = { ...deliveryFields(rowOf.get(o.deliveryId)!), provider: o.provider };
     if (o.status === 'queued') {
       const delaySeconds = Math.max(0, Math.ceil((Date.parse(o.nextAttemptAt!) - Date.now()) / 1000));
       actions.set(o.deliveryId, { kind: 'retry', delaySeconds });
-      ctx.log.info('delivery will be retried', { deliveryId: o.deliveryId, code: o.error?.code, delaySeconds });
+      ctx.log.info('delivery will be retried', { ...fields, code: o.error?.code, delaySeconds });
     } else {
       actions.set(o.deliveryId, { kind: 'ack' });
-      if (o.status !== 'sent') ctx.log.warn(`delivery ${o.status}`, { deliveryId: o.deliveryId, code: o.error?.code });
+      if (o.status === 'sent') ctx.log.info('delivery sent', { ...fields, attemptNo: o.attemptNo });
+      else ctx.log.warn(`delivery ${o.status}`, { ...fields, code: o.error?.code });
     }
   }
   return actions;
@@ -206,7 +219,7 @@ async function deferAndRequeue(
   );
   for (const { d, delaySeconds } of items) {
     actions.set(d.id, { kind: 'ack' });
-    ctx.log.info(`delivery deferred: ${why}`, { deliveryId: d.id, delaySeconds });
+    ctx.log.info(`delivery deferred: ${why}`, { ...deliveryFields(d), delaySeconds });
   }
 }
 
@@ -702,14 +715,17 @@ async function sendWithFailover(
     }
     let result: Awaited<ReturnType<ChainStep['provider']['send']>>;
     try {
-      result = await step.provider.send(toOutbound(d), await step.credentials(), {
-        baseUrl: (url, key) => ctx.config.PROVIDER_BASE_URLS[key ?? step.provider.id] ?? url,
-        timeoutMs: ctx.config.PROVIDER_TIMEOUT_SECONDS * 1000,
-        bindings: { EMAIL: ctx.env.EMAIL },
-      });
+      const credentials = await step.credentials();
+      result = await withTrace(d.traceparent, () =>
+        step.provider.send(toOutbound(d), credentials, {
+          baseUrl: (url, key) => ctx.config.PROVIDER_BASE_URLS[key ?? step.provider.id] ?? url,
+          timeoutMs: ctx.config.PROVIDER_TIMEOUT_SECONDS * 1000,
+          bindings: { EMAIL: ctx.env.EMAIL },
+        }),
+      );
     } catch (err) {
       // A bug in a provider must not strand the delivery in `sending`: a retryable failure, next provider.
-      ctx.log.error('provider threw', { deliveryId: d.id, provider: step.provider.id, err });
+      ctx.log.error('provider threw', { ...deliveryFields(d), provider: step.provider.id, err });
       result = { ok: false, error: { code: 'provider_exception', message: String(err), retryable: true } };
     }
     const durationMs = Date.now() - startedAt.getTime();

@@ -10,6 +10,8 @@ export const DeliverMessageV1 = z.object({
   type: z.literal('deliver'),
   tenantId: z.string(),
   deliveryId: z.string(),
+  /** The accepting request (optional: older messages and cron re-sends lack it; the row has it too). */
+  requestId: z.string().optional(),
 });
 
 export type DeliverMessage = z.infer<typeof DeliverMessageV1>;
@@ -38,9 +40,10 @@ export type FanoutMessage = z.infer<typeof FanoutMessageV1>;
 export const QueueMessage = z.discriminatedUnion('type', [DeliverMessageV1]);
 export type QueueMessage = z.infer<typeof QueueMessage>;
 
-export const deliverMessage = (tenantId: string, deliveryId: string): DeliverMessage => ({
+export const deliverMessage = (tenantId: string, deliveryId: string, requestId?: string): DeliverMessage => ({
   v: 1,
   type: 'deliver',
   tenantId,
   deliveryId,
+  ...(requestId ? { requestId } : {}),
 });

@@ -13,6 +13,7 @@ export interface EnqueueItem {
   /** Picks the inbox lane for in_app; without it the priority's lane (still delivered, just not on the fast lane). */
   channel?: Channel | undefined;
   delaySeconds?: number;
+  requestId?: string | undefined;
 }
 
 /** Enqueues deliveries on their lanes: one sendBatch per 100 messages per lane, all in parallel. */
@@ -22,7 +23,7 @@ export async function enqueueDeliveries(env: AppBindings, items: EnqueueItem[]):
     const lane = laneFor(item.priority, item.channel);
     const list = byLane.get(lane) ?? [];
     list.push({
-      body: deliverMessage(item.tenantId, item.deliveryId),
+      body: deliverMessage(item.tenantId, item.deliveryId, item.requestId),
       contentType: 'json',
       // A second early, rounded down: the message arrives 1–2 s ahead (plus up to the lane's batch timeout) and
       // the consumer waits out the rest, so a scheduled send fires at its time instead of up to 2 s after it.

@@ -3,6 +3,7 @@ import { createDb } from '../../db/client';
 import { loadConfig } from '../../env';
 import { newId } from '../../lib/ids';
 import { createLogger } from '../../observability/logger';
+import { continueTrace, traceIdOf } from '../../observability/trace-context';
 import type { AppEnv } from '../context';
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -16,14 +17,18 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const requestId = incoming && CLIENT_REQUEST_ID.test(incoming) ? incoming : newId('req');
   c.set('requestId', requestId);
   c.header('X-Request-Id', requestId);
+  const traceparent = continueTrace(c.req.header('traceparent'));
+  c.set('traceparent', traceparent);
   const config = loadConfig(c.env);
-  const log = createLogger({ requestId }, config.LOG_LEVEL);
+  const log = createLogger({ requestId, traceId: traceIdOf(traceparent) }, config.LOG_LEVEL);
   c.set('log', log);
   c.set('config', config);
   c.set('db', createDb(c.env));
   const started = Date.now();
   await next();
   c.header('X-Request-Id', requestId);
+  // Lets a caller find our span in its trace; a 101 (inbox socket) has immutable headers.
+  if (c.res.status !== 101) c.header('traceparent', traceparent);
   const auth = c.get('auth');
   const fields = {
     method: c.req.method,

@@ -24,6 +24,8 @@ export async function insertPlanned(db: Db, planned: PlannedNotification[], enqu
     broadcastId: p.notification.broadcastId ?? null,
     scheduleId: p.notification.scheduleId ?? null,
     dedupeKey: p.notification.dedupeKey ?? null,
+    requestId: p.notification.requestId ?? null,
+    traceparent: p.notification.traceparent ?? null,
   }));
   const deliveryRows = planned.flatMap((p) =>
     p.deliveries.map((d) => ({ ...d, enqueuedAt: p.dueNow && d.status === 'queued' ? enqueuedAt : null })),
@@ -57,13 +59,13 @@ export async function insertPlanned(db: Db, planned: PlannedNotification[], enqu
       sql`
           ins_n AS (
             INSERT INTO notifications (id, tenant_id, mode, priority, category, content, data, metadata, send_at,
-              fallback, template_id, template_version, broadcast_id, schedule_id, dedupe_key)
+              fallback, template_id, template_version, broadcast_id, schedule_id, dedupe_key, request_id, traceparent)
             SELECT id, "tenantId", mode, priority, category, content, data, metadata, "sendAt", fallback,
-              "templateId", "templateVersion", "broadcastId", "scheduleId", "dedupeKey"
+              "templateId", "templateVersion", "broadcastId", "scheduleId", "dedupeKey", "requestId", traceparent
             FROM jsonb_to_recordset(${JSON.stringify(notificationRows)}::jsonb) AS x(
               id text, "tenantId" text, mode text, priority text, category text, content jsonb, data jsonb,
               metadata jsonb, "sendAt" timestamptz, fallback jsonb, "templateId" text, "templateVersion" int,
-              "broadcastId" text, "scheduleId" text, "dedupeKey" text)
+              "broadcastId" text, "scheduleId" text, "dedupeKey" text, "requestId" text, traceparent text)
             ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
             RETURNING id, tenant_id, mode, priority, category, send_at, metadata
           ),

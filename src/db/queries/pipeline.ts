@@ -38,6 +38,8 @@ export async function loadDeliveriesForSend(db: Db, tenantIds: string[], ids: st
       data: notifications.data,
       metadata: notifications.metadata,
       category: notifications.category,
+      requestId: notifications.requestId,
+      traceparent: notifications.traceparent,
       recipientLimits: tenants.recipientLimits,
       usageSettings: tenants.usageSettings,
       timezone: subscribers.timezone,

@@ -23,6 +23,9 @@ export type ClaimedWebhook = {
   type: string;
   data: Record<string, unknown>;
   createdAt: string;
+  /** The request that accepted the notification the event is about (null for other events). */
+  requestId: string | null;
+  traceparent: string | null;
 };
 
 /**
@@ -43,10 +46,12 @@ export async function claimWebhookMessages(db: Db, items: EmittedMessage[]): Pro
     )
     SELECT c.tenant_id AS "tenantId", c.endpoint_id AS "endpointId", c.event_id AS "eventId", c.attempts,
       e.url, e.enabled, e.secrets_ciphertext AS "secretsCiphertext", e.key_id AS "keyId",
-      e.failing_since AS "failingSince", ev.type, ev.data, ev.created_at AS "createdAt"
+      e.failing_since AS "failingSince", ev.type, ev.data, ev.created_at AS "createdAt",
+      n.request_id AS "requestId", n.traceparent
     FROM claimed c
     JOIN webhook_endpoints e ON e.id = c.endpoint_id AND e.tenant_id = c.tenant_id
-    JOIN webhook_events ev ON ev.id = c.event_id AND ev.tenant_id = c.tenant_id`);
+    JOIN webhook_events ev ON ev.id = c.event_id AND ev.tenant_id = c.tenant_id
+    LEFT JOIN notifications n ON n.id = ev.data->>'notificationId' AND n.tenant_id = c.tenant_id`);
   return result.rows;
 }
 

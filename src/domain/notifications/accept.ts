@@ -1,9 +1,8 @@
-import { monthKey } from '../analytics/budget';
-import { isBudgetStopped } from '../../db/queries/tenants';
 import type { Db } from '../../db/client';
 import { getSubscribersByExternalIds, insertPlanned } from '../../db/queries/notifications';
 import { markNotEnqueued } from '../../db/queries/pipeline';
 import { loadTemplatesByKeys, loadVersionContents } from '../../db/queries/templates';
+import { isBudgetStopped } from '../../db/queries/tenants';
 import type { SubscriberRow } from '../../db/schema';
 import type { AppBindings } from '../../env';
 import { ApiError } from '../../errors';
@@ -11,6 +10,7 @@ import { secondsUntil } from '../../lib/seconds-until';
 import type { Logger } from '../../observability/logger';
 import { enqueueDeliveries } from '../../pipeline/producer';
 import { enqueueEmitted } from '../../pipeline/webhooks/enqueue';
+import { monthKey } from '../analytics/budget';
 import type { UrlPolicy } from '../webhooks/ssrf-guard';
 import { type PlannedNotification, planDeliveries, type ResolvedTemplate, templateRef } from './plan-deliveries';
 import type { SendNotificationRequest } from './send-request';
@@ -22,6 +22,8 @@ export interface AcceptContext {
   tenantId: string;
   mode: 'test' | 'live';
   urlPolicy: UrlPolicy;
+  /** The API request (or cron run) this accept belongs to: stored on the notifications for later hops. */
+  trace?: { requestId: string; traceparent: string };
 }
 
 /** `inserted: false`: the request's dedupe key was already used (a repeated fan-out chunk or schedule run). */
@@ -78,6 +80,10 @@ export async function acceptNotifications(
       now,
     });
     if (!('notification' in planned)) return { ok: false, error: planned };
+    if (ctx.trace) {
+      planned.notification.requestId = ctx.trace.requestId;
+      planned.notification.traceparent = ctx.trace.traceparent;
+    }
     const origin = origins?.[i];
     if (origin) {
       planned.notification.dedupeKey = origin.dedupeKey;
@@ -105,6 +111,7 @@ export async function acceptNotifications(
       priority: d.priority,
       channel: d.channel,
       delaySeconds: secondsUntil(d.nextAttemptAt),
+      requestId: ctx.trace?.requestId,
     }));
   const events = enqueueEmitted(ctx, emitted);
   try {

@@ -24,6 +24,8 @@ export interface PlannedNotification {
     broadcastId?: string | null;
     scheduleId?: string | null;
     dedupeKey?: string | null;
+    requestId?: string | null;
+    traceparent?: string | null;
   };
   deliveries: {
     id: string;

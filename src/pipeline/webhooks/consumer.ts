@@ -17,6 +17,7 @@ import { mapWithConcurrency } from '../../lib/concurrency';
 import { newId } from '../../lib/ids';
 import { secondsUntil } from '../../lib/seconds-until';
 import type { Logger } from '../../observability/logger';
+import { withTrace } from '../../observability/trace-context';
 import { WebhookMessageV1 } from '../messages';
 import { enqueueEmitted, sendWebhookMessages } from './enqueue';
 import { postEvent } from './post-event';
@@ -73,7 +74,22 @@ export async function handleWebhookBatch(batch: MessageBatch<unknown>, ctx: Ctx)
 async function deliverWebhooks(ctx: Ctx, items: EmittedMessage[]) {
   const claimed = await claimWebhookMessages(ctx.db, dedupe(items));
   if (claimed.length === 0) return;
-  const outcomes = await mapWithConcurrency(claimed, MAX_PARALLEL_POSTS, (c) => attempt(ctx, c));
+  const outcomes = await mapWithConcurrency(claimed, MAX_PARALLEL_POSTS, async (c) => {
+    const outcome = await withTrace(c.traceparent, () => attempt(ctx, c));
+    ctx.log.info(outcome.status === 'succeeded' ? 'webhook delivered' : 'webhook attempt failed', {
+      requestId: c.requestId,
+      tenantId: c.tenantId,
+      endpointId: c.endpointId,
+      eventId: c.eventId,
+      eventType: c.type,
+      notificationId: (c.data as { notificationId?: string }).notificationId,
+      deliveryId: (c.data as { deliveryId?: string }).deliveryId,
+      attemptNo: c.attempts,
+      statusCode: outcome.attempt?.statusCode ?? null,
+      error: outcome.lastError,
+    });
+    return outcome;
+  });
   const emitted = await retryWhileDatabaseUnavailable(ctx.log, 'recording webhook attempts', () =>
     recordWebhookOutcomes(ctx.db, outcomes),
   );

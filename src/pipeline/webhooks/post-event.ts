@@ -2,6 +2,7 @@ import { retryAfterSeconds } from '../../channels/http-outcome';
 import { eventBody, type StoredEvent } from '../../domain/webhooks/event-types';
 import { signedHeaders } from '../../domain/webhooks/signing';
 import { type UrlPolicy, urlProblem } from '../../domain/webhooks/ssrf-guard';
+import { traceHeader } from '../../observability/trace-context';
 
 const SNIPPET_BYTES = 1024;
 
@@ -44,7 +45,12 @@ export async function postEvent(opts: {
   try {
     res = await fetch(opts.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'notifykit-webhooks/1', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'notifykit-webhooks/1',
+        ...headers,
+        ...traceHeader(),
+      },
       body,
       redirect: 'manual',
       signal: AbortSignal.timeout(opts.timeoutMs),

@@ -40,6 +40,7 @@ export const acceptContext = (c: Context<AppEnv>) => {
     tenantId: auth.tenantId,
     mode: auth.mode,
     urlPolicy: urlPolicyFor(c.var.config),
+    trace: { requestId: c.var.requestId, traceparent: c.var.traceparent },
   };
 };
 
