@@ -239,3 +239,25 @@ describe('inbox: from other origins', () => {
     expect(tenantRoute.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('inbox: a subscriber deleted before the delivery', () => {
+  it('ends the in_app delivery sent without an inbox row, and the rest of the batch is unaffected', async () => {
+    const t = await createTenant('deleted-before');
+    const token = await inboxToken(t.key, 'gone');
+    await inboxToken(t.key, 'stays');
+    const sent = await api('POST', '/v1/notifications', {
+      key: t.key,
+      body: {
+        to: ['gone', 'stays'],
+        channels: ['in_app'],
+        content: { title: 'Hi' },
+        sendAt: new Date(Date.now() + 3000).toISOString(),
+      },
+    });
+    expect(sent.status).toBe(202);
+    expect((await api('DELETE', '/v1/subscribers/gone', { key: t.key })).status).toBe(204);
+    const stays = await inboxToken(t.key, 'stays');
+    await inboxHolds(stays, 1);
+    expectEnvelope(await api('GET', '/v1/inbox', { headers: asSubscriber(token) }), 404, 'not_found');
+  });
+});

@@ -85,6 +85,9 @@ export function appendInboxStatements(db: Db, items: InboxInsert[]) {
     SELECT x.* FROM jsonb_to_recordset(${rows}::jsonb) AS x(id text, "tenantId" text, "subscriberId" text,
       "notificationId" text, title text, body text, "actionUrl" text, data jsonb, category text)
     JOIN deliveries d ON d.id = x.id AND d.tenant_id = x."tenantId" AND d.status = 'sent'
+    -- A subscriber deleted since the send has no inbox any more; without this join the foreign key would fail the
+    -- whole batch's transaction, again on every retry.
+    JOIN subscribers s ON s.id = x."subscriberId" AND s.tenant_id = x."tenantId"
     WHERE NOT EXISTS (SELECT 1 FROM inbox_messages m WHERE m.id = x.id)`;
   const subscribers = [...new Map(items.map((i) => [`${i.tenantId}:${i.subscriberId}`, i])).values()].map((i) => ({
     tenantId: i.tenantId,
