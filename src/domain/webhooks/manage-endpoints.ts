@@ -109,11 +109,13 @@ export async function updateEndpoint(ctx: EndpointContext, actor: Actor, id: str
 }
 
 export async function deleteEndpoint(ctx: EndpointContext, actor: Actor, id: string) {
+  // Looked up first: a batch commits whatever it holds, so an audit row written alongside a delete that found
+  // nothing would record a change that never happened (and, for another tenant's id, put that id in this log).
+  if (!(await getWebhookEndpoint(ctx.db, actor.tenantId, id))) throw notFound('Webhook endpoint');
   const [deleted] = await ctx.db.batch([
     deleteWebhookEndpoint(ctx.db, actor.tenantId, id),
     insertAuditEntry(ctx.db, audit(actor, 'webhook_endpoint.deleted', id)),
   ]);
-  // The audit row of a delete that found nothing is rolled back with it.
   if (deleted.length === 0) throw notFound('Webhook endpoint');
 }
 
