@@ -30,6 +30,8 @@ async function fingerprint(tenantId: string) {
   return JSON.stringify(result.rows);
 }
 
+type FuzzRequest = { method: string; path: string; headers: Record<string, string>; body?: string };
+
 describe('fuzzing (fixed-seed sample)', () => {
   it('hostile requests on every operation: no 5xx, always the envelope, nothing written when rejected', async () => {
     const t = await createTenant('fuzz');
@@ -38,7 +40,7 @@ describe('fuzzing (fixed-seed sample)', () => {
     const ops = operationsOf(doc).filter((o: { template: string }) => o.template !== '/v1/tenants');
     const problems: string[] = [];
     for (const op of ops) {
-      const samples = fc.sample(requestFor(op), { seed: 20261122, numRuns: 2 });
+      const samples = fc.sample(requestFor(op), { seed: 20261122, numRuns: 2 }) as FuzzRequest[];
       for (const req of samples) {
         const mutating = req.method !== 'GET';
         const before = mutating ? await fingerprint(t.tenantId) : null;

@@ -24,7 +24,7 @@ type AuthKey = NonNullable<Awaited<ReturnType<typeof findApiKeyByHash>>>;
 export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
-    const key = header ? await keyFromBearer(c.var.db, header) : await keyFromDashboardSession(c);
+    const key = header ? await throttleFailures(c, keyFromBearer(c.var.db, header)) : await keyFromDashboardSession(c);
 
     c.set('auth', { tenantId: key.tenantId, keyId: key.id, mode: key.mode, scopes: key.scopes });
     c.set('log', c.var.log.child({ tenantId: key.tenantId, keyId: key.id }));
@@ -36,6 +36,25 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
     }
     await next();
   };
+}
+
+/** Failed key checks allowed per client IP: a burst of 30, then one every 2 s (answers 429 beyond). */
+const FAILED_KEY_POLICY = { capacity: 30, refillPerSecond: 0.5 };
+
+/**
+ * Keys are 256-bit random, so guessing is hopeless anyway; throttling failed attempts per IP still keeps a scanner
+ * from using us as an oracle at full speed (and keeps its noise out of the database).
+ */
+async function throttleFailures<T>(c: Context<AppEnv>, attempt: Promise<T>): Promise<T> {
+  try {
+    return await attempt;
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'invalid_api_key') {
+      const ip = c.req.header('cf-connecting-ip') ?? 'unknown';
+      await enforceRateLimit(c, `bad-key:${ip}`, FAILED_KEY_POLICY);
+    }
+    throw err;
+  }
 }
 
 async function keyFromBearer(db: Db, header: string): Promise<AuthKey> {
