@@ -144,7 +144,12 @@ export function requestFor(op) {
   );
   const query = fc.record(
     Object.fromEntries(
-      op.query.map((q) => [q.name, fc.oneof(valueFor(q.schema), hostileString).map((v) => String(v).slice(0, 2000))]),
+      op.query.map((q) => [
+        q.name,
+        fc
+          .oneof(valueFor(q.schema), hostileString)
+          .map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? '')).slice(0, 2000)),
+      ]),
     ),
     { requiredKeys: [] },
   );
