@@ -24,6 +24,7 @@ import { registerUnsubscribeRoutes } from './api/routes/preferences/unsubscribe-
 import { registerProviderRoutes } from './api/routes/providers';
 import { registerListSandboxMessages } from './api/routes/sandbox/list-sandbox-messages';
 import { registerScheduleRoutes } from './api/routes/schedules/schedule-routes';
+import { registerRetentionRoutes } from './api/routes/settings/retention-routes';
 import { registerSubscriberRoutes } from './api/routes/subscribers';
 import { registerSuppressionRoutes } from './api/routes/suppressions';
 import { registerBenchBaseline } from './api/routes/system/bench-baseline';
@@ -75,6 +76,7 @@ export function createApp(): App {
   registerScheduleRoutes(app);
   registerAnalyticsRoutes(app);
   registerUsageRoutes(app);
+  registerRetentionRoutes(app);
   registerInboundHookRoutes(app);
   registerInboxRoutes(app);
   registerInboxSocket(app);

@@ -5,7 +5,7 @@ import type { CronContext } from './cron-context';
 import { checkBudgets } from './jobs/check-budgets';
 import { enqueueDueDeliveries, enqueueDueWebhooks } from './jobs/enqueue-due';
 import { restartStalledFanouts } from './jobs/restart-fanouts';
-import { deleteExpired } from './jobs/retention';
+import { deleteExpired, purgeExpiredBodies } from './jobs/retention';
 import { rollUpUsageJob } from './jobs/roll-up-usage';
 import { runDueSchedules } from './jobs/run-schedules';
 
@@ -30,6 +30,8 @@ export const CRON_JOBS: Record<string, Job[]> = {
     { name: 'delete-expired', run: deleteExpired },
     { name: 'roll-up-usage', run: (ctx) => rollUpUsageJob(ctx, ctx.scheduledTime.getTime()) },
   ],
+  // Daily, off-peak: message bodies past each tenant's retention (only hours the roll-up has covered).
+  '30 3 * * *': [{ name: 'purge-expired-bodies', run: (ctx) => purgeExpiredBodies(ctx) }],
 };
 
 /** One `scheduled()` for every trigger: runs the trigger's jobs; one failing job does not stop the others. */

@@ -29,7 +29,9 @@ export interface AuditEntry {
     | 'template.deleted'
     | 'preferences.updated'
     | 'category.created'
-    | 'usage_settings.updated';
+    | 'usage_settings.updated'
+    | 'subscriber.erased'
+    | 'retention_settings.updated';
   targetType:
     | 'tenant'
     | 'api_key'

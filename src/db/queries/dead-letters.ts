@@ -1,6 +1,7 @@
-import { and, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { type Channel, deliveries } from '../schema';
+import { ERASED } from './gdpr';
 import { type PageRequest, toPage } from './pagination';
 
 export async function listDeadLetters(db: Db, tenantId: string, channel: Channel | undefined, page: PageRequest) {
@@ -40,7 +41,17 @@ export async function requeueDeadLetters(db: Db, tenantId: string, selection: Re
   const candidates = db
     .select({ id: deliveries.id })
     .from(deliveries)
-    .where(and(eq(deliveries.tenantId, tenantId), eq(deliveries.status, 'dead_lettered'), match))
+    .where(
+      and(
+        eq(deliveries.tenantId, tenantId),
+        eq(deliveries.status, 'dead_lettered'),
+        match,
+        // Bodies removed by retention or an erasure: there is nothing (or no one) left to send to.
+        ne(deliveries.recipient, ERASED),
+        sql`NOT EXISTS (SELECT 1 FROM notifications n
+          WHERE n.tenant_id = ${tenantId} AND n.id = ${deliveries.notificationId} AND n.purged_at IS NOT NULL)`,
+      ),
+    )
     .orderBy(deliveries.id)
     .limit(limit)
     .for('update', { skipLocked: true });

@@ -65,10 +65,16 @@ export const notifications = pgTable(
     /** The API request that accepted it and its W3C traceparent: logs and outgoing calls of every later hop carry them. */
     requestId: text('request_id'),
     traceparent: text('traceparent'),
+    /** When retention or an erasure removed its bodies (content, data, rendered copies); null while they are kept. */
+    purgedAt: tstz('purged_at'),
     ...timestamps,
   },
   (t) => [
     index('notifications_tenant_id_idx').on(t.tenantId, t.id),
+    // The retention job's work list per tenant: what still has a body, by the time it was (or is) due.
+    index('notifications_unpurged_idx')
+      .on(t.tenantId, sql`COALESCE(send_at, created_at)`, t.id)
+      .where(sql`purged_at IS NULL`),
     uniqueIndex('notifications_dedupe_idx').on(t.tenantId, t.dedupeKey).where(sql`dedupe_key IS NOT NULL`),
     index('notifications_broadcast_idx').on(t.tenantId, t.broadcastId).where(sql`broadcast_id IS NOT NULL`),
   ],

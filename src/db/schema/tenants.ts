@@ -33,6 +33,8 @@ export const tenants = pgTable(
     /** The month (YYYY-MM) the 80% budget warning was sent, and the month sends were stopped by the budget. */
     budgetWarnedMonth: text('budget_warned_month'),
     budgetStoppedMonth: text('budget_stopped_month'),
+    /** Days message bodies and attempt details are kept (docs/operations.md#retention); null = the 30-day default. */
+    retentionDays: integer('retention_days'),
     ...timestamps,
   },
   (t) => [uniqueIndex('tenants_hooks_token_idx').on(t.hooksToken)],

@@ -1,5 +1,6 @@
 import type { App } from '../../context';
 import { registerDeleteSubscriber } from './delete-subscriber';
+import { registerExportSubscriber } from './export-subscriber';
 import { registerGetSubscriber } from './get-subscriber';
 import { registerListSubscribers } from './list-subscribers';
 import { registerUpsertSubscriber } from './upsert-subscriber';
@@ -9,4 +10,5 @@ export function registerSubscriberRoutes(app: App) {
   registerGetSubscriber(app);
   registerUpsertSubscriber(app);
   registerDeleteSubscriber(app);
+  registerExportSubscriber(app);
 }
