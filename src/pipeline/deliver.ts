@@ -2,6 +2,7 @@ import { inboxContent } from '../channels/in-app/inbox-content';
 import { renderForSandbox } from '../channels/sandbox-render';
 import type { OutboundMessage, ProviderError } from '../channels/types';
 import type { Db } from '../db/client';
+import { isDatabaseUnavailable } from '../db/errors';
 import { loadLayouts } from '../db/queries/layouts';
 import {
   type AttemptRecord,
@@ -27,6 +28,7 @@ import { layoutSourceFor } from '../domain/templates/layout-source';
 import { RenderError } from '../domain/templates/liquid-engine';
 import { renderTemplate } from '../domain/templates/render-template';
 import type { AppBindings, AppConfig } from '../env';
+import { mapWithConcurrency } from '../lib/concurrency';
 import { newId } from '../lib/ids';
 import type { Logger } from '../observability/logger';
 import { withTrace } from '../observability/trace-context';
@@ -833,8 +835,36 @@ function withFallback(d: DeliveryToSend, outcome: Outcome): Outcome {
  * giving up here would leave rows `sending` and, after the stale-claim timeout, send them a second time.
  */
 async function persistOutcomes(ctx: DeliverContext, outcomes: Outcome[]) {
-  const { emitted, inbox } = await retryWhileDatabaseUnavailable(ctx.log, 'recording outcomes', () =>
-    recordOutcomes(ctx.db, outcomes),
-  );
-  await Promise.all([enqueueEmitted(ctx, emitted), publishInboxChanges(ctx.env, ctx.log, appendedChanges(inbox))]);
+  const record = (list: Outcome[]) =>
+    retryWhileDatabaseUnavailable(ctx.log, 'recording outcomes', () => recordOutcomes(ctx.db, list));
+  let results: Awaited<ReturnType<typeof recordOutcomes>>[];
+  try {
+    results = [await record(outcomes)];
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) throw err;
+    // One bad row (a constraint the batch did not foresee) must not hold back the outcomes of the whole batch:
+    // their provider calls have happened, and an unrecorded one would be repeated after the stale-claim timeout.
+    ctx.log.error('recording the batch failed; recording its outcomes one by one', { err, size: outcomes.length });
+    results = await mapWithConcurrency(outcomes, 4, async (o) => {
+      try {
+        return await record([o]);
+      } catch (one) {
+        if (isDatabaseUnavailable(one)) throw one;
+        // The status at least, without the extras (attempt rows, inbox, sandbox, suppression, fallback) that failed.
+        ctx.log.error('recording an outcome failed; recording its status alone', {
+          err: one,
+          deliveryId: o.deliveryId,
+        });
+        const { inbox: _i, sandbox: _s, suppress: _p, fallback: _f, links: _l, ...bare } = o;
+        return record([{ ...bare, attempts: [] }]);
+      }
+    });
+  }
+  await Promise.all([
+    enqueueEmitted(
+      ctx,
+      results.flatMap((r) => r.emitted),
+    ),
+    publishInboxChanges(ctx.env, ctx.log, appendedChanges(results.flatMap((r) => r.inbox))),
+  ]);
 }
