@@ -26,7 +26,12 @@ export function isAllowed(
   return { allowed: false, retryInMs: policy.coolDownMs - waited };
 }
 
-/** Applies a batch's results: any success closes the breaker; otherwise failures accumulate. */
+/**
+ * Applies a batch's results: failures accumulate; a batch that mostly succeeded closes the breaker. A batch's calls
+ * run in parallel, so their order is unknown: its failures count as consecutive only when they outnumber its
+ * successes (a provider going down mid-batch), not when a flaky provider delivered most of the batch — opening
+ * then would pause a provider that works for everyone, and a single-provider channel would stop altogether.
+ */
 export function recordResults(
   state: BreakerState,
   policy: BreakerPolicy,
@@ -34,7 +39,7 @@ export function recordResults(
   failures: number,
   now: number,
 ): BreakerState {
-  if (successes > 0 && failures === 0) return CLOSED;
+  if (successes > 0 && failures <= successes) return CLOSED;
   if (successes > 0)
     return { consecutiveFailures: failures, openedAt: failures >= policy.failureThreshold ? now : null };
   const consecutiveFailures = state.consecutiveFailures + failures;

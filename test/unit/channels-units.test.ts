@@ -32,6 +32,17 @@ describe('circuit breaker', () => {
     expect(isAllowed(failedProbe, policy, 1500).allowed).toBe(false);
     expect(recordResults(s, policy, 1, 0, 1020)).toEqual(CLOSED);
   });
+
+  it('a batch that mostly succeeded closes it; one where failures outnumber successes counts them', () => {
+    // A flaky provider (30% errors) delivered most of the batch: pausing it would stop a single-provider channel.
+    expect(recordResults(CLOSED, policy, 70, 30, 0)).toEqual(CLOSED);
+    expect(recordResults({ consecutiveFailures: 0, openedAt: 10 }, policy, 50, 50, 1020)).toEqual(CLOSED);
+    // Down mid-batch: the failures outnumber the successes and reach the threshold.
+    const opened = recordResults(CLOSED, policy, 2, 40, 100);
+    expect(opened).toEqual({ consecutiveFailures: 40, openedAt: 100 });
+    expect(isAllowed(opened, policy, 500).allowed).toBe(false);
+    expect(recordResults(CLOSED, policy, 1, 2, 100)).toEqual({ consecutiveFailures: 2, openedAt: null });
+  });
 });
 
 describe('credentials cipher', () => {
