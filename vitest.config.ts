@@ -1,6 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { configDefaults, defineConfig } from 'vitest/config';
-import { TEST_CREDENTIALS_KEYS, TEST_DB, TEST_PROVIDER_BASE_URLS } from './test/test-db.ts';
+import { TEST_CREDENTIALS_KEYS, TEST_DB, TEST_METRICS_TOKEN, TEST_PROVIDER_BASE_URLS } from './test/test-db.ts';
 
 export default defineConfig({
   test: {
@@ -33,6 +33,8 @@ export default defineConfig({
                 // outgoing webhooks: 3 retries 1 s apart (production: 5 s … 10 h), so a failing receiver is exhausted in seconds
                 WEBHOOK_RETRY_SCHEDULE_SECONDS: '1,1,1',
                 WEBHOOK_TIMEOUT_SECONDS: '2',
+                // GET /metrics (operator token): test/integration/metrics.test.ts
+                METRICS_TOKEN: TEST_METRICS_TOKEN,
               },
             },
           }),
@@ -40,7 +42,7 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/browser/**'],
+          exclude: [...configDefaults.exclude, 'test/browser/**', 'test/node/**'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -54,6 +56,18 @@ export default defineConfig({
           globalSetup: ['./test/browser/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // Node-side checks that spawn tools the workers pool cannot: promtool on the alert rules, the dashboard's
+        // queries and the /metrics of a `wrangler dev` the test starts (port 8799).
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/node/**/*.test.ts'],
+          globalSetup: ['./test/node/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
         },
       },
     ],

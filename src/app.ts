@@ -18,6 +18,7 @@ import { registerInboxSocket } from './api/routes/inbox/inbox-socket';
 import { registerSubscriberInbox } from './api/routes/inbox/subscriber-inbox';
 import { registerInboxClientRoutes } from './api/routes/inbox-client/inbox-client-routes';
 import { registerLayoutRoutes } from './api/routes/layouts';
+import { registerMetricsRoutes } from './api/routes/metrics/metrics-routes';
 import { registerNotificationRoutes } from './api/routes/notifications';
 import { registerPreferenceRoutes } from './api/routes/preferences';
 import { registerUnsubscribeRoutes } from './api/routes/preferences/unsubscribe-routes';
@@ -77,6 +78,7 @@ export function createApp(): App {
   registerAnalyticsRoutes(app);
   registerUsageRoutes(app);
   registerRetentionRoutes(app);
+  registerMetricsRoutes(app);
   registerInboundHookRoutes(app);
   registerInboxRoutes(app);
   registerInboxSocket(app);

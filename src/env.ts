@@ -10,6 +10,7 @@ export interface AppBindings extends Env {
   PG_WS_PROXY?: string;
   CREDENTIALS_KEYS: string;
   PROVIDER_BASE_URLS?: string;
+  METRICS_TOKEN?: string;
 }
 
 const positiveInt = z.coerce.number().int().positive();
@@ -71,6 +72,14 @@ const configSchema = z.object({
   WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().positive().default(120),
   BROADCAST_CHUNK_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
   BROADCAST_RATE_PER_SECOND: z.coerce.number().positive().default(1000),
+  /**
+   * Secret: the operator's bearer token for GET /metrics (`openssl rand -hex 32`); unset or empty = /metrics is off
+   * (404). Short values are refused: the token is the only thing between the internet and platform-wide figures.
+   */
+  METRICS_TOKEN: z
+    .union([z.literal(''), z.string().min(32, 'must be at least 32 characters')])
+    .optional()
+    .transform((v) => v || undefined),
   /** Lets the benchmark's baseline route run; never set in production. */
   BENCH_ROUTES: z.enum(['on', 'off']).default('off'),
 });

@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   api_key_revoked: 401,
   api_key_expired: 401,
   invalid_signature: 401,
+  /** GET /metrics without the operator's METRICS_TOKEN. */
+  invalid_metrics_token: 401,
   insufficient_scope: 403,
   /** A cookie-authenticated (dashboard) write from another origin: refused as cross-site request forgery. */
   origin_not_allowed: 403,

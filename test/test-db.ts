@@ -19,6 +19,9 @@ export const TEST_CREDENTIALS_KEYS = {
   k1: 'ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=',
 } as const;
 
+/** The operator token GET /metrics expects in tests (production: a secret, `openssl rand -hex 32`). */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789abcdef0123456789abcdef';
+
 const providerApi = (id: string) => `${TEST_STAND_INS.baseUrl}/p/${id}`;
 export const TEST_PROVIDER_BASE_URLS = {
   sendgrid: providerApi('sendgrid'),

@@ -4,6 +4,7 @@ import { createLogger } from '../observability/logger';
 import type { CronContext } from './cron-context';
 import { checkBudgets } from './jobs/check-budgets';
 import { enqueueDueDeliveries, enqueueDueWebhooks } from './jobs/enqueue-due';
+import { freezeMetricTotalsJob } from './jobs/freeze-metric-totals';
 import { restartStalledFanouts } from './jobs/restart-fanouts';
 import { deleteExpired, purgeExpiredBodies } from './jobs/retention';
 import { rollUpUsageJob } from './jobs/roll-up-usage';
@@ -29,6 +30,8 @@ export const CRON_JOBS: Record<string, Job[]> = {
   '0 * * * *': [
     { name: 'delete-expired', run: deleteExpired },
     { name: 'roll-up-usage', run: (ctx) => rollUpUsageJob(ctx, ctx.scheduledTime.getTime()) },
+    // After the roll-up: it freezes usage_hourly hours the roll-up has just written.
+    { name: 'freeze-metric-totals', run: (ctx) => freezeMetricTotalsJob(ctx, ctx.scheduledTime.getTime()) },
   ],
   // Daily, off-peak: message bodies past each tenant's retention (only hours the roll-up has covered).
   '30 3 * * *': [{ name: 'purge-expired-bodies', run: (ctx) => purgeExpiredBodies(ctx) }],

@@ -66,6 +66,27 @@ export function newId(prefix: IdPrefix, now = Date.now()): string {
   return `${prefix}_${encodeTime(now)}${lastRandom}`;
 }
 
+/**
+ * The time part of the ids minted in millisecond `ms`: `${prefix}_${idTimePrefix(ms)}` sorts at or before every id
+ * minted from then on, so a time range becomes a primary-key range (metrics count rows this way).
+ */
+export function idTimePrefix(ms: number): string {
+  return encodeTime(ms);
+}
+
+/** The millisecond an id was minted in (its ULID time part); NaN when the id has no valid time part. */
+export function idTime(id: string): number {
+  const time = id.slice(id.indexOf('_') + 1, id.indexOf('_') + 11);
+  if (time.length !== 10) return Number.NaN;
+  let ms = 0;
+  for (const ch of time) {
+    const digit = ALPHABET.indexOf(ch);
+    if (digit < 0) return Number.NaN;
+    ms = ms * 32 + digit;
+  }
+  return ms;
+}
+
 /** True when `value` looks like an id with this prefix (cheap shape check before a lookup). */
 export function isId(prefix: IdPrefix, value: string): boolean {
   return new RegExp(`^${prefix}_[0-9a-hjkmnp-tv-z]{26}$`).test(value);

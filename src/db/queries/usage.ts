@@ -27,7 +27,7 @@ export const USAGE_COLUMNS = sql.raw(
 );
 
 /** The usage_hourly rows of the deliveries matching `where`, computed from the deliveries themselves. */
-function deliverySums(where: SQL) {
+export function deliverySums(where: SQL) {
   return sql`
     SELECT d.tenant_id, date_trunc('hour', d.created_at) AS hour, d.channel, COALESCE(d.provider, '') AS provider,
       COALESCE(n.category, '') AS category, COALESCE(n.template_id, '') AS template,

@@ -2,6 +2,7 @@ export * from './api-keys';
 export * from './audit-log';
 export * from './campaigns';
 export * from './inbox';
+export * from './metrics';
 export * from './notifications';
 export * from './preferences';
 export * from './providers';

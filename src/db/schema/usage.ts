@@ -1,4 +1,4 @@
-import { doublePrecision, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { doublePrecision, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { tenantId, tstz } from './columns';
 import { tenants } from './tenants';
 
@@ -31,7 +31,11 @@ export const usageHourly = pgTable(
     sentLatency: integer('sent_latency').array().notNull(),
     deliveredLatency: integer('delivered_latency').array().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.hour, t.channel, t.provider, t.category, t.template] })],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.hour, t.channel, t.provider, t.category, t.template] }),
+    // Across tenants by hour: the roll-up's re-roll and /metrics' recent hours (src/db/queries/metrics.ts).
+    index('usage_hourly_hour_idx').on(t.hour),
+  ],
 );
 
 /** One row: the hour up to which every closed hour has been rolled up at least once. */
