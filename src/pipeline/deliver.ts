@@ -11,6 +11,7 @@ import {
   deferDeliveries,
   type Outcome,
   recordOutcomes,
+  STALE_CLAIM_SECONDS,
   suppressQueued,
 } from '../db/queries/pipeline';
 import { loadPreferenceContext } from '../db/queries/preferences';
@@ -69,9 +70,10 @@ export interface DeliverContext {
 export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]): Promise<Map<string, MessageAction>> {
   const actions = new Map<string, MessageAction>();
   const t0 = Date.now();
-  // `sending` = another consumer holds it; the cron recovers claims abandoned by a crashed consumer.
+  // `sending` = another consumer holds it, unless the claim is stale: its consumer died before writing the outcome,
+  // and the cron has sent this message so that we take the claim over (claimDeliveries re-checks staleness).
   const pending = rows.filter((d) => {
-    if (TERMINAL.has(d.status) || d.status === 'sending') actions.set(d.id, { kind: 'ack' });
+    if (TERMINAL.has(d.status) || (d.status === 'sending' && !claimIsStale(d, t0))) actions.set(d.id, { kind: 'ack' });
     else {
       const early = notYetDue(d, t0);
       if (early) actions.set(d.id, early);
@@ -86,6 +88,9 @@ export async function deliverBatch(ctx: DeliverContext, rows: DeliveryToSend[]):
   }
   return actions;
 }
+
+const claimIsStale = (d: DeliveryToSend, now: number) =>
+  d.claimedAt !== null && now - d.claimedAt.getTime() > STALE_CLAIM_SECONDS * 1000;
 
 /** Rows grouped by due time in 250 ms steps, earliest first (rows already due form the first group). */
 function byDueTime(rows: DeliveryToSend[]) {
