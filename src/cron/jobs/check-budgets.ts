@@ -17,9 +17,7 @@ export async function checkBudgets(ctx: CronContext) {
     (r) => r.hard_stop && budgetLevel(r.spent, r.budget) === 'exceeded' && r.budget_stopped_month !== month,
   );
   const lift = rows
-    .filter(
-      (r) => r.budget_stopped_month !== null && (!r.hard_stop || budgetLevel(r.spent, r.budget) !== 'exceeded'),
-    )
+    .filter((r) => r.budget_stopped_month !== null && (!r.hard_stop || budgetLevel(r.spent, r.budget) !== 'exceeded'))
     .map((r) => r.id);
   if (warn.length + stop.length + lift.length === 0) return;
   const emitted = await applyBudgetLevels(ctx.db, month, { warn, stop, lift });

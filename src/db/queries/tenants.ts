@@ -58,9 +58,6 @@ export async function patchUsageSettings(db: Db, tenantId: string, patch: Record
 }
 
 export async function isBudgetStopped(db: Db, tenantId: string, month: string) {
-  const [row] = await db
-    .select({ stopped: tenants.budgetStoppedMonth })
-    .from(tenants)
-    .where(eq(tenants.id, tenantId));
+  const [row] = await db.select({ stopped: tenants.budgetStoppedMonth }).from(tenants).where(eq(tenants.id, tenantId));
   return row?.stopped === month;
 }

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { LATENCY_BUCKETS_MS } from '../../domain/analytics/latency-buckets';
-import { emitEvents, emittedOf } from './webhook-events';
 import type { Db } from '../client';
+import { emitEvents, emittedOf } from './webhook-events';
 
 /**
  * Usage roll-ups and the analytics reads. Deliveries are counted in the hour they were accepted (their cohort):
