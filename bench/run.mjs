@@ -6,9 +6,12 @@
 //   (d) end to end: deliveries per second from API to a local HTTP sink, all confirmed sent; p99 accept→sent
 //   (e) API p50/p99 at half of the maximum load measured in (a)
 //   (g) scheduled sends: lateness of sent_at against sendAt; (h) broadcast fan-out to a topic
+// `npm run bench -- --soak 10m [--rate N]` runs only the soak instead (bench/soak.mjs): a steady open-loop rate at
+// half the measured maximum (or N/s) for the duration; writes bench/out/soak.json (RESULTS.md is left alone).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { pgClient, startLocalDb } from '../scripts/local-db.mjs';
 import { startWrangler, waitForHttp } from '../scripts/wrangler-process.mjs';
 import { startStandIns } from '../test/stand-ins/provider-stand-in.mjs';
@@ -16,6 +19,8 @@ import { measureAnalytics } from './analytics.mjs';
 import { measureFanout, measureScheduledLateness } from './campaigns.mjs';
 import { measureInboxLatency } from './inbox.mjs';
 import { closedLoop, openLoop } from './load.mjs';
+import { parseDuration, runSoak } from './soak.mjs';
+import { snapshotWorker } from './worker-snapshot.mjs';
 
 const PORTS = { pg: 54369, proxy: 54370, smtp: 54371, sink: 54372, http: 8799 };
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -23,6 +28,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const E2E_COUNT = Number(process.env.BENCH_E2E ?? 5000);
 /** `BENCH_ONLY=campaigns` runs only (g) and (h), `inbox` only (i), `analytics` only (j); they print (RESULTS.md is left alone). */
 const ONLY = process.env.BENCH_ONLY;
+const { values: FLAGS } = parseArgs({
+  // --soak-target baseline: the same soak against the bare INSERT route, a control for memory growth
+  options: { soak: { type: 'string' }, rate: { type: 'string' }, 'soak-target': { type: 'string' } },
+});
+const SOAK_MS = FLAGS.soak ? parseDuration(FLAGS.soak) : null;
 const BASE = `http://127.0.0.1:${PORTS.http}`;
 const SINK = `http://127.0.0.1:${PORTS.sink}/hooks/bench`;
 const DATA = path.resolve('.data/bench');
@@ -63,7 +73,11 @@ const wrangler = startWrangler({
   envFile,
   persistTo: path.join(DATA, 'wrangler'),
   stdio: ['ignore', process.env.BENCH_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'],
-  extraArgs: process.env.BENCH_LOG_LEVEL ? [] : ['--log-level', 'error'],
+  extraArgs: [
+    // The soak runs minutes: on a frozen copy of the Worker, so an edit under src/ cannot reload it mid-run.
+    ...(SOAK_MS ? snapshotWorker(path.join(DATA, 'worker')) : []),
+    ...(process.env.BENCH_LOG_LEVEL ? [] : ['--log-level', 'error']),
+  ],
 });
 
 async function shutdown(code) {
@@ -120,7 +134,76 @@ try {
   });
   await drain(pg, 60_000);
 
+  if (SOAK_MS) await soakSection();
   if (!ONLY) await pipelineSections(results);
+
+  async function soakSection() {
+    wrangler.child.once('exit', (code, signal) =>
+      log(`wrangler exited during the soak: code ${code}, signal ${signal}`),
+    );
+    const baseline = FLAGS['soak-target'] === 'baseline';
+    const soak = await runSoak({
+      makeRequest: () =>
+        baseline
+          ? {
+              url: `${BASE}/bench/baseline`,
+              init: {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify(oneNotification()),
+              },
+            }
+          : {
+              url: `${BASE}/v1/notifications`,
+              init: {
+                method: 'POST',
+                headers: auth,
+                body: JSON.stringify({ ...oneNotification(), category: 'soak' }),
+              },
+            },
+      expectStatus: baseline ? 201 : 202,
+      durationMs: SOAK_MS,
+      rate: FLAGS.rate ? Number(FLAGS.rate) : undefined,
+      wranglerPid: wrangler.child.pid,
+      backlog: async () =>
+        Number((await pg.query(`SELECT count(*) AS n FROM deliveries WHERE status IN ('queued','sending')`)).rows[0].n),
+      drain: async (ms) => {
+        const t0 = Date.now();
+        await drain(pg, ms);
+        return Date.now() - t0;
+      },
+      log,
+    });
+    const d = (
+      await pg.query(`SELECT count(*) FILTER (WHERE d.status = 'sent') AS sent, count(*) AS total
+        FROM deliveries d JOIN notifications n ON n.id = d.notification_id WHERE n.category = 'soak'`)
+    ).rows[0];
+    soak.target = baseline ? 'POST /bench/baseline' : 'POST /v1/notifications';
+    soak.deliveries = { sent: Number(d.sent), total: Number(d.total) };
+    soak.machine = results.machine;
+    const pass = soak.errors === 0 && soak.deliveries.sent === soak.deliveries.total;
+    const lines = [
+      `| from (s) | requests | errors | p50 ms | p99 ms | backlog | workerd RSS MiB |`,
+      '|---|---|---|---|---|---|---|',
+      ...soak.buckets.map(
+        (b) =>
+          `| ${b.fromSeconds} | ${b.requests} | ${b.errors} | ${b.p50} | ${b.p99} | ${b.backlog ?? '–'} | ${b.rssMiB ?? '–'} |`,
+      ),
+    ];
+    console.log(`\n${lines.join('\n')}\n`);
+    console.log(
+      `soak ${soak.durationSeconds} s at ${soak.rate} req/s${soak.max ? ` (max ${soak.max.rps} req/s)` : ''}: ${soak.requests} requests, ${soak.errors} errors, p50 ${soak.p50} ms, p99 ${soak.p99} ms; deliveries ${soak.deliveries.sent}/${soak.deliveries.total} sent (drained ${(soak.drainedAfterLoadMs / 1000).toFixed(1)} s after the load); workerd RSS ${soak.rssStartMiB} → ${soak.rssAtLoadEndMiB} (load end) → ${soak.rssEndMiB} MiB (drained) — ${pass ? 'PASS' : 'FAIL'}`,
+    );
+    for (const [when, byPid] of Object.entries(soak.rssByPid)) {
+      console.log(`workerd RSS MiB (${when}): ${JSON.stringify(byPid)}`);
+    }
+    fs.mkdirSync('bench/out', { recursive: true });
+    fs.writeFileSync(
+      baseline ? 'bench/out/soak-baseline.json' : 'bench/out/soak.json',
+      `${JSON.stringify({ at: new Date().toISOString(), ...soak, pass }, null, 2)}\n`,
+    );
+    await shutdown(pass ? 0 : 1);
+  }
 
   async function pipelineSections(results) {
     // (d) end to end first, on empty queues

@@ -75,19 +75,21 @@ export async function startStandIns({ httpPort, smtpPort, host = '127.0.0.1' }) 
         const verdict = PROVIDER_APIS[second](req, rest, body);
         const key = `${second}:${verdict.account ?? 'anonymous'}`;
         const list = requests.get(key) ?? [];
-        list.push({
+        const entry = {
           method: req.method,
           path: url.pathname + url.search,
           headers: req.headers,
           body,
           at: Date.now(),
           rejected: Boolean(verdict.reject),
-        });
+        };
+        list.push(entry);
         requests.set(key, list);
         const scripted = verdict.reject
           ? undefined
           : (scripts.get(key)?.responses?.shift() ?? scripts.get(key)?.otherwise);
         const answer = verdict.reject ?? scripted ?? verdict.success;
+        entry.status = answer.status ?? 200; // what the caller was told (bench/faults.mjs counts accepted sends)
         if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
         res.writeHead(answer.status ?? 200, answer.headers ?? {});
         return res.end(answer.body ?? '');
@@ -95,10 +97,12 @@ export async function startStandIns({ httpPort, smtpPort, host = '127.0.0.1' }) 
       // Any other path is an endpoint; its first segment names it (/hooks/<name>/… → "<name>").
       const endpoint = first === 'hooks' ? second : first;
       const list = requests.get(endpoint) ?? [];
-      list.push({ method: req.method, path: url.pathname, headers: req.headers, body, at: Date.now() });
+      const entry = { method: req.method, path: url.pathname, headers: req.headers, body, at: Date.now() };
+      list.push(entry);
       requests.set(endpoint, list);
       const script = scripts.get(endpoint);
       const step = script?.responses?.shift() ?? script?.otherwise ?? { status: 200 };
+      entry.status = step.status ?? 200;
       if (step.delayMs) await new Promise((r) => setTimeout(r, step.delayMs));
       res.writeHead(step.status ?? 200, { 'content-type': 'application/json', ...(step.headers ?? {}) });
       res.end(step.body ?? '{"ok":true}');
