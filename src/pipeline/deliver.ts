@@ -37,7 +37,7 @@ import { priceOutcomes } from './price-outcomes';
 import { enqueueDeliveries } from './producer';
 import { type ChainStep, createChainResolver } from './provider-chain';
 import { recipientShard } from './recipient-shard';
-import { retryDelaySeconds } from './retry-policy';
+import { breakerWaitHorizonSeconds, retryDelaySeconds } from './retry-policy';
 import { enqueueEmitted } from './webhooks/enqueue';
 
 /** Correlation fields of every log line about one delivery: one request id follows it API → queue → provider. */
@@ -155,9 +155,13 @@ async function deliverDue(ctx: DeliverContext, pending: DeliveryToSend[]): Promi
     recordMs: Date.now() - t3,
   });
   const rowOf = new Map(claimed.map((d) => [d.id, d]));
+  const requeued = await requeueBreakerWaits(ctx, outcomes, rowOf);
   for (const o of outcomes) {
     const fields = { ...deliveryFields(rowOf.get(o.deliveryId)!), provider: o.provider };
-    if (o.status === 'queued') {
+    if (requeued.has(o.deliveryId)) {
+      actions.set(o.deliveryId, { kind: 'ack' });
+      ctx.log.info('delivery waits for a circuit breaker', { ...fields, delaySeconds: requeued.get(o.deliveryId) });
+    } else if (o.status === 'queued') {
       const delaySeconds = Math.max(0, Math.ceil((Date.parse(o.nextAttemptAt!) - Date.now()) / 1000));
       actions.set(o.deliveryId, { kind: 'retry', delaySeconds });
       ctx.log.info('delivery will be retried', { ...fields, code: o.error?.code, delaySeconds });
@@ -168,6 +172,42 @@ async function deliverDue(ctx: DeliverContext, pending: DeliveryToSend[]): Promi
     }
   }
   return actions;
+}
+
+/**
+ * Deliveries whose every provider was skipped by an open breaker go back with a fresh delayed message (their
+ * attempt was given back when the outcome was written), so the wait does not use up the message's retry budget.
+ * Returns the ones requeued and their delays; if the send fails they fall back to an ordinary retry of the message.
+ */
+async function requeueBreakerWaits(
+  ctx: DeliverContext,
+  outcomes: Outcome[],
+  rowOf: Map<string, DeliveryToSend>,
+): Promise<Map<string, number>> {
+  const waits = outcomes.filter((o) => o.releaseAttempt && o.status === 'queued');
+  if (waits.length === 0) return new Map();
+  const delays = new Map(
+    waits.map((o) => [o.deliveryId, Math.max(1, Math.ceil((Date.parse(o.nextAttemptAt!) - Date.now()) / 1000))]),
+  );
+  try {
+    await enqueueDeliveries(
+      ctx.env,
+      waits.map((o) => {
+        const d = rowOf.get(o.deliveryId)!;
+        return {
+          tenantId: d.tenantId,
+          deliveryId: d.id,
+          priority: d.priority,
+          channel: d.channel,
+          delaySeconds: delays.get(d.id)!,
+        };
+      }),
+    );
+    return delays;
+  } catch (err) {
+    ctx.log.warn('could not requeue deliveries waiting for a circuit breaker; retrying their messages', { err });
+    return new Map();
+  }
 }
 
 /** Queues may hand a delayed message over a little early; anything more is a message from before a reschedule. */
@@ -793,9 +833,14 @@ async function sendWithFailover(
     const delaySeconds = lastError
       ? retryDelaySeconds(lastError, base.attemptNo, ctx.config.RETRY_BASE_DELAY_SECONDS)
       : Math.max(1, Math.ceil(waitForBreakerMs / 1000));
+    // Only skips: nothing was tried, so (within the backoff schedule's span) the wait costs no attempt.
+    const ageSeconds = (Date.now() - d.createdAt.getTime()) / 1000;
+    const releaseAttempt =
+      !lastError && ageSeconds < breakerWaitHorizonSeconds(ctx.config.RETRY_BASE_DELAY_SECONDS);
     return {
       ...base,
       attempts,
+      ...(releaseAttempt ? { releaseAttempt } : {}),
       status: 'queued',
       provider: attempts.at(-1)?.provider ?? null,
       providerMessageId: null,

@@ -15,3 +15,18 @@ export function retryDelaySeconds(err: ProviderError, attempt: number, baseSecon
   const exponential = baseSeconds * 3 ** Math.max(0, attempt - 1);
   return Math.min(Math.round(exponential * (0.5 + random() / 2)), MAX_RETRY_DELAY_SECONDS);
 }
+
+/** wrangler.toml's `max_retries` for the delivery lanes. */
+export const DELIVERY_MAX_RETRIES = 8;
+
+/**
+ * How long a delivery may wait for open circuit breakers without spending its retry budget: the nominal span of the
+ * backoff schedule (`max_retries` retries from `baseSeconds`; ~4.6 h with the default 5 s), and at least an hour
+ * for short test bases. Past it, a skip is an ordinary retry again, so a provider that never comes back still ends
+ * in the dead-letter queue.
+ */
+export function breakerWaitHorizonSeconds(baseSeconds: number, maxRetries = DELIVERY_MAX_RETRIES) {
+  let total = 0;
+  for (let k = 0; k < maxRetries; k++) total += Math.min(baseSeconds * 3 ** k, MAX_RETRY_DELAY_SECONDS);
+  return Math.max(total, 3600);
+}

@@ -98,6 +98,47 @@ describe('failover and circuit breaker', () => {
     expect((await providerRequests('sendgrid', secondary)).length).toBe(4);
   });
 
+  it('waiting out an open breaker spends no attempt: a single-provider delivery is sent once it closes', async () => {
+    const t = await createLiveTenant('breaker-wait', { smtp: false });
+    const only = uniqueAccount('SG.only-');
+    await addProvider(t.key, {
+      channel: 'email',
+      provider: 'sendgrid',
+      name: 'only',
+      credentials: { apiKey: only, from },
+    });
+    await scriptProvider('sendgrid', only, [], jsonStep(503, { errors: [{ message: 'down' }] }));
+    const skipped = (n: any) => n.deliveries?.[0]?.attempts?.some((a: any) => a.outcome === 'skipped');
+    // The first delivery fails three times (retries are immediate in tests; CIRCUIT_FAILURE_THRESHOLD is 3), which
+    // opens the breaker, and is then skipped; a second delivery arrives while it is open.
+    const first = await api('POST', '/v1/notifications', {
+      key: t.key,
+      body: email(`${uniqueName('w')}@example.test`),
+    });
+    await waitForNotification(t.key, first.body.id, skipped);
+    const second = await api('POST', '/v1/notifications', {
+      key: t.key,
+      body: email(`${uniqueName('w')}@example.test`),
+    });
+    await waitForNotification(t.key, second.body.id, skipped);
+
+    // The provider recovers; after the cool-down (2 s in tests) both go out.
+    await scriptProvider('sendgrid', only, [], { status: 202, headers: { 'x-message-id': 'back' } });
+    const a = (await waitForNotification(t.key, first.body.id, allDeliveries('sent'))).deliveries[0];
+    const b = (await waitForNotification(t.key, second.body.id, allDeliveries('sent'))).deliveries[0];
+    // Skips give their attempt back: only real calls count, numbered 1…k without gaps (before, every skip took a
+    // number, inflated the backoff and used up the retry budget).
+    for (const d of [a, b]) {
+      const calls = d.attempts.filter((x: any) => x.outcome !== 'skipped').map((x: any) => x.attemptNo);
+      const skips = d.attempts.filter((x: any) => x.outcome === 'skipped');
+      expect(skips.length).toBeGreaterThanOrEqual(1);
+      expect(skips.every((x: any) => x.error?.code === 'circuit_open')).toBe(true);
+      expect(calls).toEqual(calls.map((_: number, i: number) => i + 1));
+      expect(d.attemptCount).toBe(calls.length);
+      expect(d.attempts.at(-1)).toMatchObject({ outcome: 'sent' });
+    }
+  });
+
   it('a disabled provider is left out of the chain', async () => {
     const t = await createLiveTenant('disabled', { smtp: false });
     const { primary, secondary } = await twoSendgrids(t.key);

@@ -28,6 +28,7 @@ export async function loadDeliveriesForSend(db: Db, tenantIds: string[], ids: st
       claimedAt: deliveries.claimedAt,
       nextAttemptAt: deliveries.nextAttemptAt,
       enqueuedAt: deliveries.enqueuedAt,
+      createdAt: deliveries.createdAt,
       subscriberId: deliveries.subscriberId,
       fallback: deliveries.fallback,
       mode: notifications.mode,
@@ -106,6 +107,11 @@ export interface Outcome {
   error: { code: string; message: string } | null;
   /** For `queued` (a retry): when the retry is due. */
   nextAttemptAt: string | null;
+  /**
+   * No provider was called (every one skipped by its open circuit breaker): the claim's attempt is given back and a
+   * fresh delayed message carries the wait, so waiting out a breaker spends neither the backoff nor the retry budget.
+   */
+  releaseAttempt?: boolean;
   /** Template sends: the locale variant that was rendered. */
   renderedLocale?: string | null;
   /** A provider said the address is invalid: suppress it for the tenant. */
@@ -168,6 +174,7 @@ export async function recordOutcomes(
     units: o.units ?? null,
     cost: o.cost ?? null,
     links: o.links ?? null,
+    releaseAttempt: o.releaseAttempt ?? false,
   }));
   const suppress = outcomes.flatMap((o) =>
     o.suppress ? [{ tenantId: o.tenantId, deliveryId: o.deliveryId, ...o.suppress }] : [],
@@ -193,11 +200,13 @@ export async function recordOutcomes(
             units = COALESCE(x.units, d.units),
             cost = COALESCE(x.cost, d.cost),
             links = COALESCE(x.links, d.links),
+            attempts = CASE WHEN x."releaseAttempt" THEN greatest(d.attempts - 1, 0) ELSE d.attempts END,
+            enqueued_at = CASE WHEN x."releaseAttempt" THEN now() ELSE d.enqueued_at END,
             claimed_at = NULL,
             updated_at = now()
           FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS x(id text, "tenantId" text, status text,
             provider text, "providerMessageId" text, "lastError" jsonb, "nextAttemptAt" timestamptz,
-            "renderedLocale" text, units int, cost float8, links jsonb)
+            "renderedLocale" text, units int, cost float8, links jsonb, "releaseAttempt" boolean)
           WHERE d.id = x.id AND d.tenant_id = x."tenantId" AND d.status = 'sending'
           RETURNING d.*)`,
       ),
