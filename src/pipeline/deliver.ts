@@ -835,8 +835,7 @@ async function sendWithFailover(
       : Math.max(1, Math.ceil(waitForBreakerMs / 1000));
     // Only skips: nothing was tried, so (within the backoff schedule's span) the wait costs no attempt.
     const ageSeconds = (Date.now() - d.createdAt.getTime()) / 1000;
-    const releaseAttempt =
-      !lastError && ageSeconds < breakerWaitHorizonSeconds(ctx.config.RETRY_BASE_DELAY_SECONDS);
+    const releaseAttempt = !lastError && ageSeconds < breakerWaitHorizonSeconds(ctx.config.RETRY_BASE_DELAY_SECONDS);
     return {
       ...base,
       attempts,
