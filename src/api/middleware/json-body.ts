@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../../errors';
 import type { AppEnv } from '../context';
+import { readCappedBody } from '../read-capped-body';
 
 /** Largest request body we accept; bulk sends of 1,000 items fit comfortably. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -13,10 +14,7 @@ const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
  */
 export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const raw = c.req.raw.body ? await c.req.arrayBuffer() : new ArrayBuffer(0);
-  if (raw.byteLength > MAX_BODY_BYTES) throw tooLarge();
+  const raw = await readCappedBody(c, MAX_BODY_BYTES);
   if (raw.byteLength === 0) return next();
   const type = c.req.header('content-type') ?? '';
   if (!JSON_TYPE.test(type)) {
@@ -31,5 +29,3 @@ export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   return next();
 };
-
-const tooLarge = () => new ApiError('payload_too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes`);

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { timingSafeEqualStrings } from '../../domain/receipts/timing-safe';
+import { timingSafeEqualStrings } from '../../lib/timing-safe';
 import { ApiError } from '../../errors';
 import type { AppEnv } from '../context';
 

@@ -1,3 +1,5 @@
+import { timingSafeEqualStrings } from '../../lib/timing-safe';
+
 /**
  * Email tracking tokens: `<deliveryId>.<part>.<signature>` where part is `o` (the open pixel) or a link's index in
  * the rendered message. The signature is an HMAC-SHA256 (the tenant's subscriber-token secret) truncated to 128
@@ -32,9 +34,5 @@ export async function trackingSignatureValid(
   secret: Uint8Array,
   parsed: { deliveryId: string; part: 'o' | number; signature: string },
 ) {
-  const expected = await hmac(secret, `${parsed.deliveryId}.${parsed.part}`);
-  // Constant time over equal-length strings.
-  let diff = expected.length ^ parsed.signature.length;
-  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ (parsed.signature.charCodeAt(i) || 0);
-  return diff === 0;
+  return timingSafeEqualStrings(await hmac(secret, `${parsed.deliveryId}.${parsed.part}`), parsed.signature);
 }

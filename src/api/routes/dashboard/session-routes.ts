@@ -5,6 +5,7 @@ import { ApiError } from '../../../errors';
 import { type App, type AppEnv, authOf } from '../../context';
 import { activeApiKey, requireScope } from '../../middleware/auth';
 import { enforceRateLimit } from '../../middleware/rate-limit';
+import { readCappedBody } from '../../read-capped-body';
 
 // An API key is 57 characters; a sign-in body has no reason to be larger than this.
 const MAX_SIGN_IN_BYTES = 4096;
@@ -27,13 +28,7 @@ function refuseOtherOrigins(c: Context<AppEnv>) {
 
 /** `{ apiKey }` as JSON or as an HTML form (the sign-in form works without script, too). */
 async function readSignIn(c: Context<AppEnv>): Promise<{ apiKey: string; form: boolean }> {
-  if (Number(c.req.header('content-length') ?? '0') > MAX_SIGN_IN_BYTES) {
-    throw new ApiError('payload_too_large', `Request body exceeds ${MAX_SIGN_IN_BYTES} bytes`);
-  }
-  const raw = await c.req.arrayBuffer();
-  if (raw.byteLength > MAX_SIGN_IN_BYTES) {
-    throw new ApiError('payload_too_large', `Request body exceeds ${MAX_SIGN_IN_BYTES} bytes`);
-  }
+  const raw = await readCappedBody(c, MAX_SIGN_IN_BYTES);
   const text = new TextDecoder().decode(raw);
   const type = c.req.header('content-type') ?? '';
   let value: unknown;

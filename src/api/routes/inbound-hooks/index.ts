@@ -3,10 +3,10 @@ import type { Context } from 'hono';
 import { hooksTokenOf, receiptUrls, rotateHooksToken } from '../../../domain/receipts/hooks-token';
 import { receiveReceipts } from '../../../domain/receipts/receive-receipts';
 import { MAX_RECEIPT_BODY_CHARS, type ReceiptProviderId } from '../../../domain/receipts/types';
-import { ApiError } from '../../../errors';
 import { type App, type AppEnv, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { readCappedBody } from '../../read-capped-body';
 import { actorOf } from '../providers/actor';
 
 const PROVIDERS = ['ses', 'sendgrid', 'twilio', 'postmark', 'resend'] as const satisfies readonly ReceiptProviderId[];
@@ -77,10 +77,7 @@ export function registerInboundHookRoutes(app: App) {
     return c.json({ urls: receiptUrls(origin(c), token) }, 200);
   });
   app.openapi(receiveReceiptRoute, async (c) => {
-    const declared = Number(c.req.header('content-length') ?? '0');
-    if (declared > MAX_RECEIPT_BODY_CHARS) throw tooLarge();
-    const body = await c.req.text();
-    if (body.length > MAX_RECEIPT_BODY_CHARS) throw tooLarge();
+    const body = new TextDecoder().decode(await readCappedBody(c, MAX_RECEIPT_BODY_CHARS, 'Receipt body'));
     const { provider, token } = c.req.valid('param');
     const result = await receiveReceipts(
       { db: c.var.db, env: c.env, config: c.var.config, log: c.var.log },
@@ -91,5 +88,3 @@ export function registerInboundHookRoutes(app: App) {
     return c.json(result, 200);
   });
 }
-
-const tooLarge = () => new ApiError('payload_too_large', `Receipt body exceeds ${MAX_RECEIPT_BODY_CHARS} bytes`);
