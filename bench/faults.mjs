@@ -1,4 +1,4 @@
-// npm run faults [-- --quick] [-- --n 3000] [-- --only flaky-provider,db-outage]
+// npm run faults [-- --quick] [-- --n 3000] [-- --only flaky-provider,db-outage] [-- --out file.json]
 //
 // Fault injection on the real local stack: its own embedded PostgreSQL, Neon proxy, provider stand-ins and
 // `wrangler dev` (local Queues, Durable Objects, cron), on ports of its own. For each fault it sends N
@@ -24,16 +24,29 @@ const { values: flags } = parseArgs({
     n: { type: 'string' },
     only: { type: 'string' },
     'drain-timeout': { type: 'string' },
+    out: { type: 'string', default: 'bench/out/faults.json' },
+    // A second stack beside a running one (npm test's quick run uses its own): ports base…base+4, http, data dir.
+    'port-base': { type: 'string', default: '54410' },
+    'http-port': { type: 'string', default: '8810' },
+    data: { type: 'string', default: '.data/faults' },
   },
 });
 const QUICK = flags.quick;
 const N = Number(flags.n ?? (QUICK ? 300 : 3000));
 const DRAIN_TIMEOUT_MS = Number(flags['drain-timeout'] ?? (QUICK ? 300 : 900)) * 1000;
 /** Ports of their own (tests: 54339/54340/54351/54352/8796–8798, bench: 54369–54372/8799). */
-const PORTS = { pg: 54410, proxy: 54411, smtp: 54412, sink: 54413, unusedProxy: 54414, http: 8810 };
+const BASE_PORT = Number(flags['port-base']);
+const PORTS = {
+  pg: BASE_PORT,
+  proxy: BASE_PORT + 1,
+  smtp: BASE_PORT + 2,
+  sink: BASE_PORT + 3,
+  unusedProxy: BASE_PORT + 4,
+  http: Number(flags['http-port']),
+};
 const BASE = `http://127.0.0.1:${PORTS.http}`;
 const STAND_IN = `http://127.0.0.1:${PORTS.sink}`;
-const DATA = path.resolve('.data/faults');
+const DATA = path.resolve(flags.data);
 /**
  * Faster than production (5 s) so even an 8th retry (base · 3^7 ≈ 7 min here) comes within the run; the circuit
  * breaker keeps its production settings (wrangler.toml).
@@ -863,9 +876,9 @@ try {
     ...rows.map((x) => `| ${x.join(' | ')} |`),
   ].join('\n');
   console.log(`\n${table}\n`);
-  fs.mkdirSync('bench/out', { recursive: true });
+  fs.mkdirSync(path.dirname(flags.out), { recursive: true });
   fs.writeFileSync(
-    'bench/out/faults.json',
+    flags.out,
     `${JSON.stringify(
       {
         at: new Date().toISOString(),
@@ -883,7 +896,7 @@ try {
       2,
     )}\n`,
   );
-  log('written bench/out/faults.json; wrangler log in .data/faults/wrangler.log');
+  log(`written ${flags.out}; wrangler log in ${path.join(DATA, 'wrangler.log')}`);
   await shutdown(results.every((r) => r.pass) ? 0 : 1);
 } catch (err) {
   console.error(err);

@@ -20,9 +20,10 @@ import { measureFanout, measureScheduledLateness } from './campaigns.mjs';
 import { measureInboxLatency } from './inbox.mjs';
 import { closedLoop, openLoop } from './load.mjs';
 import { parseDuration, runSoak } from './soak.mjs';
+import { workerHeapMiB } from './worker-heap.mjs';
 import { snapshotWorker } from './worker-snapshot.mjs';
 
-const PORTS = { pg: 54369, proxy: 54370, smtp: 54371, sink: 54372, http: 8799 };
+const PORTS = { pg: 54369, proxy: 54370, smtp: 54371, sink: 54372, http: 8799, inspector: 9249 };
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const E2E_COUNT = Number(process.env.BENCH_E2E ?? 5000);
@@ -76,6 +77,8 @@ const wrangler = startWrangler({
   extraArgs: [
     // The soak runs minutes: on a frozen copy of the Worker, so an edit under src/ cannot reload it mid-run.
     ...(SOAK_MS ? snapshotWorker(path.join(DATA, 'worker')) : []),
+    // The soak reads the Worker's heap over the inspector; a port of its own, clear of other wrangler devs.
+    ...(SOAK_MS ? ['--inspector-port', String(PORTS.inspector)] : []),
     ...(process.env.BENCH_LOG_LEVEL ? [] : ['--log-level', 'error']),
   ],
 });
@@ -172,6 +175,7 @@ try {
         await drain(pg, ms);
         return Date.now() - t0;
       },
+      heap: () => workerHeapMiB(PORTS.inspector),
       log,
     });
     const d = (
@@ -183,16 +187,16 @@ try {
     soak.machine = results.machine;
     const pass = soak.errors === 0 && soak.deliveries.sent === soak.deliveries.total;
     const lines = [
-      `| from (s) | requests | errors | p50 ms | p99 ms | backlog | workerd RSS MiB |`,
-      '|---|---|---|---|---|---|---|',
+      `| from (s) | requests | errors | p50 ms | p99 ms | backlog | workerd RSS MiB | Worker heap MiB (after GC) |`,
+      '|---|---|---|---|---|---|---|---|',
       ...soak.buckets.map(
         (b) =>
-          `| ${b.fromSeconds} | ${b.requests} | ${b.errors} | ${b.p50} | ${b.p99} | ${b.backlog ?? '–'} | ${b.rssMiB ?? '–'} |`,
+          `| ${b.fromSeconds} | ${b.requests} | ${b.errors} | ${b.p50} | ${b.p99} | ${b.backlog ?? '–'} | ${b.rssMiB ?? '–'} | ${b.heapMiB ?? '–'} |`,
       ),
     ];
     console.log(`\n${lines.join('\n')}\n`);
     console.log(
-      `soak ${soak.durationSeconds} s at ${soak.rate} req/s${soak.max ? ` (max ${soak.max.rps} req/s)` : ''}: ${soak.requests} requests, ${soak.errors} errors, p50 ${soak.p50} ms, p99 ${soak.p99} ms; deliveries ${soak.deliveries.sent}/${soak.deliveries.total} sent (drained ${(soak.drainedAfterLoadMs / 1000).toFixed(1)} s after the load); workerd RSS ${soak.rssStartMiB} → ${soak.rssAtLoadEndMiB} (load end) → ${soak.rssEndMiB} MiB (drained) — ${pass ? 'PASS' : 'FAIL'}`,
+      `soak ${soak.durationSeconds} s at ${soak.rate} req/s${soak.max ? ` (max ${soak.max.rps} req/s)` : ''}: ${soak.requests} requests, ${soak.errors} errors, p50 ${soak.p50} ms, p99 ${soak.p99} ms; deliveries ${soak.deliveries.sent}/${soak.deliveries.total} sent (drained ${(soak.drainedAfterLoadMs / 1000).toFixed(1)} s after the load); workerd RSS ${soak.rssStartMiB} → ${soak.rssAtLoadEndMiB} (load end) → ${soak.rssEndMiB} MiB (drained); Worker heap after GC ${soak.heapStartMiB} → ${soak.heapAtLoadEndMiB} → ${soak.heapEndMiB} MiB — ${pass ? 'PASS' : 'FAIL'}`,
     );
     for (const [when, byPid] of Object.entries(soak.rssByPid)) {
       console.log(`workerd RSS MiB (${when}): ${JSON.stringify(byPid)}`);

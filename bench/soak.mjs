@@ -68,7 +68,17 @@ export function rssMiB(pids) {
  * Runs the soak. `makeRequest()` returns {url, init} for one send; `backlog()` the number of deliveries still
  * queued/sending; `drain(ms)` waits until there are none.
  */
-export async function runSoak({ makeRequest, expectStatus = 202, durationMs, rate, wranglerPid, backlog, drain, log }) {
+export async function runSoak({
+  makeRequest,
+  expectStatus = 202,
+  durationMs,
+  rate,
+  wranglerPid,
+  backlog,
+  drain,
+  heap = async () => null,
+  log,
+}) {
   const pids = workerdPids(wranglerPid);
   if (pids.length === 0) log('warning: no workerd process found under wrangler; RSS will read 0');
   let max = null;
@@ -81,8 +91,11 @@ export async function runSoak({ makeRequest, expectStatus = 202, durationMs, rat
   }
   const intervalMs = durationMs >= 180_000 ? 60_000 : Math.max(10_000, Math.floor(durationMs / 6));
   const rssStart = rssMiB(pids);
+  const heapStart = await heap();
   const perPidAtStart = Object.fromEntries(pids.map((p) => [workerdLabel(p), rssMiB([p])]));
-  log(`soak: ${rate} req/s for ${durationMs / 1000} s; workerd pid ${pids.join(',')} RSS ${rssStart} MiB`);
+  log(
+    `soak: ${rate} req/s for ${durationMs / 1000} s; workerd pid ${pids.join(',')} RSS ${rssStart} MiB, Worker heap ${heapStart} MiB`,
+  );
 
   const samples = []; // [startOffsetMs, latencyMs | null, status | 'network']
   const inflight = [];
@@ -106,17 +119,29 @@ export async function runSoak({ makeRequest, expectStatus = 202, durationMs, rat
     );
     if (offset >= nextMark) {
       // Sampled between requests: a few ms of jitter on one send, nothing on the rate.
-      intervals.push({ atSeconds: Math.round(nextMark / 1000), rssMiB: rssMiB(pids), backlog: await backlog() });
+      intervals.push({
+        atSeconds: Math.round(nextMark / 1000),
+        rssMiB: rssMiB(pids),
+        heapMiB: await heap(),
+        backlog: await backlog(),
+      });
       nextMark += intervalMs;
     }
   }
   await Promise.all(inflight);
   const elapsedMs = performance.now() - start;
   const rssAtLoadEnd = rssMiB(pids);
-  intervals.push({ atSeconds: Math.round(durationMs / 1000), rssMiB: rssAtLoadEnd, backlog: await backlog() });
+  const heapAtLoadEnd = await heap();
+  intervals.push({
+    atSeconds: Math.round(durationMs / 1000),
+    rssMiB: rssAtLoadEnd,
+    heapMiB: heapAtLoadEnd,
+    backlog: await backlog(),
+  });
   const perPidAtLoadEnd = Object.fromEntries(pids.map((p) => [workerdLabel(p), rssMiB([p])]));
   const drained = await drain(600_000);
   const rssEnd = rssMiB(pids);
+  const heapEnd = await heap();
   const perPidEnd = Object.fromEntries(pids.map((p) => [workerdLabel(p), rssMiB([p])]));
 
   const buckets = [];
@@ -133,7 +158,7 @@ export async function runSoak({ makeRequest, expectStatus = 202, durationMs, rat
       errors: inBucket.length - ok.length,
       p50: +percentile(ok, 50).toFixed(1),
       p99: +percentile(ok, 99).toFixed(1),
-      ...(mark ? { rssMiB: mark.rssMiB, backlog: mark.backlog } : {}),
+      ...(mark ? { rssMiB: mark.rssMiB, heapMiB: mark.heapMiB, backlog: mark.backlog } : {}),
     });
   }
   const statuses = {};
@@ -159,6 +184,9 @@ export async function runSoak({ makeRequest, expectStatus = 202, durationMs, rat
     rssStartMiB: rssStart,
     rssAtLoadEndMiB: rssAtLoadEnd,
     rssEndMiB: rssEnd,
+    heapStartMiB: heapStart,
+    heapAtLoadEndMiB: heapAtLoadEnd,
+    heapEndMiB: heapEnd,
     drainedAfterLoadMs: drained,
   };
 }
