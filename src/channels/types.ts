@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Channel, NotificationContent } from '../db/schema';
+import type { UrlPolicy } from '../domain/webhooks/ssrf-guard';
 
 /** What a provider needs to send one delivery. Built by the pipeline from the database rows. */
 export interface OutboundMessage {
@@ -44,6 +45,8 @@ export interface ProviderContext {
    */
   baseUrl(defaultUrl: string, key?: string): string;
   timeoutMs: number;
+  /** Where recipient-supplied URLs may point (the SSRF guard's policy), re-checked by webhook-style providers. */
+  urlPolicy: UrlPolicy;
   /** Worker bindings a provider may send through (Cloudflare Email's send_email). */
   bindings: { EMAIL?: SendEmail };
 }

@@ -28,6 +28,7 @@ import { signUnsubscribeToken, tenantSecret } from '../domain/subscribers/subscr
 import { layoutSourceFor } from '../domain/templates/layout-source';
 import { RenderError } from '../domain/templates/liquid-engine';
 import { renderTemplate } from '../domain/templates/render-template';
+import { urlPolicyFor } from '../domain/webhooks/ssrf-guard';
 import type { AppBindings, AppConfig } from '../env';
 import { mapWithConcurrency } from '../lib/concurrency';
 import { newId } from '../lib/ids';
@@ -767,6 +768,7 @@ async function sendWithFailover(
         step.provider.send(toOutbound(d), credentials, {
           baseUrl: (url, key) => ctx.config.PROVIDER_BASE_URLS[key ?? step.provider.id] ?? url,
           timeoutMs: ctx.config.PROVIDER_TIMEOUT_SECONDS * 1000,
+          urlPolicy: urlPolicyFor(ctx.config),
           bindings: { EMAIL: ctx.env.EMAIL },
         }),
       );

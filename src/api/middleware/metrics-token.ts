@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import { timingSafeEqualStrings } from '../../lib/timing-safe';
 import { ApiError } from '../../errors';
+import { timingSafeEqualStrings } from '../../lib/timing-safe';
 import type { AppEnv } from '../context';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseJson, providerFetch } from '../http-call';
+import { refusedRecipientUrl } from '../recipient-url';
 import type { Provider } from '../types';
 import { chatText, parseChatAddress } from './chat-address';
 
@@ -9,8 +10,11 @@ export const discordProvider: Provider<Record<string, never>> = {
   channel: 'chat',
   credentials: z.object({}).strict(),
   accepts: (address) => parseChatAddress(address)?.target === 'discord',
-  send(message, _creds, ctx) {
-    const url = new URL(parseChatAddress(message.address)!.value);
+  async send(message, _creds, ctx) {
+    const target = parseChatAddress(message.address)!.value;
+    const refused = refusedRecipientUrl(target, ctx.urlPolicy);
+    if (refused) return refused;
+    const url = new URL(target);
     url.searchParams.set('wait', 'true');
     return providerFetch(
       url.toString(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseJson, providerFetch } from '../http-call';
+import { refusedRecipientUrl } from '../recipient-url';
 import type { OutboundMessage, Provider } from '../types';
 import { chatText, parseChatAddress } from './chat-address';
 
@@ -22,9 +23,12 @@ export const slackWebhookProvider: Provider<Record<string, never>> = {
   channel: 'chat',
   credentials: z.object({}).strict(),
   accepts: (address) => parseChatAddress(address)?.target === 'slack',
-  send(message, _creds, ctx) {
+  async send(message, _creds, ctx) {
+    const target = parseChatAddress(message.address)!.value;
+    const refused = refusedRecipientUrl(target, ctx.urlPolicy);
+    if (refused) return refused;
     return providerFetch(
-      parseChatAddress(message.address)!.value,
+      target,
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload(message)) },
       ctx.timeoutMs,
       {

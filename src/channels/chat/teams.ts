@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { providerFetch } from '../http-call';
+import { refusedRecipientUrl } from '../recipient-url';
 import type { Provider } from '../types';
 import { chatText, parseChatAddress } from './chat-address';
 
@@ -9,7 +10,10 @@ export const teamsProvider: Provider<Record<string, never>> = {
   channel: 'chat',
   credentials: z.object({}).strict(),
   accepts: (address) => parseChatAddress(address)?.target === 'teams',
-  send(message, _creds, ctx) {
+  async send(message, _creds, ctx) {
+    const target = parseChatAddress(message.address)!.value;
+    const refused = refusedRecipientUrl(target, ctx.urlPolicy);
+    if (refused) return refused;
     const card = {
       type: 'message',
       attachments: [
@@ -30,7 +34,7 @@ export const teamsProvider: Provider<Record<string, never>> = {
       ],
     };
     return providerFetch(
-      parseChatAddress(message.address)!.value,
+      target,
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(card) },
       ctx.timeoutMs,
       {

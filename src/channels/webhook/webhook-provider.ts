@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { providerFetch } from '../http-call';
+import { refusedRecipientUrl } from '../recipient-url';
 import type { OutboundMessage, Provider } from '../types';
 
 /** The JSON a webhook recipient receives (also what the sandbox stores for a test-mode webhook). */
@@ -22,7 +23,9 @@ export const webhookProvider: Provider<Record<string, never>> = {
   channel: 'webhook',
   credentials: z.object({}).strict(),
   accepts: (address) => /^https?:\/\//.test(address),
-  send(message, _creds, ctx) {
+  async send(message, _creds, ctx) {
+    const refused = refusedRecipientUrl(message.address, ctx.urlPolicy);
+    if (refused) return refused;
     return providerFetch(
       message.address,
       {

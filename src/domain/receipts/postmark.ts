@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { compact, detailOf, isoTime, precheck } from './receipt-fields';
 import { timingSafeEqualStrings } from '../../lib/timing-safe';
+import { compact, detailOf, isoTime, precheck } from './receipt-fields';
 import type { ReceiptEvent, ReceiptVerifier, VerifyOutcome } from './types';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { timingSafeEqualStrings } from '../../lib/timing-safe';
 import { encodeBase64 } from './base64';
 import { compact, detailOf, precheck } from './receipt-fields';
-import { timingSafeEqualStrings } from '../../lib/timing-safe';
 import type { ReceiptEvent, ReceiptVerifier, VerifyOutcome } from './types';
 
 /**
