@@ -3,8 +3,20 @@
 // code would grow; workerd's RSS also holds the local runtime's own buffers and caches (see docs/reliability.md).
 import WebSocket from 'ws';
 
-/** MiB of live JS heap after a collection, or null when the inspector does not answer within `timeoutMs`. */
-export async function workerHeapMiB(inspectorPort, timeoutMs = 15_000) {
+/**
+ * MiB of live JS heap after a collection, or null when the inspector does not answer (three tries: the first
+ * connection after startup has been seen to stall while wrangler attaches to the runtime).
+ */
+export async function workerHeapMiB(inspectorPort) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const mib = await probeOnce(inspectorPort, 10_000);
+    if (mib !== null) return mib;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return null;
+}
+
+async function probeOnce(inspectorPort, timeoutMs) {
   let ws;
   const timer = new Promise((resolve) => setTimeout(() => resolve(null), timeoutMs));
   const probe = (async () => {
