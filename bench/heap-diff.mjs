@@ -1,7 +1,8 @@
 // node bench/heap-diff.mjs [--port 9249] [--seconds 120]
 // Where a Worker's heap grows: two heap snapshots of the isolate behind wrangler dev's inspector, `--seconds`
-// apart, aggregated by V8 node type and constructor name; prints the entries that grew the most. Run it beside a
-// soak (`npm run bench -- --soak 10m` listens on inspector port 9249).
+// apart, aggregated by V8 node type and constructor name; prints the entries that grew the most. Point it at any
+// wrangler dev under load (`npm run faults` listens on 9229). Not beside a soak: the soak's own heap probe opens
+// the same inspector every interval, and in the one try of both at once wrangler dev exited.
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 

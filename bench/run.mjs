@@ -141,9 +141,10 @@ try {
   if (!ONLY) await pipelineSections(results);
 
   async function soakSection() {
-    wrangler.child.once('exit', (code, signal) =>
-      log(`wrangler exited during the soak: code ${code}, signal ${signal}`),
-    );
+    let soakOver = false;
+    wrangler.child.once('exit', (code, signal) => {
+      if (!soakOver) log(`wrangler exited during the soak: code ${code}, signal ${signal}`);
+    });
     const baseline = FLAGS['soak-target'] === 'baseline';
     const soak = await runSoak({
       makeRequest: () =>
@@ -175,7 +176,7 @@ try {
         await drain(pg, ms);
         return Date.now() - t0;
       },
-      heap: () => workerHeapMiB(PORTS.inspector),
+      heap: () => workerHeapMiB(PORTS.inspector, `${BASE}/health`),
       log,
     });
     const d = (
@@ -206,6 +207,7 @@ try {
       baseline ? 'bench/out/soak-baseline.json' : 'bench/out/soak.json',
       `${JSON.stringify({ at: new Date().toISOString(), ...soak, pass }, null, 2)}\n`,
     );
+    soakOver = true;
     await shutdown(pass ? 0 : 1);
   }
 

@@ -4,20 +4,21 @@
 import WebSocket from 'ws';
 
 /**
- * MiB of live JS heap after a collection, or null when the inspector does not answer (three tries: the first
- * connection after startup has been seen to stall while wrangler attaches to the runtime).
+ * MiB of live JS heap after a collection, or null when the inspector does not answer. An idle isolate did not
+ * answer inspector calls here until a request arrived, so `nudgeUrl` (any cheap route) is fetched while waiting.
  */
-export async function workerHeapMiB(inspectorPort) {
+export async function workerHeapMiB(inspectorPort, nudgeUrl) {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const mib = await probeOnce(inspectorPort, 10_000);
+    const mib = await probeOnce(inspectorPort, 10_000, nudgeUrl);
     if (mib !== null) return mib;
     await new Promise((r) => setTimeout(r, 1000));
   }
   return null;
 }
 
-async function probeOnce(inspectorPort, timeoutMs) {
+async function probeOnce(inspectorPort, timeoutMs, nudgeUrl) {
   let ws;
+  let answered = false;
   const timer = new Promise((resolve) => setTimeout(() => resolve(null), timeoutMs));
   const probe = (async () => {
     const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
@@ -41,13 +42,26 @@ async function probeOnce(inspectorPort, timeoutMs) {
         waiting.set(id, resolve);
         ws.send(JSON.stringify({ id, method, params: {} }));
       });
+    const nudging = (async () => {
+      while (nudgeUrl && !answered) {
+        await fetch(nudgeUrl).then((r) => r.arrayBuffer(), () => {});
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
     await call('HeapProfiler.collectGarbage');
     const usage = await call('Runtime.getHeapUsage');
+    answered = true;
+    await nudging;
+    if (!usage.result && process.env.BENCH_DEBUG_HEAP) console.error('[heap probe]', JSON.stringify(usage));
     return usage.result ? +(usage.result.usedSize / 1048576).toFixed(1) : null;
-  })().catch(() => null);
+  })().catch((err) => {
+    if (process.env.BENCH_DEBUG_HEAP) console.error('[heap probe]', err);
+    return null;
+  });
   try {
     return await Promise.race([probe, timer]);
   } finally {
+    answered = true;
     ws?.close();
   }
 }
