@@ -44,7 +44,10 @@ async function probeOnce(inspectorPort, timeoutMs, nudgeUrl) {
       });
     const nudging = (async () => {
       while (nudgeUrl && !answered) {
-        await fetch(nudgeUrl).then((r) => r.arrayBuffer(), () => {});
+        await fetch(nudgeUrl).then(
+          (r) => r.arrayBuffer(),
+          () => {},
+        );
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
