@@ -357,20 +357,41 @@ const webhookItem = (endpoint) => (i) => ({
   category: endpoint,
 });
 
+/** A tenant whose only email provider is a SendGrid stand-in account of its own. */
+async function tenantWithOnlySendgrid(tag) {
+  const t = await createTenant(`${tag}-${RUN}`);
+  const account = `SG.${tag}-${RUN}`;
+  await addProvider(t.key, {
+    channel: 'email',
+    provider: 'sendgrid',
+    name: 'only',
+    credentials: { apiKey: account, from },
+  });
+  return { t, account };
+}
+
+/** `n` emails through the tenant's only provider, which answers 503 to everything for `outageMs`, then recovers. */
+async function sendThroughOutage(tag, n, outageMs) {
+  const { t, account } = await tenantWithOnlySendgrid(tag);
+  await script(`sendgrid:${account}`, { otherwise: { status: 503, body: '{"errors":[{"message":"down"}]}' } });
+  const ids = await sendMany(t.key, emailItem(tag), n);
+  log(`  provider down for ${outageMs / 1000} s`);
+  await sleep(outageMs);
+  await script(`sendgrid:${account}`, {});
+  const recoveredAt = Date.now();
+  log('  provider back');
+  const wait = await drain(t.tenantId);
+  const r = await accountFor(t, ids, calls(`sendgrid:${account}`, sendgridDeliveryId));
+  return { t, account, ids, r, wait, recoveredAt };
+}
+
 const FAULTS = [
   {
     name: 'flaky-provider',
     describe: 'the only email provider (SendGrid) answers 503 to 30% of calls at random',
     target: '≥ 99.9% delivered',
     async run() {
-      const t = await createTenant(`flaky-${RUN}`);
-      const account = `SG.flaky-${RUN}`;
-      await addProvider(t.key, {
-        channel: 'email',
-        provider: 'sendgrid',
-        name: 'only',
-        credentials: { apiKey: account, from },
-      });
+      const { t, account } = await tenantWithOnlySendgrid('flaky');
       await script(`sendgrid:${account}`, {
         responses: randomFailures(
           N * 20,
@@ -430,23 +451,7 @@ const FAULTS = [
     target: '100% delivered after recovery',
     async run() {
       const outageMs = QUICK ? 20_000 : 45_000;
-      const t = await createTenant(`outage-${RUN}`);
-      const account = `SG.outage-${RUN}`;
-      await addProvider(t.key, {
-        channel: 'email',
-        provider: 'sendgrid',
-        name: 'only',
-        credentials: { apiKey: account, from },
-      });
-      await script(`sendgrid:${account}`, { otherwise: { status: 503, body: '{"errors":[{"message":"down"}]}' } });
-      const ids = await sendMany(t.key, emailItem('outage'), N);
-      log(`  provider down for ${outageMs / 1000} s`);
-      await sleep(outageMs);
-      await script(`sendgrid:${account}`, {});
-      const recoveredAt = Date.now();
-      log('  provider back');
-      const wait = await drain(t.tenantId);
-      const r = await accountFor(t, ids, calls(`sendgrid:${account}`, sendgridDeliveryId));
+      const { r, wait, recoveredAt } = await sendThroughOutage('outage', N, outageMs);
       return {
         ...r,
         wait,
@@ -531,14 +536,7 @@ const FAULTS = [
       await sleep(outageMs);
       await script(receiver, {});
       log('  receiver back');
-      const webhookDone = async () => {
-        const { rows } = await pg.query(
-          `SELECT count(*)::int AS n FROM webhook_messages WHERE endpoint_id = $1 AND status IN ('pending','sending')`,
-          [ep.body.id],
-        );
-        return rows[0].n === 0;
-      };
-      const wait = await drain(t.tenantId, DRAIN_TIMEOUT_MS, webhookDone);
+      const wait = await drain(t.tenantId, DRAIN_TIMEOUT_MS, () => eventsSettled(ep.body.id));
       const deliveries = await accountFor(t, ids, calls(dest, webhookChannelDeliveryId));
       const events = await accountEvents(ep.body.id, receiver, deliveries.delivered);
       return {
@@ -605,24 +603,7 @@ const FAULTS = [
       'the only email provider answers 503 for 5 minutes (longer than max_retries × the breaker cool-down), then recovers; dead letters are then replayed',
     target: '100% delivered after recovery (before any replay)',
     async run() {
-      const outageMs = 300_000;
-      const n = Math.min(N, 300);
-      const t = await createTenant(`longout-${RUN}`);
-      const account = `SG.longout-${RUN}`;
-      await addProvider(t.key, {
-        channel: 'email',
-        provider: 'sendgrid',
-        name: 'only',
-        credentials: { apiKey: account, from },
-      });
-      await script(`sendgrid:${account}`, { otherwise: { status: 503, body: '{"errors":[{"message":"down"}]}' } });
-      const ids = await sendMany(t.key, emailItem('longout'), n);
-      log(`  provider down for ${outageMs / 1000} s`);
-      await sleep(outageMs);
-      await script(`sendgrid:${account}`, {});
-      log('  provider back');
-      const wait = await drain(t.tenantId);
-      const r = await accountFor(t, ids, calls(`sendgrid:${account}`, sendgridDeliveryId));
+      const { t, account, ids, r, wait } = await sendThroughOutage('longout', Math.min(N, 300), 300_000);
       const attempts = await pg.query(
         `SELECT count(*) FILTER (WHERE outcome = 'skipped')::int AS skipped,
                 count(*) FILTER (WHERE outcome <> 'skipped')::int AS called
@@ -654,6 +635,15 @@ const FAULTS = [
     },
   },
 ];
+
+/** No event to the endpoint is still pending or being sent. */
+async function eventsSettled(endpointId) {
+  const { rows } = await pg.query(
+    `SELECT count(*)::int AS n FROM webhook_messages WHERE endpoint_id = $1 AND status IN ('pending','sending')`,
+    [endpointId],
+  );
+  return rows[0].n === 0;
+}
 
 const accountFor = (t, notificationIds, providerCalls) =>
   accountDeliveries({ tenantId: t.tenantId, notificationIds, providerCalls });
@@ -792,14 +782,7 @@ async function databaseOutage(name, what) {
       await sleep(1000);
     }
   }
-  const eventsDone = async () => {
-    const { rows } = await pg.query(
-      `SELECT count(*)::int AS n FROM webhook_messages WHERE endpoint_id = $1 AND status IN ('pending','sending')`,
-      [ep.body.id],
-    );
-    return rows[0].n === 0;
-  };
-  const wait = await drain(t.tenantId, DRAIN_TIMEOUT_MS, eventsDone);
+  const wait = await drain(t.tenantId, DRAIN_TIMEOUT_MS, () => eventsSettled(ep.body.id));
   const d = await accountFor(t, [...new Set(ids)], calls(endpoint, webhookChannelDeliveryId));
   const events = await accountEvents(ep.body.id, receiver, d.delivered);
   // One row for the table: deliveries and their delivery.sent events must both be whole.
