@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalDb } from '../scripts/local-db.mjs';
 import { startNeonLocalProxy } from '../scripts/neon-local-proxy.mjs';
-import { startWrangler, waitForHttp } from '../scripts/wrangler-process.mjs';
+import { randomCredentialsKeys, startWrangler, waitForHttp, writeEnvFile } from '../scripts/wrangler-process.mjs';
 import { startStandIns } from '../test/stand-ins/provider-stand-in.mjs';
 import { snapshotWorker } from './worker-snapshot.mjs';
 
@@ -78,21 +78,16 @@ const pg = new (createRequire(import.meta.url)('pg').Pool)({ connectionString: d
 pg.on('error', () => {});
 
 const providerBase = (id) => `${STAND_IN}/p/${id}`;
-const envFile = path.join(DATA, 'faults.env');
-fs.writeFileSync(
-  envFile,
-  [
-    `DATABASE_URL=${db.url}`,
-    `PG_WS_PROXY=127.0.0.1:${PORTS.proxy}`,
-    'ENVIRONMENT=development',
-    `LOG_LEVEL=${process.env.FAULTS_LOG_LEVEL ?? 'warn'}`,
-    'ALLOW_PRIVATE_WEBHOOK_TARGETS=on',
-    `PROVIDER_BASE_URLS=${JSON.stringify({ sendgrid: providerBase('sendgrid'), resend: providerBase('resend') })}`,
-    ...Object.entries(CONFIG).map(([k, v]) => `${k}=${v}`),
-    `CREDENTIALS_KEYS=${JSON.stringify({ k1: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64') })}`,
-    '',
-  ].join('\n'),
-);
+const envFile = writeEnvFile(path.join(DATA, 'faults.env'), {
+  DATABASE_URL: db.url,
+  PG_WS_PROXY: `127.0.0.1:${PORTS.proxy}`,
+  ENVIRONMENT: 'development',
+  LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'warn',
+  ALLOW_PRIVATE_WEBHOOK_TARGETS: 'on',
+  PROVIDER_BASE_URLS: JSON.stringify({ sendgrid: providerBase('sendgrid'), resend: providerBase('resend') }),
+  ...CONFIG,
+  CREDENTIALS_KEYS: randomCredentialsKeys(),
+});
 const wranglerLog = fs.openSync(path.join(DATA, 'wrangler.log'), 'w');
 const workerConfig = snapshotWorker(path.join(DATA, 'worker'));
 const startWorker = () =>

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pgClient, startLocalDb } from '../scripts/local-db.mjs';
-import { startWrangler, waitForHttp } from '../scripts/wrangler-process.mjs';
+import { randomCredentialsKeys, startWrangler, waitForHttp, writeEnvFile } from '../scripts/wrangler-process.mjs';
 import { startStandIns } from '../test/stand-ins/provider-stand-in.mjs';
 import { measureAnalytics } from './analytics.mjs';
 import { measureFanout, measureScheduledLateness } from './campaigns.mjs';
@@ -55,20 +55,15 @@ await pg.query(
   'CREATE TABLE IF NOT EXISTS bench_baseline (id text PRIMARY KEY, payload jsonb, created_at timestamptz DEFAULT now())',
 );
 
-const envFile = path.join(DATA, 'bench.env');
-fs.writeFileSync(
-  envFile,
-  [
-    `DATABASE_URL=${db.url}`,
-    `PG_WS_PROXY=${db.wsProxy}`,
-    'ENVIRONMENT=development',
-    `LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'error'}`,
-    'BENCH_ROUTES=on',
-    'ALLOW_PRIVATE_WEBHOOK_TARGETS=on',
-    `CREDENTIALS_KEYS=${JSON.stringify({ k1: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64') })}`,
-    '',
-  ].join('\n'),
-);
+const envFile = writeEnvFile(path.join(DATA, 'bench.env'), {
+  DATABASE_URL: db.url,
+  PG_WS_PROXY: db.wsProxy,
+  ENVIRONMENT: 'development',
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
+  BENCH_ROUTES: 'on',
+  ALLOW_PRIVATE_WEBHOOK_TARGETS: 'on',
+  CREDENTIALS_KEYS: randomCredentialsKeys(),
+});
 const wrangler = startWrangler({
   port: PORTS.http,
   envFile,

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { operationsOf, requestFor, violation } from '../test/fuzz/request-generators.mjs';
 import { pgClient, startLocalDb } from './local-db.mjs';
-import { startWrangler, waitForHttp } from './wrangler-process.mjs';
+import { randomCredentialsKeys, startWrangler, waitForHttp, writeEnvFile } from './wrangler-process.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,18 +39,13 @@ const db = await startLocalDb({
 });
 const pg = pgClient(db.url);
 await pg.connect();
-const envFile = path.join(tmp, 'fuzz.env');
-fs.writeFileSync(
-  envFile,
-  [
-    `DATABASE_URL=${db.url}`,
-    `PG_WS_PROXY=${db.wsProxy}`,
-    'ENVIRONMENT=development',
-    'LOG_LEVEL=error',
-    `CREDENTIALS_KEYS=${JSON.stringify({ k1: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64') })}`,
-    '',
-  ].join('\n'),
-);
+const envFile = writeEnvFile(path.join(tmp, 'fuzz.env'), {
+  DATABASE_URL: db.url,
+  PG_WS_PROXY: db.wsProxy,
+  ENVIRONMENT: 'development',
+  LOG_LEVEL: 'error',
+  CREDENTIALS_KEYS: randomCredentialsKeys(),
+});
 const wrangler = startWrangler({
   port: PORTS.http,
   envFile,

@@ -1,5 +1,6 @@
 // Runs `wrangler dev` as a child in its own process group, so stopping it also stops workerd (which otherwise
-// survives and keeps the port). Shared by scripts/dev.mjs and bench/run.mjs.
+// survives and keeps the port). Shared by scripts/dev.mjs, the bench, fault and fuzz harnesses, and the tests that
+// need a real wrangler dev (test/helpers/test-wrangler.ts).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -51,4 +52,16 @@ export async function waitForHttp(url, timeoutMs, isCancelled = () => false) {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+/** Writes a wrangler `--env-file` from an object; undefined values are left out. Returns the path. */
+export function writeEnvFile(file, vars) {
+  const lines = Object.entries(vars).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`]));
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+/** A CREDENTIALS_KEYS value with one fresh random key, for a throwaway local stack. */
+export function randomCredentialsKeys() {
+  return JSON.stringify({ k1: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64') });
 }

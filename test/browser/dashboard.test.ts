@@ -3,15 +3,13 @@
 // through the form, the numbers on the page against the analytics API, a dead letter replayed from the page, and
 // a phone-sized screen without sideways scrolling.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 // @ts-expect-error pg ships no types and the project has no @types/pg
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error plain .mjs helper without types
-import { startWrangler, waitForHttp } from '../../scripts/wrangler-process.mjs';
-import { TEST_CREDENTIALS_KEYS, TEST_DB, TEST_STAND_INS } from '../test-db';
+import { startTestWrangler, type TestWrangler } from '../helpers/test-wrangler';
+import { TEST_DB, TEST_STAND_INS } from '../test-db';
 import { launchChromium } from './chromium';
 
 const PORT = 8798; // dev 8787, the inbox demo test 8797
@@ -84,50 +82,21 @@ const sectionsSettled = async (page: Page) =>
 const dataValue = async (page: Page, selector: string) => Number(await page.getAttribute(selector, 'data-value'));
 
 describe('dashboard in chromium', () => {
-  let tmp: string;
-  let wrangler: { child: import('node:child_process').ChildProcess; stop(): Promise<void> };
+  let wrangler: TestWrangler;
   let browser: Browser;
-  let output = '';
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'notifykit-dashboard-'));
-    const envFile = path.join(tmp, 'test.env');
-    fs.writeFileSync(
-      envFile,
-      [
-        `DATABASE_URL=${TEST_DB.url}`,
-        `PG_WS_PROXY=${TEST_DB.wsProxy}`,
-        `CREDENTIALS_KEYS=${JSON.stringify(TEST_CREDENTIALS_KEYS)}`,
-        'ENVIRONMENT=test', // no Secure cookie: chromium talks plain http to 127.0.0.1
-        'LOG_LEVEL=warn',
-        `PUBLIC_BASE_URL=${BASE}`,
-        'ALLOW_PRIVATE_WEBHOOK_TARGETS=on', // the webhook stand-in listens on 127.0.0.1
-        '',
-      ].join('\n'),
-    );
-    wrangler = startWrangler({
-      port: PORT,
-      envFile,
-      persistTo: path.join(tmp, 'state'),
-      stdio: ['ignore', 'pipe', 'pipe'],
+    // ENVIRONMENT=test (the helper's default): no Secure cookie, since chromium talks plain http to 127.0.0.1.
+    wrangler = startTestWrangler(PORT, {
+      PUBLIC_BASE_URL: BASE,
+      ALLOW_PRIVATE_WEBHOOK_TARGETS: 'on', // the webhook stand-in listens on 127.0.0.1
     });
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
-    };
-    wrangler.child.stdout?.on('data', keep);
-    wrangler.child.stderr?.on('data', keep);
-    [browser] = await Promise.all([
-      launchChromium(),
-      waitForHttp(`${BASE}/health`, 45_000).catch((err: Error) => {
-        throw new Error(`${err.message}\n--- wrangler dev output ---\n${output}`);
-      }),
-    ]);
+    [browser] = await Promise.all([launchChromium(), wrangler.ready]);
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await wrangler?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('signs in, shows the analytics the API reports, replays a dead letter, fits a phone', async () => {

@@ -1,13 +1,10 @@
 // End to end in a real browser: `wrangler dev` (the Worker with its local queues and Durable Objects, on the test
 // Postgres from test/global-setup.ts), the demo page in chromium, a notification sent through the API arriving live.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error plain .mjs helper without types
-import { startWrangler, waitForHttp } from '../../scripts/wrangler-process.mjs';
-import { TEST_CREDENTIALS_KEYS, TEST_DB } from '../test-db';
+import { startTestWrangler, type TestWrangler } from '../helpers/test-wrangler';
 import { launchChromium } from './chromium';
 
 const PORT = 8797; // dev uses 8787; a port of its own so both can run
@@ -15,50 +12,17 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const SCREENSHOT = path.resolve('.artifacts/browser/inbox.png');
 
 describe('in-app inbox demo page in chromium', () => {
-  let tmp: string;
-  let wrangler: { child: import('node:child_process').ChildProcess; stop(): Promise<void> };
+  let wrangler: TestWrangler;
   let browser: Browser;
-  let output = '';
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'notifykit-browser-'));
-    const envFile = path.join(tmp, 'test.env');
-    fs.writeFileSync(
-      envFile,
-      [
-        `DATABASE_URL=${TEST_DB.url}`,
-        `PG_WS_PROXY=${TEST_DB.wsProxy}`,
-        `CREDENTIALS_KEYS=${JSON.stringify(TEST_CREDENTIALS_KEYS)}`,
-        'ENVIRONMENT=test',
-        'LOG_LEVEL=warn',
-        `PUBLIC_BASE_URL=${BASE}`,
-        '',
-      ].join('\n'),
-    );
-    wrangler = startWrangler({
-      port: PORT,
-      envFile,
-      persistTo: path.join(tmp, 'state'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    // Kept for the failure message: wrangler's own account of why it did not come up.
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
-    };
-    wrangler.child.stdout?.on('data', keep);
-    wrangler.child.stderr?.on('data', keep);
-    [browser] = await Promise.all([
-      launchChromium(),
-      waitForHttp(`${BASE}/health`, 45_000).catch((err: Error) => {
-        throw new Error(`${err.message}\n--- wrangler dev output ---\n${output}`);
-      }),
-    ]);
+    wrangler = startTestWrangler(PORT, { PUBLIC_BASE_URL: BASE });
+    [browser] = await Promise.all([launchChromium(), wrangler.ready]);
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await wrangler?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   async function call(method: string, urlPath: string, bearer?: string, body?: unknown) {

@@ -1,25 +1,14 @@
-// One request id and one trace, end to end on the real stack: `wrangler dev` (local queues, the consumer, outgoing
-// webhooks) against the test Postgres, a local HTTP receiver standing in for the recipient's webhook URL and for
-// the tenant's webhook endpoint, and wrangler's own stdout as the log sink. Lives in the 'browser' project because
-// that is the Node-side project that runs real processes; no browser is launched.
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error plain .mjs helper without types
-import { startWrangler, waitForHttp } from '../../scripts/wrangler-process.mjs';
-import { TEST_CREDENTIALS_KEYS, TEST_DB } from '../test-db';
+import { startTestWrangler, type TestWrangler } from '../helpers/test-wrangler';
 
 const PORT = 8796;
 const BASE = `http://127.0.0.1:${PORT}`;
 const BODY_TEXT = 'Your one-time code is 918273';
 
 describe('request id and trace across every hop', () => {
-  let tmp: string;
-  let wrangler: { child: import('node:child_process').ChildProcess; stop(): Promise<void> };
-  let output = '';
+  let wrangler: TestWrangler;
   const received: { path: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
   const receiver = http.createServer((req, res) => {
     let body = '';
@@ -34,41 +23,17 @@ describe('request id and trace across every hop', () => {
 
   beforeAll(async () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'notifykit-trace-'));
-    const envFile = path.join(tmp, 'test.env');
-    fs.writeFileSync(
-      envFile,
-      [
-        `DATABASE_URL=${TEST_DB.url}`,
-        `PG_WS_PROXY=${TEST_DB.wsProxy}`,
-        `CREDENTIALS_KEYS=${JSON.stringify(TEST_CREDENTIALS_KEYS)}`,
-        'ENVIRONMENT=test',
-        'LOG_LEVEL=info',
-        'ALLOW_PRIVATE_WEBHOOK_TARGETS=on',
-        `PUBLIC_BASE_URL=${BASE}`,
-        '',
-      ].join('\n'),
-    );
-    wrangler = startWrangler({
-      port: PORT,
-      envFile,
-      persistTo: path.join(tmp, 'state'),
-      stdio: ['ignore', 'pipe', 'pipe'],
+    wrangler = startTestWrangler(PORT, {
+      LOG_LEVEL: 'info',
+      ALLOW_PRIVATE_WEBHOOK_TARGETS: 'on',
+      PUBLIC_BASE_URL: BASE,
     });
-    const keep = (chunk: Buffer) => {
-      output += chunk.toString();
-    };
-    wrangler.child.stdout?.on('data', keep);
-    wrangler.child.stderr?.on('data', keep);
-    await waitForHttp(`${BASE}/health`, 45_000).catch((err: Error) => {
-      throw new Error(`${err.message}\n--- wrangler dev output ---\n${output.slice(-20_000)}`);
-    });
+    await wrangler.ready;
   }, 60_000);
 
   afterAll(async () => {
     await wrangler?.stop();
     receiver.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   async function call(method: string, urlPath: string, bearer?: string, body?: unknown, headers = {}) {
@@ -131,7 +96,8 @@ describe('request id and trace across every hop', () => {
 
     // Give the last log lines a moment to flush, then read every JSON line wrangler printed.
     await new Promise((r) => setTimeout(r, 500));
-    const lines = output
+    const lines = wrangler
+      .output()
       .split('\n')
       .map((l) => l.slice(l.indexOf('{')))
       .flatMap((l) => {
@@ -157,7 +123,7 @@ describe('request id and trace across every hop', () => {
 
     // Nothing secret or private in the whole log: keys, the webhook secret, the message body.
     for (const secret of [signup.body.apiKey.key, live.body.key, endpoint.body.secret, BODY_TEXT]) {
-      expect(output.includes(secret), `log contains ${secret.slice(0, 12)}…`).toBe(false);
+      expect(wrangler.output().includes(secret), `log contains ${secret.slice(0, 12)}…`).toBe(false);
     }
   }, 60_000);
 });

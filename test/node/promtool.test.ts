@@ -5,10 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from 'vitest';
-// @ts-expect-error plain .mjs helper without types
-import { startWrangler, waitForHttp } from '../../scripts/wrangler-process.mjs';
 import { METRIC_NAMES } from '../../src/domain/metrics/families';
-import { TEST_CREDENTIALS_KEYS, TEST_DB, TEST_METRICS_TOKEN } from '../test-db';
+import { startTestWrangler, type TestWrangler } from '../helpers/test-wrangler';
+import { TEST_METRICS_TOKEN } from '../test-db';
 
 const PORT = 8799; // dev 8787, browser tests 8797/8798
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -109,9 +108,7 @@ describe('Grafana dashboard', () => {
 });
 
 describe('live /metrics from wrangler dev', () => {
-  let tmp: string;
-  let wrangler: { child: import('node:child_process').ChildProcess; stop(): Promise<void> };
-  let output = '';
+  let wrangler: TestWrangler;
   let key: string;
 
   async function call(method: string, urlPath: string, headers: Record<string, string> = {}, body?: unknown) {
@@ -124,34 +121,8 @@ describe('live /metrics from wrangler dev', () => {
   }
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'notifykit-metrics-'));
-    const envFile = path.join(tmp, 'test.env');
-    fs.writeFileSync(
-      envFile,
-      [
-        `DATABASE_URL=${TEST_DB.url}`,
-        `PG_WS_PROXY=${TEST_DB.wsProxy}`,
-        `CREDENTIALS_KEYS=${JSON.stringify(TEST_CREDENTIALS_KEYS)}`,
-        `METRICS_TOKEN=${TEST_METRICS_TOKEN}`,
-        'ENVIRONMENT=test',
-        'LOG_LEVEL=warn',
-        '',
-      ].join('\n'),
-    );
-    wrangler = startWrangler({
-      port: PORT,
-      envFile,
-      persistTo: path.join(tmp, 'state'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
-    };
-    wrangler.child.stdout?.on('data', keep);
-    wrangler.child.stderr?.on('data', keep);
-    await waitForHttp(`${BASE}/health`, 45_000).catch((err: Error) => {
-      throw new Error(`${err.message}\n--- wrangler dev output ---\n${output}`);
-    });
+    wrangler = startTestWrangler(PORT, { METRICS_TOKEN: TEST_METRICS_TOKEN });
+    await wrangler.ready;
 
     // A tenant with two sends through the sandbox (test key), so every kind of row exists.
     const signup = await call('POST', '/v1/tenants', {}, { name: 'Metrics scrape', email: 'metrics@example.test' });
@@ -177,7 +148,6 @@ describe('live /metrics from wrangler dev', () => {
 
   afterAll(async () => {
     await wrangler?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('GET /metrics with the operator token passes promtool check metrics', async (ctx) => {
