@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_QUEUE_DELAY_SECONDS } from './lib/queue-limits';
 
 /**
  * Bindings of the Worker: the generated `Env` (wrangler types, from wrangler.toml) plus secrets, which wrangler
@@ -62,9 +63,11 @@ const configSchema = z.object({
     .default('5,300,1800,7200,18000,36000,36000')
     .transform((s, ctx) => {
       const delays = s.split(',').map((d) => Number(d.trim()));
-      // Queues cap a message delay at 12 h.
-      if (delays.some((d) => !Number.isFinite(d) || d < 0 || d > 43_200)) {
-        ctx.addIssue({ code: 'custom', message: 'must be comma-separated seconds between 0 and 43200' });
+      if (delays.some((d) => !Number.isFinite(d) || d < 0 || d > MAX_QUEUE_DELAY_SECONDS)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be comma-separated seconds between 0 and ${MAX_QUEUE_DELAY_SECONDS}`,
+        });
         return z.NEVER;
       }
       return delays;

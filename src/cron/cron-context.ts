@@ -1,12 +1,7 @@
-import type { Db } from '../db/client';
-import type { AppBindings, AppConfig } from '../env';
-import type { Logger } from '../observability/logger';
+import type { AppContext } from '../context';
 
-export interface CronContext {
-  db: Db;
-  env: AppBindings;
-  config: AppConfig;
-  log: Logger;
+/** A cron job's context: the app's, plus the run's scheduled time. */
+export interface CronContext extends AppContext {
   /** The run's scheduled time (not the wall clock): jobs reason about "due" relative to it. */
   scheduledTime: Date;
 }

@@ -1,6 +1,5 @@
-import { createDb } from '../db/client';
-import { type AppBindings, loadConfig } from '../env';
-import { createLogger } from '../observability/logger';
+import { createAppContext } from '../context';
+import type { AppBindings } from '../env';
 import type { CronContext } from './cron-context';
 import { checkBudgets } from './jobs/check-budgets';
 import { enqueueDueDeliveries, enqueueDueWebhooks } from './jobs/enqueue-due';
@@ -14,7 +13,6 @@ type Job = { name: string; run: (ctx: CronContext) => Promise<void> };
 
 /**
  * Jobs by Cron Trigger (wrangler.toml `crons`). Every job is idempotent: runs may overlap, repeat or come late.
- * Later issues add theirs here (rollups, retention).
  */
 export const CRON_JOBS: Record<string, Job[]> = {
   // Every minute: what is due soon goes to the queues, delayed to its exact second.
@@ -39,14 +37,14 @@ export const CRON_JOBS: Record<string, Job[]> = {
 
 /** One `scheduled()` for every trigger: runs the trigger's jobs; one failing job does not stop the others. */
 export async function handleScheduled(controller: ScheduledController, env: AppBindings): Promise<void> {
-  const config = loadConfig(env);
-  const log = createLogger({ cron: controller.cron }, config.LOG_LEVEL);
+  const app = createAppContext(env, { cron: controller.cron });
+  const { log } = app;
   const jobs = CRON_JOBS[controller.cron];
   if (!jobs) {
     log.error('no jobs for this cron trigger', { cron: controller.cron });
     return;
   }
-  const ctx: CronContext = { db: createDb(env), env, config, log, scheduledTime: new Date(controller.scheduledTime) };
+  const ctx: CronContext = { ...app, scheduledTime: new Date(controller.scheduledTime) };
   const failures: unknown[] = [];
   for (const job of jobs) {
     const started = Date.now();

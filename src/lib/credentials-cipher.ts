@@ -27,6 +27,12 @@ export interface CipherKeys {
   keys: Record<string, string>;
 }
 
+/** The cipher keys from the parsed config: the one place they are assembled. */
+export const cipherKeysOf = (config: { CREDENTIALS_KEY_ID: string; CREDENTIALS_KEYS: Record<string, string> }) => ({
+  current: config.CREDENTIALS_KEY_ID,
+  keys: config.CREDENTIALS_KEYS,
+});
+
 export async function encryptCredentials(keys: CipherKeys, tenantId: string, value: unknown) {
   const material = keys.keys[keys.current];
   if (!material) throw new Error(`credentials key '${keys.current}' is not in CREDENTIALS_KEYS`);

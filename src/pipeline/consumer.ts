@@ -1,28 +1,21 @@
-import { createDb } from '../db/client';
+import { type AppContext, createAppContext } from '../context';
 import { isDatabaseUnavailable } from '../db/errors';
 import { loadDeliveriesForSend, markDeadLettered } from '../db/queries/pipeline';
-import { type AppBindings, loadConfig } from '../env';
-import { createLogger, type Logger } from '../observability/logger';
+import type { AppBindings } from '../env';
+import { enqueueEmitted } from '../queues/enqueue-webhooks';
+import { parseQueueName } from '../queues/lanes';
+import { type DeliverMessage, QueueMessage } from '../queues/messages';
 import { deliverBatch, type MessageAction } from './deliver';
 import { FANOUT_DLQ, FANOUT_QUEUE, handleFanoutBatch } from './fanout-consumer';
-import { parseQueueName } from './lanes';
-import { type DeliverMessage, QueueMessage } from './messages';
+import { DB_UNAVAILABLE_RETRY_SECONDS } from './retry-policy';
 import { handleWebhookBatch, WEBHOOK_DLQ, WEBHOOK_QUEUE } from './webhooks/consumer';
-import { enqueueEmitted } from './webhooks/enqueue';
-
-/** When the database is down, wait this long before the message comes back. */
-const DB_UNAVAILABLE_RETRY_SECONDS = 15;
 
 /** Entry point of every queue: delivery lanes and their dead-letter queues. Acks or retries each message alone. */
 export async function handleQueueBatch(batch: MessageBatch<unknown>, env: AppBindings): Promise<void> {
-  const config = loadConfig(env);
-  const log = createLogger({ queue: batch.queue }, config.LOG_LEVEL);
-  if (batch.queue === WEBHOOK_QUEUE || batch.queue === WEBHOOK_DLQ) {
-    return handleWebhookBatch(batch, { db: createDb(env), env, config, log });
-  }
-  if (batch.queue === FANOUT_QUEUE || batch.queue === FANOUT_DLQ) {
-    return handleFanoutBatch(batch, { db: createDb(env), env, config, log });
-  }
+  const ctx = createAppContext(env, { queue: batch.queue });
+  const { log } = ctx;
+  if (batch.queue === WEBHOOK_QUEUE || batch.queue === WEBHOOK_DLQ) return handleWebhookBatch(batch, ctx);
+  if (batch.queue === FANOUT_QUEUE || batch.queue === FANOUT_DLQ) return handleFanoutBatch(batch, ctx);
   const lane = parseQueueName(batch.queue);
   if (!lane) {
     log.error('message batch from an unknown queue; retrying', { size: batch.messages.length });
@@ -39,17 +32,12 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: AppBin
       message.ack();
     }
   }
-  if (lane.deadLetter) await handleDeadLetters(env, log, valid);
-  else await handleDeliveries(env, log, valid);
+  if (lane.deadLetter) await handleDeadLetters(ctx, valid);
+  else await handleDeliveries(ctx, valid);
 }
 
-async function handleDeliveries(
-  env: AppBindings,
-  log: Logger,
-  items: { message: Message<unknown>; body: DeliverMessage }[],
-) {
-  const db = createDb(env);
-  const config = loadConfig(env);
+async function handleDeliveries(ctx: AppContext, items: { message: Message<unknown>; body: DeliverMessage }[]) {
+  const { db, log } = ctx;
   let rows: Awaited<ReturnType<typeof loadDeliveriesForSend>>;
   const loadStarted = Date.now();
   try {
@@ -76,7 +64,7 @@ async function handleDeliveries(
   const unique = [...new Map(known.map((k) => [k.body.deliveryId, byId.get(k.body.deliveryId)!])).values()];
   let actions: Map<string, MessageAction>;
   try {
-    actions = await deliverBatch({ db, env, config, log }, unique);
+    actions = await deliverBatch(ctx, unique);
   } catch (err) {
     // Only infrastructure failures reach here (provider outcomes are handled in deliverBatch).
     const delaySeconds = isDatabaseUnavailable(err) ? DB_UNAVAILABLE_RETRY_SECONDS : 30;
@@ -92,12 +80,8 @@ async function handleDeliveries(
   }
 }
 
-async function handleDeadLetters(
-  env: AppBindings,
-  log: Logger,
-  items: { message: Message<unknown>; body: DeliverMessage }[],
-) {
-  const db = createDb(env);
+async function handleDeadLetters(ctx: AppContext, items: { message: Message<unknown>; body: DeliverMessage }[]) {
+  const { db, log } = ctx;
   const byTenant = new Map<string, typeof items>();
   for (const item of items) {
     const list = byTenant.get(item.body.tenantId) ?? [];
@@ -110,7 +94,7 @@ async function handleDeadLetters(
         const deliveryIds = group.map((g) => g.body.deliveryId);
         const emitted = await markDeadLettered(db, tenantId, deliveryIds);
         log.warn('dead-lettered messages received', { tenantId, deliveryIds });
-        await enqueueEmitted({ env, db, log }, emitted);
+        await enqueueEmitted(ctx, emitted);
         for (const { message } of group) message.ack();
       } catch (err) {
         log.error('could not mark dead letters; retrying', { tenantId, err });

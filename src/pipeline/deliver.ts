@@ -1,7 +1,7 @@
 import { inboxContent } from '../channels/in-app/inbox-content';
 import { renderForSandbox } from '../channels/sandbox-render';
 import type { OutboundMessage, ProviderError } from '../channels/types';
-import type { Db } from '../db/client';
+import type { AppContext } from '../context';
 import { isDatabaseUnavailable } from '../db/errors';
 import { loadLayouts } from '../db/queries/layouts';
 import {
@@ -29,17 +29,16 @@ import { layoutSourceFor } from '../domain/templates/layout-source';
 import { RenderError } from '../domain/templates/liquid-engine';
 import { renderTemplate } from '../domain/templates/render-template';
 import { urlPolicyFor } from '../domain/webhooks/ssrf-guard';
-import type { AppBindings, AppConfig } from '../env';
 import { mapWithConcurrency } from '../lib/concurrency';
 import { newId } from '../lib/ids';
-import type { Logger } from '../observability/logger';
+import { MAX_QUEUE_DELAY_SECONDS } from '../lib/queue-limits';
 import { withTrace } from '../observability/trace-context';
+import { enqueueDeliveries } from '../queues/enqueue-deliveries';
+import { enqueueEmitted } from '../queues/enqueue-webhooks';
 import { priceOutcomes } from './price-outcomes';
-import { enqueueDeliveries } from './producer';
 import { type ChainStep, createChainResolver } from './provider-chain';
 import { recipientShard } from './recipient-shard';
 import { breakerWaitHorizonSeconds, retryDelaySeconds } from './retry-policy';
-import { enqueueEmitted } from './webhooks/enqueue';
 
 /** Correlation fields of every log line about one delivery: one request id follows it API → queue → provider. */
 const deliveryFields = (d: DeliveryToSend) => ({
@@ -55,12 +54,7 @@ export type MessageAction = { kind: 'ack' } | { kind: 'retry'; delaySeconds: num
 
 const TERMINAL = new Set(['sent', 'delivered', 'failed', 'bounced', 'suppressed', 'canceled', 'dead_lettered']);
 
-export interface DeliverContext {
-  db: Db;
-  env: AppBindings;
-  config: AppConfig;
-  log: Logger;
-}
+export type DeliverContext = AppContext;
 
 /**
  * Handles the deliveries of one queue batch with a fixed number of database round trips (claim, then one write
@@ -213,7 +207,6 @@ async function requeueBreakerWaits(
 
 /** Queues may hand a delayed message over a little early; anything more is a message from before a reschedule. */
 const EARLY_TOLERANCE_MS = 3000;
-const MAX_QUEUE_DELAY_SECONDS = 43_200;
 
 /**
  * A message for a delivery that is not due yet (rescheduled later): wait for the new time when it is near and the
@@ -271,8 +264,8 @@ async function deferAndRequeue(
   }
 }
 
-/** Queues accept delays up to 12 h; a longer quiet window is re-checked when the message comes back. */
-const MAX_DEFER_SECONDS = 12 * 3600 - 60;
+/** A longer quiet window than the queue's delay cap is re-checked when the message comes back. */
+const MAX_DEFER_SECONDS = MAX_QUEUE_DELAY_SECONDS - 60;
 
 /**
  * Non-critical deliveries inside the subscriber's quiet hours wait until the window ends (deferred with a fresh

@@ -1,6 +1,7 @@
 import { endBroadcast } from '../db/queries/broadcasts';
 import { type FanoutContext, fanOutChunk } from '../domain/broadcasts/fan-out';
-import { FanoutMessageV1 } from './messages';
+import { FanoutMessageV1 } from '../queues/messages';
+import { DB_UNAVAILABLE_RETRY_SECONDS } from './retry-policy';
 
 export const FANOUT_QUEUE = 'notify-fanout';
 export const FANOUT_DLQ = 'notify-fanout-dlq';
@@ -27,7 +28,7 @@ export async function handleFanoutBatch(batch: MessageBatch<unknown>, ctx: Fanou
       message.ack();
     } catch (err) {
       ctx.log.error('fan-out chunk failed; retrying', { broadcastId, err });
-      message.retry({ delaySeconds: 15 });
+      message.retry({ delaySeconds: DB_UNAVAILABLE_RETRY_SECONDS });
     }
   }
 }

@@ -4,7 +4,7 @@ import type { Db } from '../db/client';
 import { loadEnabledProviderConfigs } from '../db/queries/providers';
 import type { Channel, ProviderConfigRow } from '../db/schema';
 import type { AppConfig } from '../env';
-import { decryptCredentials } from '../lib/credentials-cipher';
+import { cipherKeysOf, decryptCredentials } from '../lib/credentials-cipher';
 
 /** One step of a delivery's failover chain. */
 export interface ChainStep {
@@ -29,12 +29,7 @@ export async function createChainResolver(db: Db, config: AppConfig, tenantIds: 
   const credentialsOf = (row: ProviderConfigRow) => () => {
     let value = decrypted.get(row.id);
     if (!value) {
-      value = decryptCredentials(
-        { current: config.CREDENTIALS_KEY_ID, keys: config.CREDENTIALS_KEYS },
-        row.tenantId,
-        row.keyId,
-        row.credentialsCiphertext,
-      );
+      value = decryptCredentials(cipherKeysOf(config), row.tenantId, row.keyId, row.credentialsCiphertext);
       decrypted.set(row.id, value);
     }
     return value;

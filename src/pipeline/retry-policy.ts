@@ -1,7 +1,11 @@
 import type { ProviderError } from '../channels/types';
+import { MAX_QUEUE_DELAY_SECONDS } from '../lib/queue-limits';
 
-/** Queues cap a message delay at 12 h; stay well under it. */
-export const MAX_RETRY_DELAY_SECONDS = 6 * 3600;
+/** Half the queue's delay cap: stay well under it. */
+export const MAX_RETRY_DELAY_SECONDS = MAX_QUEUE_DELAY_SECONDS / 2;
+
+/** When the database is down, a message waits this long before it comes back. */
+export const DB_UNAVAILABLE_RETRY_SECONDS = 15;
 
 /**
  * Delay before the next try of a retryable failure: the provider's Retry-After when it gave one, otherwise

@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
-import { deliverMessage } from '../../src/pipeline/messages';
+import { deliverMessage } from '../../src/queues/messages';
 import { api, createLiveTenant, testEnv } from '../helpers/api';
 import { allDeliveries, endpointUrl, receivedRequests, uniqueName, waitForNotification } from '../helpers/stand-ins';
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/app';
 import { auditLog, providerConfigs } from '../../src/db/schema';
 import worker from '../../src/index';
-import { deliverMessage } from '../../src/pipeline/messages';
+import { deliverMessage } from '../../src/queues/messages';
 import { api, createKey, createLiveTenant, createTenant, expectEnvelope, testDb, testEnv } from '../helpers/api';
 import { uniqueAccount } from '../helpers/providers';
 

@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, createScheduledController, 
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
-import { deliverMessage } from '../../src/pipeline/messages';
+import { deliverMessage } from '../../src/queues/messages';
 import { api, createLiveTenant, testDb, testEnv } from '../helpers/api';
 import { receivedMail, receivedRequests, uniqueName } from '../helpers/stand-ins';
 import { createEndpoint, hasType, ofType, verifiedEvents, waitForEvents } from '../helpers/webhooks';

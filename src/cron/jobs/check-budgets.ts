@@ -1,6 +1,6 @@
 import { applyBudgetLevels, budgetsToCheck } from '../../db/queries/usage';
 import { budgetLevel, monthKey, monthStart } from '../../domain/analytics/budget';
-import { enqueueEmitted } from '../../pipeline/webhooks/enqueue';
+import { enqueueEmitted } from '../../queues/enqueue-webhooks';
 import type { CronContext } from '../cron-context';
 
 /**

@@ -2,8 +2,8 @@ import { claimDueForEnqueue } from '../../db/queries/pipeline';
 import { claimDueWebhooks } from '../../db/queries/webhook-delivery';
 import type { Priority } from '../../db/schema';
 import { secondsUntil } from '../../lib/seconds-until';
-import { enqueueDeliveries } from '../../pipeline/producer';
-import { sendWebhookMessages } from '../../pipeline/webhooks/enqueue';
+import { enqueueDeliveries } from '../../queues/enqueue-deliveries';
+import { sendWebhookMessages } from '../../queues/enqueue-webhooks';
 import type { CronContext } from '../cron-context';
 
 const ENQUEUE_PER_RUN = 5000;

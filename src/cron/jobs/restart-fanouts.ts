@@ -1,5 +1,5 @@
 import { stalledBroadcasts } from '../../db/queries/broadcasts';
-import { sendFanoutMessage } from '../../domain/broadcasts/fanout-queue';
+import { sendFanoutMessage } from '../../queues/enqueue-fanout';
 import type { CronContext } from '../cron-context';
 
 /**

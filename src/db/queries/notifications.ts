@@ -1,9 +1,59 @@
 import { and, asc, desc, eq, exists, gte, inArray, lt, lte, sql } from 'drizzle-orm';
-import type { PlannedNotification } from '../../domain/notifications/plan-deliveries';
+import { ENQUEUE_AHEAD_SECONDS } from '../../lib/queue-limits';
 import type { Db } from '../client';
-import { type Channel, type DeliveryStatus, deliveries, deliveryAttempts, notifications, subscribers } from '../schema';
+import {
+  type Channel,
+  type DeliveryError,
+  type DeliveryStatus,
+  deliveries,
+  deliveryAttempts,
+  type NotificationContent,
+  notifications,
+  type Priority,
+  subscribers,
+} from '../schema';
 import { type PageRequest, toPage } from './pagination';
 import { emitEvents, emittedOf } from './webhook-events';
+
+/** Rows to insert for one accepted notification. */
+export interface PlannedNotification {
+  notification: {
+    id: string;
+    tenantId: string;
+    mode: 'test' | 'live';
+    priority: Priority;
+    category: string | null;
+    content: NotificationContent;
+    data: Record<string, unknown> | null;
+    metadata: Record<string, unknown> | null;
+    sendAt: string | null;
+    fallback: Channel[] | null;
+    templateId: string | null;
+    templateVersion: number | null;
+    broadcastId?: string | null;
+    scheduleId?: string | null;
+    dedupeKey?: string | null;
+    requestId?: string | null;
+    traceparent?: string | null;
+  };
+  deliveries: {
+    id: string;
+    tenantId: string;
+    notificationId: string;
+    channel: Channel;
+    status: DeliveryStatus;
+    priority: Priority;
+    subscriberId: string | null;
+    recipient: string;
+    address: string;
+    lastError: DeliveryError | null;
+    nextAttemptAt: string | null;
+    fallback: { channel: Channel; address: string }[] | null;
+    locale: string | null;
+  }[];
+  /** Deliveries to enqueue now (not scheduled, not already failed). */
+  dueNow: boolean;
+}
 
 export async function getSubscribersByExternalIds(db: Db, tenantId: string, externalIds: string[]) {
   if (externalIds.length === 0) return [];
@@ -219,7 +269,7 @@ export async function rescheduleQueued(db: Db, tenantId: string, id: string, sen
       RETURNING id
     )
     UPDATE deliveries SET next_attempt_at = ${sendAt}::timestamptz, updated_at = now(),
-      enqueued_at = CASE WHEN ${sendAt}::timestamptz <= now() + interval '60 seconds' THEN now() ELSE NULL END
+      enqueued_at = CASE WHEN ${sendAt}::timestamptz <= now() + ${ENQUEUE_AHEAD_SECONDS}::int * interval '1 second' THEN now() ELSE NULL END
     WHERE tenant_id = ${tenantId} AND notification_id IN (SELECT id FROM n) AND status = 'queued'
     RETURNING id, priority, channel`);
   return result.rows;

@@ -1,5 +1,6 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { newId } from '../../lib/ids';
+import { ENQUEUE_AHEAD_SECONDS } from '../../lib/queue-limits';
 import type { Db } from '../client';
 import { type Channel, deliveries, notifications, subscribers, tenants } from '../schema';
 import { appendInboxStatements, type InboxAppended, type InboxInsert } from './inbox';
@@ -306,7 +307,7 @@ export async function claimDueForEnqueue(db: Db, limit: number) {
     UPDATE deliveries SET enqueued_at = now(), updated_at = now()
     WHERE id IN (
       SELECT id FROM deliveries
-      WHERE (status = 'queued' AND enqueued_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now() + interval '60 seconds'))
+      WHERE (status = 'queued' AND enqueued_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now() + ${ENQUEUE_AHEAD_SECONDS}::int * interval '1 second'))
          OR (status = 'queued' AND enqueued_at < now() - interval '15 minutes' AND next_attempt_at < now() - interval '15 minutes')
          OR (status = 'sending' AND claimed_at < now() - make_interval(secs => ${STALE_CLAIM_SECONDS}))
       ORDER BY next_attempt_at NULLS FIRST

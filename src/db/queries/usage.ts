@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { LATENCY_BUCKETS_MS } from '../../domain/analytics/latency-buckets';
 import type { Db } from '../client';
+import { LATENCY_BUCKETS_MS } from '../schema/usage';
 import { emitEvents, emittedOf } from './webhook-events';
 
 /**

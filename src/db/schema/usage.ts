@@ -7,6 +7,9 @@ import { tenants } from './tenants';
  * roll-up-usage.ts). An hour's rows are replaced whenever it is rolled up again, so re-runs are idempotent and late
  * receipts (delivered, opens) are picked up by the next run that covers the hour.
  */
+/** Upper bounds (ms) of the latency histogram buckets kept in usage_hourly; the last bucket is open-ended. */
+export const LATENCY_BUCKETS_MS = [50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000] as const;
+
 export const usageHourly = pgTable(
   'usage_hourly',
   {

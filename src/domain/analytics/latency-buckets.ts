@@ -1,8 +1,9 @@
+import { LATENCY_BUCKETS_MS } from '../../db/schema/usage';
+
 /**
- * Upper bounds (ms) of the latency histogram buckets kept in usage_hourly; the last bucket is open-ended.
- * Percentiles are reported as the upper bound of the bucket that holds them (the open bucket as the last bound).
+ * Percentiles are reported as the upper bound of the histogram bucket that holds them (the open bucket as the last
+ * bound).
  */
-export const LATENCY_BUCKETS_MS = [50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000] as const;
 
 /** `counts[i]` = how many fell in bucket i (LATENCY_BUCKETS_MS.length + 1 buckets). Null when empty. */
 export function percentileFromBuckets(counts: number[], p: number): number | null {

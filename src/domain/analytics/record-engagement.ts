@@ -2,7 +2,7 @@ import type { Db } from '../../db/client';
 import { applyReceipts } from '../../db/queries/receipts';
 import type { AppBindings } from '../../env';
 import type { Logger } from '../../observability/logger';
-import { enqueueEmitted } from '../../pipeline/webhooks/enqueue';
+import { enqueueEmitted } from '../../queues/enqueue-webhooks';
 
 export interface Engagement {
   deliveryId: string;

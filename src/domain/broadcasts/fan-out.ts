@@ -1,20 +1,13 @@
-import type { Db } from '../../db/client';
+import type { AppContext } from '../../context';
 import { advanceCursor, endBroadcast, getBroadcast } from '../../db/queries/broadcasts';
 import { getBroadcastRate } from '../../db/queries/tenants';
 import { membersAfter } from '../../db/queries/topics';
-import type { AppBindings, AppConfig } from '../../env';
-import type { Logger } from '../../observability/logger';
+import { sendFanoutMessage } from '../../queues/enqueue-fanout';
 import { acceptNotifications } from '../notifications/accept';
 import type { SendNotificationRequest } from '../notifications/send-request';
 import { urlPolicyFor } from '../webhooks/ssrf-guard';
-import { sendFanoutMessage } from './fanout-queue';
 
-export interface FanoutContext {
-  db: Db;
-  env: AppBindings;
-  config: AppConfig;
-  log: Logger;
-}
+export type FanoutContext = AppContext;
 
 /**
  * One link of a broadcast's fan-out chain: take a chunk's worth of the tenant's send rate (a token bucket in a

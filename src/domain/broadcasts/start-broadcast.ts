@@ -3,9 +3,9 @@ import { loadTemplatesByKeys } from '../../db/queries/templates';
 import { countMembers, getTopicByKey } from '../../db/queries/topics';
 import { ApiError } from '../../errors';
 import { newId } from '../../lib/ids';
+import { sendFanoutMessage } from '../../queues/enqueue-fanout';
 import type { AcceptContext } from '../notifications/accept';
 import type { SendNotificationRequest } from '../notifications/send-request';
-import { sendFanoutMessage } from './fanout-queue';
 
 export interface BroadcastOrigin {
   dedupeKey: string;

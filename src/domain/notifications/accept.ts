@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client';
+import type { PlannedNotification } from '../../db/queries/notifications';
 import { getSubscribersByExternalIds, insertPlanned } from '../../db/queries/notifications';
 import { markNotEnqueued } from '../../db/queries/pipeline';
 import { loadTemplatesByKeys, loadVersionContents } from '../../db/queries/templates';
@@ -8,11 +9,11 @@ import type { AppBindings } from '../../env';
 import { ApiError } from '../../errors';
 import { secondsUntil } from '../../lib/seconds-until';
 import type { Logger } from '../../observability/logger';
-import { enqueueDeliveries } from '../../pipeline/producer';
-import { enqueueEmitted } from '../../pipeline/webhooks/enqueue';
+import { enqueueDeliveries } from '../../queues/enqueue-deliveries';
+import { enqueueEmitted } from '../../queues/enqueue-webhooks';
 import { monthKey } from '../analytics/budget';
 import type { UrlPolicy } from '../webhooks/ssrf-guard';
-import { type PlannedNotification, planDeliveries, type ResolvedTemplate, templateRef } from './plan-deliveries';
+import { planDeliveries, type ResolvedTemplate, templateRef } from './plan-deliveries';
 import type { SendNotificationRequest } from './send-request';
 
 export interface AcceptContext {

@@ -1,50 +1,12 @@
+import type { PlannedNotification } from '../../db/queries/notifications';
 import type { Channel, DeliveryError, DeliveryStatus, Priority, SubscriberRow, TemplateContent } from '../../db/schema';
 import { CHANNELS } from '../../db/schema';
 import { ApiError, type ErrorDetail } from '../../errors';
 import { newId } from '../../lib/ids';
+import { ENQUEUE_AHEAD_SECONDS } from '../../lib/queue-limits';
 import { missingVariables, templateChannels } from '../templates/render-template';
 import { type UrlPolicy, urlProblem } from '../webhooks/ssrf-guard';
 import { type InlineRecipientInput, isTopicSend, type SendNotificationRequest } from './send-request';
-
-/** Rows to insert for one accepted notification. */
-export interface PlannedNotification {
-  notification: {
-    id: string;
-    tenantId: string;
-    mode: 'test' | 'live';
-    priority: Priority;
-    category: string | null;
-    content: NonNullable<SendNotificationRequest['content']>;
-    data: Record<string, unknown> | null;
-    metadata: Record<string, unknown> | null;
-    sendAt: string | null;
-    fallback: Channel[] | null;
-    templateId: string | null;
-    templateVersion: number | null;
-    broadcastId?: string | null;
-    scheduleId?: string | null;
-    dedupeKey?: string | null;
-    requestId?: string | null;
-    traceparent?: string | null;
-  };
-  deliveries: {
-    id: string;
-    tenantId: string;
-    notificationId: string;
-    channel: Channel;
-    status: DeliveryStatus;
-    priority: Priority;
-    subscriberId: string | null;
-    recipient: string;
-    address: string;
-    lastError: DeliveryError | null;
-    nextAttemptAt: string | null;
-    fallback: { channel: Channel; address: string }[] | null;
-    locale: string | null;
-  }[];
-  /** Deliveries to enqueue now (not scheduled, not already failed). */
-  dueNow: boolean;
-}
 
 interface ResolvedRecipient {
   subscriberId: string | null;
@@ -100,9 +62,6 @@ function contentProblems(channels: Channel[], content: NonNullable<SendNotificat
   }
   return problems;
 }
-
-/** Scheduled sends due sooner than this are enqueued at acceptance (delayed); later ones by the cron. */
-export const ENQUEUE_AHEAD_MS = 60_000;
 
 export interface PlanContext {
   tenantId: string;
@@ -271,6 +230,6 @@ export function planDeliveries(req: SendNotificationRequest, ctx: PlanContext): 
     },
     deliveries,
     // Due within the minute: enqueued at once with a delay, so it fires at its second instead of waiting for the cron.
-    dueNow: !scheduled || sendAt!.getTime() - ctx.now.getTime() <= ENQUEUE_AHEAD_MS,
+    dueNow: !scheduled || sendAt!.getTime() - ctx.now.getTime() <= ENQUEUE_AHEAD_SECONDS * 1000,
   };
 }

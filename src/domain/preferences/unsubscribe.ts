@@ -1,19 +1,12 @@
-import type { Db } from '../../db/client';
+import type { AppContext } from '../../context';
 import { insertAuditEntry } from '../../db/queries/audit-log';
 import { getPreferences, upsertPreferences } from '../../db/queries/preferences';
 import { emittedOf, emitUnsubscribed } from '../../db/queries/webhook-events';
 import type { PreferenceSet } from '../../db/schema';
-import type { AppBindings, AppConfig } from '../../env';
-import type { Logger } from '../../observability/logger';
-import { enqueueEmitted } from '../../pipeline/webhooks/enqueue';
+import { enqueueEmitted } from '../../queues/enqueue-webhooks';
 import { verifyUnsubscribeToken } from '../subscribers/subscriber-token';
 
-export interface UnsubscribeContext {
-  db: Db;
-  env: AppBindings;
-  config: AppConfig;
-  log: Logger;
-}
+export type UnsubscribeContext = AppContext;
 
 /**
  * One-click unsubscribe (RFC 8058): the signed link names the tenant, subscriber and category; following it turns

@@ -10,7 +10,7 @@ import {
 } from '../../db/queries/providers';
 import type { AppConfig } from '../../env';
 import { ApiError, notFound } from '../../errors';
-import { credentialsFingerprint, encryptCredentials } from '../../lib/credentials-cipher';
+import { cipherKeysOf, credentialsFingerprint, encryptCredentials } from '../../lib/credentials-cipher';
 import { newId } from '../../lib/ids';
 import type { Actor } from '../api-keys/manage-keys';
 
@@ -35,11 +35,7 @@ function checkCredentials(providerId: string, credentials: unknown) {
 }
 
 async function seal(config: AppConfig, tenantId: string, credentials: unknown) {
-  const { keyId, ciphertext } = await encryptCredentials(
-    { current: config.CREDENTIALS_KEY_ID, keys: config.CREDENTIALS_KEYS },
-    tenantId,
-    credentials,
-  );
+  const { keyId, ciphertext } = await encryptCredentials(cipherKeysOf(config), tenantId, credentials);
   return { keyId, credentialsCiphertext: ciphertext, fingerprint: await credentialsFingerprint(credentials) };
 }
 

@@ -1,21 +1,14 @@
-import type { Db } from '../../db/client';
+import type { AppContext } from '../../context';
 import { providerConfigsOf } from '../../db/queries/providers';
 import { applyReceipts } from '../../db/queries/receipts';
 import { getTenantIdByHooksToken } from '../../db/queries/tenants';
-import type { AppBindings, AppConfig } from '../../env';
 import { ApiError, notFound } from '../../errors';
-import { decryptCredentials } from '../../lib/credentials-cipher';
-import type { Logger } from '../../observability/logger';
-import { enqueueEmitted } from '../../pipeline/webhooks/enqueue';
+import { cipherKeysOf, decryptCredentials } from '../../lib/credentials-cipher';
+import { enqueueEmitted } from '../../queues/enqueue-webhooks';
 import { receiptVerifierFor } from './registry';
 import { productionAwsUrlCheck, type ReceiptRequest, type ReceiptSecret } from './types';
 
-export interface ReceiveContext {
-  db: Db;
-  env: AppBindings;
-  config: AppConfig;
-  log: Logger;
-}
+export type ReceiveContext = AppContext;
 
 /**
  * An inbound provider receipt: the token names the tenant, the provider's own signature proves the sender, then
@@ -32,7 +25,7 @@ export async function receiveReceipts(ctx: ReceiveContext, provider: string, tok
   const secrets = await Promise.all(
     configs.map(async (c) => {
       const creds = (await decryptCredentials(
-        { current: ctx.config.CREDENTIALS_KEY_ID, keys: ctx.config.CREDENTIALS_KEYS },
+        cipherKeysOf(ctx.config),
         tenantId,
         c.keyId,
         c.credentialsCiphertext,

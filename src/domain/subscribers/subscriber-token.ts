@@ -4,7 +4,7 @@ import type { Db } from '../../db/client';
 import { tenants } from '../../db/schema';
 import type { AppConfig } from '../../env';
 import { ApiError } from '../../errors';
-import { decryptCredentials, encryptCredentials } from '../../lib/credentials-cipher';
+import { cipherKeysOf, decryptCredentials, encryptCredentials } from '../../lib/credentials-cipher';
 
 /**
  * Subscriber tokens: short-lived HS256 JWTs a tenant's backend obtains with its API key and hands to its
@@ -23,8 +23,6 @@ export interface SubscriberClaims {
   scopes: SubscriberScope[];
 }
 
-const keys = (config: AppConfig) => ({ current: config.CREDENTIALS_KEY_ID, keys: config.CREDENTIALS_KEYS });
-
 export async function tenantSecret(
   db: Db,
   config: AppConfig,
@@ -38,13 +36,13 @@ export async function tenantSecret(
   if (!row) return null;
   if (row.secret && row.keyId) {
     return Uint8Array.from(
-      atob((await decryptCredentials(keys(config), tenantId, row.keyId, row.secret)) as string),
+      atob((await decryptCredentials(cipherKeysOf(config), tenantId, row.keyId, row.secret)) as string),
       (c) => c.charCodeAt(0),
     );
   }
   if (!create) return null;
   const raw = crypto.getRandomValues(new Uint8Array(32));
-  const sealed = await encryptCredentials(keys(config), tenantId, btoa(String.fromCharCode(...raw)));
+  const sealed = await encryptCredentials(cipherKeysOf(config), tenantId, btoa(String.fromCharCode(...raw)));
   // Only set if still empty, so two first requests racing agree on one secret.
   await db
     .update(tenants)

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client';
+import type { AppContext } from '../../context';
 import { insertAuditEntry } from '../../db/queries/audit-log';
 import { recordWebhookOutcomes } from '../../db/queries/webhook-delivery';
 import {
@@ -11,29 +11,22 @@ import {
   updateWebhookEndpoint,
 } from '../../db/queries/webhook-endpoints';
 import { emittedOf } from '../../db/queries/webhook-events';
-import type { AppBindings, AppConfig } from '../../env';
+import type { AppConfig } from '../../env';
 import { ApiError, notFound } from '../../errors';
+import { cipherKeysOf } from '../../lib/credentials-cipher';
 import { newId } from '../../lib/ids';
-import type { Logger } from '../../observability/logger';
-import { enqueueEmitted } from '../../pipeline/webhooks/enqueue';
-import { postEvent } from '../../pipeline/webhooks/post-event';
+import { enqueueEmitted } from '../../queues/enqueue-webhooks';
 import type { Actor } from '../api-keys/manage-keys';
 import { activeSecrets, openSecrets, rotated, sealSecrets } from './endpoint-secrets';
 import { EVENT_RETENTION_DAYS } from './event-types';
+import { postEvent } from './post-event';
 import { newSigningSecret } from './signing';
 import { urlPolicyFor, urlProblem } from './ssrf-guard';
 
-export interface EndpointContext {
-  db: Db;
-  env: AppBindings;
-  config: AppConfig;
-  log: Logger;
-}
+export type EndpointContext = AppContext;
 
 /** A replay re-sends at most this many events; a larger outage is replayed in several windows. */
 export const MAX_REPLAY_EVENTS = 10_000;
-
-const cipherKeys = (config: AppConfig) => ({ current: config.CREDENTIALS_KEY_ID, keys: config.CREDENTIALS_KEYS });
 
 function checkUrl(config: AppConfig, url: string) {
   const problem = urlProblem(url, urlPolicyFor(config));
@@ -78,7 +71,7 @@ export async function createEndpoint(ctx: EndpointContext, actor: Actor, input: 
       description: input.description ?? null,
       eventTypes: input.events ?? [],
       enabled: input.enabled,
-      ...(await sealSecrets(cipherKeys(ctx.config), actor.tenantId, { current: secret })),
+      ...(await sealSecrets(cipherKeysOf(ctx.config), actor.tenantId, { current: secret })),
     }),
     insertAuditEntry(
       ctx.db,
@@ -123,7 +116,7 @@ export async function deleteEndpoint(ctx: EndpointContext, actor: Actor, id: str
 export async function rotateSecret(ctx: EndpointContext, actor: Actor, id: string, now = new Date()) {
   const existing = await getWebhookEndpoint(ctx.db, actor.tenantId, id);
   if (!existing) throw notFound('Webhook endpoint');
-  const keys = cipherKeys(ctx.config);
+  const keys = cipherKeysOf(ctx.config);
   const secrets = await openSecrets(keys, actor.tenantId, existing.keyId, existing.secretsCiphertext);
   const next = rotated(secrets, newSigningSecret(), now);
   await ctx.db.batch([
@@ -185,7 +178,12 @@ export async function testEndpoint(ctx: EndpointContext, actor: Actor, id: strin
   const data = { endpointId: id, message: 'A test event from notifykit', metadata: {} };
   const createdAt = await insertTestEvent(ctx.db, actor.tenantId, id, eventId, data);
   const now = new Date();
-  const secrets = await openSecrets(cipherKeys(ctx.config), actor.tenantId, endpoint.keyId, endpoint.secretsCiphertext);
+  const secrets = await openSecrets(
+    cipherKeysOf(ctx.config),
+    actor.tenantId,
+    endpoint.keyId,
+    endpoint.secretsCiphertext,
+  );
   const result = await postEvent({
     url: endpoint.url,
     event: { id: eventId, type: 'webhook.test', createdAt: new Date(createdAt).toISOString(), data },

@@ -1,5 +1,4 @@
-/** Queues cap a message delay at 12 h. */
-const MAX_DELAY_SECONDS = 43_200;
+import { MAX_QUEUE_DELAY_SECONDS } from '../../lib/queue-limits';
 
 /**
  * Delay before the next attempt after `attempts` failed ones, or null when the schedule is exhausted.
@@ -14,5 +13,5 @@ export function nextRetryDelay(
   const base = schedule[attempts - 1];
   if (base === undefined) return null;
   const jittered = base * (0.9 + 0.2 * random());
-  return Math.min(MAX_DELAY_SECONDS, Math.max(jittered, retryAfterSeconds ?? 0));
+  return Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(jittered, retryAfterSeconds ?? 0));
 }

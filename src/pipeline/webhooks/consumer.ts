@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client';
+import type { AppContext } from '../../context';
 import { isDatabaseUnavailable } from '../../db/errors';
 import {
   type ClaimedWebhook,
@@ -10,31 +10,25 @@ import {
 import type { EmittedMessage } from '../../db/queries/webhook-events';
 import { retryWhileDatabaseUnavailable } from '../../db/retry-unavailable';
 import { activeSecrets, openSecrets } from '../../domain/webhooks/endpoint-secrets';
+import { postEvent } from '../../domain/webhooks/post-event';
 import { nextRetryDelay } from '../../domain/webhooks/retry-schedule';
 import { urlPolicyFor } from '../../domain/webhooks/ssrf-guard';
-import type { AppBindings, AppConfig } from '../../env';
 import { mapWithConcurrency } from '../../lib/concurrency';
+import { cipherKeysOf } from '../../lib/credentials-cipher';
 import { newId } from '../../lib/ids';
 import { secondsUntil } from '../../lib/seconds-until';
-import type { Logger } from '../../observability/logger';
 import { withTrace } from '../../observability/trace-context';
-import { WebhookMessageV1 } from '../messages';
-import { enqueueEmitted, sendWebhookMessages } from './enqueue';
-import { postEvent } from './post-event';
+import { enqueueEmitted, sendWebhookMessages } from '../../queues/enqueue-webhooks';
+import { WebhookMessageV1 } from '../../queues/messages';
+import { DB_UNAVAILABLE_RETRY_SECONDS } from '../retry-policy';
 
-const DB_UNAVAILABLE_RETRY_SECONDS = 15;
 /** Workers' limit of simultaneous outgoing connections per invocation. */
 const MAX_PARALLEL_POSTS = 6;
 
 export const WEBHOOK_QUEUE = 'notify-webhooks';
 export const WEBHOOK_DLQ = 'notify-webhooks-dlq';
 
-interface Ctx {
-  db: Db;
-  env: AppBindings;
-  config: AppConfig;
-  log: Logger;
-}
+type Ctx = AppContext;
 
 /** The notify-webhooks queue and its DLQ. */
 export async function handleWebhookBatch(batch: MessageBatch<unknown>, ctx: Ctx): Promise<void> {
@@ -125,12 +119,7 @@ async function attempt(ctx: Ctx, c: ClaimedWebhook): Promise<WebhookOutcome> {
     return { ...base, attempt: null, status: 'failed', nextAttemptAt: null, lastError: 'test_not_retried' };
   }
   const now = new Date();
-  const secrets = await openSecrets(
-    { current: ctx.config.CREDENTIALS_KEY_ID, keys: ctx.config.CREDENTIALS_KEYS },
-    c.tenantId,
-    c.keyId,
-    c.secretsCiphertext,
-  );
+  const secrets = await openSecrets(cipherKeysOf(ctx.config), c.tenantId, c.keyId, c.secretsCiphertext);
   const result = await postEvent({
     url: c.url,
     event: { id: c.eventId, type: c.type, createdAt: new Date(c.createdAt).toISOString(), data: c.data },

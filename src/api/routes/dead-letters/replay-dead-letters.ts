@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requeueDeadLetters } from '../../../db/queries/dead-letters';
-import { enqueueDeliveries } from '../../../pipeline/producer';
+import { enqueueDeliveries } from '../../../queues/enqueue-deliveries';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { idempotent } from '../../middleware/idempotency';

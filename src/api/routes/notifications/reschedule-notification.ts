@@ -3,8 +3,9 @@ import { getNotification, rescheduleQueued } from '../../../db/queries/notificat
 import type { Channel, Priority } from '../../../db/schema';
 import { sendAtProblem } from '../../../domain/notifications/send-request';
 import { ApiError, notFound } from '../../../errors';
+import { ENQUEUE_AHEAD_SECONDS } from '../../../lib/queue-limits';
 import { secondsUntil } from '../../../lib/seconds-until';
-import { enqueueDeliveries } from '../../../pipeline/producer';
+import { enqueueDeliveries } from '../../../queues/enqueue-deliveries';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
@@ -40,7 +41,7 @@ export function registerRescheduleNotification(app: App) {
     const { id } = c.req.valid('param');
     const { sendAt } = c.req.valid('json');
     const moved = await rescheduleQueued(c.var.db, tenantId, id, sendAt);
-    if (moved.length && Date.parse(sendAt) <= Date.now() + 60_000) {
+    if (moved.length && Date.parse(sendAt) <= Date.now() + ENQUEUE_AHEAD_SECONDS * 1000) {
       // Marked enqueued above; if this send fails the cron re-sends it (queued, long past due).
       await enqueueDeliveries(
         c.env,

@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import type { PlannedNotification } from '../../../db/queries/notifications';
 import type { DeliveryAttemptRow, DeliveryRow, NotificationRow } from '../../../db/schema';
 import { CHANNELS, DELIVERY_STATUSES, PRIORITIES } from '../../../db/schema';
 import { notificationStatus } from '../../../domain/notifications/notification-status';
-import type { PlannedNotification } from '../../../domain/notifications/plan-deliveries';
 import { NotificationContentSchema } from '../../../domain/notifications/send-request';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

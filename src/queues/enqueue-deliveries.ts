@@ -1,10 +1,8 @@
 import type { Channel, Priority } from '../db/schema';
 import type { AppBindings } from '../env';
+import { SEND_BATCH_LIMIT } from '../lib/queue-limits';
 import { type Lane, laneFor, queueFor } from './lanes';
 import { deliverMessage } from './messages';
-
-/** Queues accept at most 100 messages per sendBatch call. */
-const SEND_BATCH_LIMIT = 100;
 
 export interface EnqueueItem {
   tenantId: string;

@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
-import type { EmittedMessage } from '../../db/queries/webhook-events';
-import type { AppBindings } from '../../env';
-import type { Logger } from '../../observability/logger';
-import type { WebhookMessage } from '../messages';
-
-const SEND_BATCH_LIMIT = 100;
+import type { Db } from '../db/client';
+import type { EmittedMessage } from '../db/queries/webhook-events';
+import type { AppBindings } from '../env';
+import { SEND_BATCH_LIMIT } from '../lib/queue-limits';
+import type { Logger } from '../observability/logger';
+import type { WebhookMessage } from './messages';
 
 export interface WebhookEnqueueItem extends EmittedMessage {
   delaySeconds?: number;
