@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { CHANNELS } from '../../../db/schema';
+import { CHANNELS, type UsageSettings } from '../../../db/schema';
+import { DEFAULT_PRICES } from '../../../domain/analytics/pricing';
 import { SERIES_METRICS } from '../../../domain/analytics/report';
 
 const MAX_RANGE_DAYS = 400;
@@ -91,3 +92,55 @@ export const ProvidersSchema = z
     ),
   })
   .openapi('ProviderHealth');
+
+export const UsageSchema = z
+  .object({
+    month: z.string().openapi({ example: '2026-11' }),
+    deliveries: z.number().int(),
+    cost: z.number(),
+    currency: z.literal('USD'),
+    byChannel: z.array(z.object({ channel: z.string(), deliveries: z.number().int(), cost: z.number() })),
+    budget: z.object({
+      monthly: z.number().nullable(),
+      used: z.number().nullable().openapi({ description: 'Share of the budget spent (1 = all of it)' }),
+      hardStop: z.boolean(),
+      warned: z.boolean(),
+      stopped: z.boolean(),
+    }),
+  })
+  .openapi('Usage');
+
+const priceKey = z
+  .string()
+  .refine((k) => (CHANNELS as readonly string[]).includes(k.split(':')[0]!) && k.split(':').length <= 2, {
+    message: 'a channel, or channel:provider',
+  });
+
+export const UsageSettingsBody = z
+  .object({
+    trackOpens: z.boolean().nullable().optional(),
+    trackClicks: z.boolean().nullable().optional(),
+    prices: z.record(priceKey, z.number().min(0).max(100)).nullable().optional(),
+    monthlyBudget: z.number().positive().max(1e9).nullable().optional(),
+    budgetHardStop: z.boolean().nullable().optional(),
+  })
+  .strict()
+  .openapi('UsageSettingsPatch');
+
+export const UsageSettingsSchema = z
+  .object({
+    trackOpens: z.boolean(),
+    trackClicks: z.boolean(),
+    prices: z.record(z.string(), z.number()).openapi({ description: 'Effective unit prices (USD)' }),
+    monthlyBudget: z.number().nullable(),
+    budgetHardStop: z.boolean(),
+  })
+  .openapi('UsageSettings');
+
+export const presentUsageSettings = (s: UsageSettings | null) => ({
+  trackOpens: s?.trackOpens ?? true,
+  trackClicks: s?.trackClicks ?? true,
+  prices: { ...DEFAULT_PRICES, ...(s?.prices ?? {}) },
+  monthlyBudget: s?.monthlyBudget ?? null,
+  budgetHardStop: s?.budgetHardStop ?? false,
+});

@@ -1,9 +1,15 @@
 import type { App } from '../../context';
-import { registerDashboardPageRoutes } from './dashboard-page-routes';
-import { registerDashboardSessionRoutes } from './session-routes';
+import { registerGetSession } from './get-session';
+import { registerServeDashboardModule } from './serve-dashboard-module';
+import { registerServeDashboardPage } from './serve-dashboard-page';
+import { registerSignIn } from './sign-in';
+import { registerSignOut } from './sign-out';
 
 /** The tenant dashboard (docs/analytics.md): its page, its module, and cookie sign-in / sign-out. */
 export function registerDashboardRoutes(app: App) {
-  registerDashboardPageRoutes(app);
-  registerDashboardSessionRoutes(app);
+  registerServeDashboardPage(app);
+  registerServeDashboardModule(app);
+  registerSignIn(app);
+  registerSignOut(app);
+  registerGetSession(app);
 }

@@ -48,3 +48,14 @@ export const MarkBody = z
 export const MarkResultSchema = InboxCountsSchema.extend({
   updated: z.number().int().openapi({ description: 'Messages whose flag changed' }),
 }).openapi('InboxMarkResult');
+
+export const SocketQuery = z.object({
+  token: z.string().min(1).max(4096).optional().openapi({ description: 'Or as the second subprotocol' }),
+  since: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional()
+    .openapi({ description: 'The last cursor received: what changed after it is sent first' }),
+});

@@ -4,21 +4,7 @@ import { CHANNELS } from '../../../db/schema';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf, pageQuery } from '../../openapi';
-
-const SandboxMessageSchema = z
-  .object({
-    id: z.string(),
-    deliveryId: z.string(),
-    notificationId: z.string(),
-    channel: z.enum(CHANNELS),
-    recipient: z.string(),
-    address: z.string(),
-    message: z
-      .record(z.string(), z.unknown())
-      .openapi({ description: 'The message as it would have left, per channel' }),
-    createdAt: z.iso.datetime(),
-  })
-  .openapi('SandboxMessage');
+import { SandboxMessageSchema } from './schema';
 
 export const listSandboxMessagesRoute = createRoute({
   method: 'get',

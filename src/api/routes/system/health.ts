@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'drizzle-orm';
 import type { App } from '../../context';
-import { errorResponses, json } from '../../openapi';
+import { json } from '../../openapi';
 
 export const healthRoute = createRoute({
   method: 'get',
@@ -11,18 +10,6 @@ export const healthRoute = createRoute({
   responses: { 200: json(z.object({ status: z.literal('ok') }), 'Up') },
 });
 
-export const readyRoute = createRoute({
-  method: 'get',
-  path: '/ready',
-  tags: ['System'],
-  summary: 'Readiness: the database answers',
-  responses: { 200: json(z.object({ status: z.literal('ready') }), 'Ready'), ...errorResponses(503) },
-});
-
-export function registerHealthRoutes(app: App) {
+export function registerHealth(app: App) {
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
-  app.openapi(readyRoute, async (c) => {
-    await c.var.db.execute(sql`select 1`); // failures become 503 service_unavailable in the error handler
-    return c.json({ status: 'ready' as const }, 200);
-  });
 }

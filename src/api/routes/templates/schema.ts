@@ -135,6 +135,10 @@ export const PreviewBody = z
   .strict()
   .openapi('PreviewTemplateRequest');
 
+export const PreviewResult = z
+  .object({ channel: z.string(), locale: z.string(), content: z.record(z.string(), z.unknown()) })
+  .openapi('TemplatePreview');
+
 export const TemplateSchema = z
   .object({
     id: z.string(),

@@ -1,0 +1,37 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { listLayouts } from '../../../db/queries/layouts';
+import { BUILT_IN_LAYOUTS } from '../../../domain/templates/built-ins';
+import { type App, authOf } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { LayoutSchema } from './schema';
+
+export const listLayoutsRoute = createRoute({
+  method: 'get',
+  path: '/v1/layouts',
+  tags: ['Templates'],
+  summary: "The tenant's layouts and the built-in ones",
+  security: bearerSecurity,
+  middleware: [requireScope('read')] as const,
+  responses: { 200: json(z.object({ data: z.array(LayoutSchema) }), 'Layouts'), ...errorResponses(...AUTHED_ERRORS) },
+});
+
+export function registerListLayouts(app: App) {
+  app.openapi(listLayoutsRoute, async (c) => {
+    const own = await listLayouts(c.var.db, authOf(c).tenantId);
+    const builtIns = Object.entries(BUILT_IN_LAYOUTS)
+      .filter(([key]) => !own.some((l) => l.key === key))
+      .map(([key, html]) => ({ key, name: `Built-in ${key}`, html, builtIn: true, updatedAt: null }));
+    const data = [
+      ...own.map((l) => ({
+        key: l.key,
+        name: l.name,
+        html: l.html,
+        builtIn: false,
+        updatedAt: l.updatedAt.toISOString(),
+      })),
+      ...builtIns,
+    ];
+    return c.json({ data }, 200);
+  });
+}

@@ -1,0 +1,27 @@
+import { createRoute } from '@hono/zod-openapi';
+import { upsertLayout } from '../../../db/queries/layouts';
+import { type App, authOf } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { LayoutBody, LayoutKeyParam, LayoutSchema } from './schema';
+
+export const putLayoutRoute = createRoute({
+  method: 'put',
+  path: '/v1/layouts/{key}',
+  tags: ['Templates'],
+  summary: 'Create or replace an email layout (HTML with a {{ content }} slot); a key of a built-in overrides it',
+  security: bearerSecurity,
+  middleware: [requireScope('admin')] as const,
+  request: { params: LayoutKeyParam, body: jsonBody(LayoutBody) },
+  responses: { 200: json(LayoutSchema, 'Saved'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS) },
+});
+
+export function registerPutLayout(app: App) {
+  app.openapi(putLayoutRoute, async (c) => {
+    const row = await upsertLayout(c.var.db, authOf(c).tenantId, c.req.valid('param').key, c.req.valid('json'));
+    return c.json(
+      { key: row.key, name: row.name, html: row.html, builtIn: false, updatedAt: row.updatedAt.toISOString() },
+      200,
+    );
+  });
+}

@@ -1,0 +1,27 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { App } from '../../context';
+import { requireMetricsToken } from '../../middleware/metrics-token';
+import { errorResponses } from '../../openapi';
+import { exposition, scrape } from './scrape';
+
+export const getPlatformMetricsRoute = createRoute({
+  method: 'get',
+  path: '/metrics',
+  tags: ['System'],
+  summary: 'Prometheus metrics of the whole platform (operator token; docs/operations.md)',
+  security: [{ MetricsToken: [] }],
+  middleware: [requireMetricsToken] as const,
+  responses: {
+    200: exposition('Prometheus text format 0.0.4, every tenant added up, no tenant labels'),
+    ...errorResponses(401, 404, 503),
+  },
+});
+
+export function registerGetPlatformMetrics(app: App) {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'MetricsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: "The operator's METRICS_TOKEN secret (not an API key)",
+  });
+  app.openapi(getPlatformMetricsRoute, (c) => scrape(c, null));
+}

@@ -1,0 +1,39 @@
+import { createRoute } from '@hono/zod-openapi';
+import { audit } from '../../audit';
+import { type App, authOf } from '../../context';
+import { requireScopeOrSelf } from '../../middleware/subscriber-auth';
+import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
+import { ExternalIdParam } from '../subscribers/schema';
+import { preferencesResponse } from './preferences-response';
+import { PreferenceSetSchema, PreferencesResponse } from './schema';
+
+/** Either an API key, or the subscriber's own token. */
+const keyOrSubscriberToken: Record<string, string[]>[] = [{ ApiKey: [] }, { SubscriberToken: [] }];
+
+export const putPreferencesRoute = createRoute({
+  method: 'put',
+  path: '/v1/subscribers/{externalId}/preferences',
+  tags: ['Preferences'],
+  summary: "Replace a subscriber's preferences; API key, or the subscriber's own token",
+  security: keyOrSubscriberToken,
+  middleware: [requireScopeOrSelf('subscribers:write', 'preferences')] as const,
+  request: { params: ExternalIdParam, body: jsonBody(PreferenceSetSchema) },
+  responses: { 200: json(PreferencesResponse, 'Saved'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 404) },
+});
+
+export function registerPutPreferences(app: App) {
+  app.openapi(putPreferencesRoute, async (c) => {
+    const tenantId = c.get('subscriber')?.tenantId ?? authOf(c).tenantId;
+    const result = await preferencesResponse(c.var.db, tenantId, c.req.valid('param').externalId, c.req.valid('json'));
+    // Changed by the tenant on the subscriber's behalf: audited (the subscriber's own changes are theirs).
+    if (!c.get('subscriber')) {
+      await audit(c, {
+        action: 'preferences.updated',
+        targetType: 'subscriber',
+        targetId: result.subscriberId,
+        details: { fields: Object.keys(c.req.valid('json')) },
+      });
+    }
+    return c.json(result, 200);
+  });
+}

@@ -1,0 +1,24 @@
+import { createRoute } from '@hono/zod-openapi';
+import { listSchedules } from '../../../db/queries/schedules';
+import { type App, authOf } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { presentSchedule, ScheduleSchema } from './schema';
+
+export const listSchedulesRoute = createRoute({
+  method: 'get',
+  path: '/v1/schedules',
+  tags: ['Schedules'],
+  summary: 'List schedules',
+  security: bearerSecurity,
+  middleware: [requireScope('read')] as const,
+  request: { query: pageQuery('sch') },
+  responses: { 200: json(pageOf(ScheduleSchema), 'A page of schedules'), ...errorResponses(...AUTHED_ERRORS, 422) },
+});
+
+export function registerListSchedules(app: App) {
+  app.openapi(listSchedulesRoute, async (c) => {
+    const page = await listSchedules(c.var.db, authOf(c).tenantId, c.req.valid('query'));
+    return c.json({ data: page.data.map(presentSchedule), next: page.next }, 200);
+  });
+}

@@ -1,0 +1,27 @@
+import { createRoute } from '@hono/zod-openapi';
+import { deleteTopic } from '../../../db/queries/topics';
+import { type App, authOf } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { AUTHED_ERRORS, bearerSecurity, errorResponses } from '../../openapi';
+import { TopicKeyParam } from './schema';
+import { topicOf } from './topic-lookup';
+
+export const deleteTopicRoute = createRoute({
+  method: 'delete',
+  path: '/v1/topics/{key}',
+  tags: ['Topics'],
+  summary: 'Delete a topic and its memberships (subscribers are kept)',
+  security: bearerSecurity,
+  middleware: [requireScope('subscribers:write')] as const,
+  request: { params: TopicKeyParam },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses(...AUTHED_ERRORS, 404, 422) },
+});
+
+export function registerDeleteTopic(app: App) {
+  app.openapi(deleteTopicRoute, async (c) => {
+    const tenantId = authOf(c).tenantId;
+    const topic = await topicOf(c.var.db, tenantId, c.req.valid('param').key);
+    await deleteTopic(c.var.db, tenantId, topic.id);
+    return c.body(null, 204);
+  });
+}

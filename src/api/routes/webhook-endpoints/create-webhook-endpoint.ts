@@ -1,0 +1,31 @@
+import { createRoute } from '@hono/zod-openapi';
+import { createEndpoint } from '../../../domain/webhooks/manage-endpoints';
+import type { App } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { actorOf } from '../providers/actor';
+import { endpointContext } from './endpoint-context';
+import { CreatedWebhookEndpointSchema, CreateWebhookEndpointBody, presentEndpoint } from './schema';
+
+export const createEndpointRoute = createRoute({
+  method: 'post',
+  path: '/v1/webhook-endpoints',
+  tags: ['Webhooks'],
+  summary: 'Add an endpoint that receives signed events',
+  description: 'The response carries the signing secret (`whsec_…`) once. Every event is signed per Standard Webhooks.',
+  security: bearerSecurity,
+  // Not `idempotent`: a stored response would keep the secret in clear for 24 h.
+  middleware: [requireScope('admin')] as const,
+  request: { body: jsonBody(CreateWebhookEndpointBody) },
+  responses: {
+    201: json(CreatedWebhookEndpointSchema, 'Created'),
+    ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409),
+  },
+});
+
+export function registerCreateWebhookEndpoint(app: App) {
+  app.openapi(createEndpointRoute, async (c) => {
+    const { row, secret } = await createEndpoint(endpointContext(c), actorOf(c), c.req.valid('json'));
+    return c.json({ ...presentEndpoint(row), secret }, 201);
+  });
+}

@@ -1,0 +1,26 @@
+import { createRoute } from '@hono/zod-openapi';
+import { deleteEndpoint } from '../../../domain/webhooks/manage-endpoints';
+import type { App } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { AUTHED_ERRORS, bearerSecurity, errorResponses } from '../../openapi';
+import { actorOf } from '../providers/actor';
+import { endpointContext } from './endpoint-context';
+import { EndpointIdParam } from './schema';
+
+export const deleteEndpointRoute = createRoute({
+  method: 'delete',
+  path: '/v1/webhook-endpoints/{id}',
+  tags: ['Webhooks'],
+  summary: 'Remove an endpoint and its delivery history',
+  security: bearerSecurity,
+  middleware: [requireScope('admin')] as const,
+  request: { params: EndpointIdParam },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses(...AUTHED_ERRORS, 404) },
+});
+
+export function registerDeleteWebhookEndpoint(app: App) {
+  app.openapi(deleteEndpointRoute, async (c) => {
+    await deleteEndpoint(endpointContext(c), actorOf(c), c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+}

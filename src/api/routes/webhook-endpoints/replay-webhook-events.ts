@@ -1,0 +1,31 @@
+import { createRoute } from '@hono/zod-openapi';
+import { replay } from '../../../domain/webhooks/manage-endpoints';
+import type { App } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { idempotent } from '../../middleware/idempotency';
+import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { actorOf } from '../providers/actor';
+import { endpointContext } from './endpoint-context';
+import { EndpointIdParam, ReplayBody, ReplaySchema } from './schema';
+
+export const replayRoute = createRoute({
+  method: 'post',
+  path: '/v1/webhook-endpoints/{id}/replay',
+  tags: ['Webhooks'],
+  summary: 'Re-send the events of a time window (e.g. after an outage)',
+  description:
+    'Events are kept 30 days. Each is re-sent with its original id, so receivers deduplicate by `webhook-id`. At most 10,000 events per call.',
+  security: bearerSecurity,
+  middleware: [requireScope('admin'), idempotent] as const,
+  request: { params: EndpointIdParam, body: jsonBody(ReplayBody) },
+  responses: {
+    202: json(ReplaySchema, 'Replay scheduled'),
+    ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 404, 409),
+  },
+});
+
+export function registerReplayWebhookEvents(app: App) {
+  app.openapi(replayRoute, async (c) => {
+    return c.json(await replay(endpointContext(c), actorOf(c), c.req.valid('param').id, c.req.valid('json')), 202);
+  });
+}

@@ -1,0 +1,27 @@
+import { createRoute } from '@hono/zod-openapi';
+import { updateEndpoint } from '../../../domain/webhooks/manage-endpoints';
+import type { App } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { actorOf } from '../providers/actor';
+import { endpointContext } from './endpoint-context';
+import { EndpointIdParam, presentEndpoint, UpdateWebhookEndpointBody, WebhookEndpointSchema } from './schema';
+
+export const updateEndpointRoute = createRoute({
+  method: 'patch',
+  path: '/v1/webhook-endpoints/{id}',
+  tags: ['Webhooks'],
+  summary: 'Change the URL, event types or description; enable or disable',
+  description: 'Re-enabling an endpoint we disabled clears its failure streak.',
+  security: bearerSecurity,
+  middleware: [requireScope('admin')] as const,
+  request: { params: EndpointIdParam, body: jsonBody(UpdateWebhookEndpointBody) },
+  responses: { 200: json(WebhookEndpointSchema, 'Updated'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 404) },
+});
+
+export function registerUpdateWebhookEndpoint(app: App) {
+  app.openapi(updateEndpointRoute, async (c) => {
+    const row = await updateEndpoint(endpointContext(c), actorOf(c), c.req.valid('param').id, c.req.valid('json'));
+    return c.json(presentEndpoint(row), 200);
+  });
+}
