@@ -60,17 +60,4 @@ export interface Provider<Credentials = unknown> {
   /** Whether this provider can reach `address` (an FCM provider cannot send to an APNs token). */
   accepts(address: string): boolean;
   send(message: OutboundMessage, credentials: Credentials, ctx: ProviderContext): Promise<SendResult>;
-  /**
-   * Inbound receipts (delivered, bounced, opened …) posted by the provider to us: parsed into events for the
-   * delivery they name. Implemented per provider by the webhooks issue.
-   */
-  parseEvent?(request: Request, credentials: Credentials): Promise<ProviderEvent[]>;
-}
-
-/** A status change a provider reported after the send. */
-export interface ProviderEvent {
-  providerMessageId: string;
-  type: 'delivered' | 'bounced' | 'complained' | 'opened' | 'clicked' | 'failed';
-  at: string;
-  detail?: string;
 }

@@ -1,13 +1,14 @@
 import { Webhook } from 'standardwebhooks';
-import { encodeBase64 } from '../../src/domain/receipts/base64';
-import { p1363ToDer } from '../../src/domain/receipts/der';
-import { productionAwsUrlCheck, type ReceiptContext, type ReceiptRequest } from '../../src/domain/receipts/types';
+import { productionAwsUrlCheck } from '../../src/channels/email/ses/sns-envelope';
+import { encodeBase64 } from '../../src/channels/receipts/base64';
+import { p1363ToDer } from '../../src/channels/receipts/der';
+import type { ReceiptContext, ReceiptRequest } from '../../src/channels/receipts/types';
 
 /**
  * Builds inbound delivery-receipt requests signed the way each provider signs them, for unit tests (convert with
  * `toReceiptRequest`) and integration tests (send `url`/`method`/`headers`/`body` through the worker).
- * The signing code here is written from each provider's documentation independently of src/domain/receipts, so a
- * test passing means the two readings agree, not that one function was called twice.
+ * The signing code here is written from each provider's documentation independently of the receipt parsers in
+ * src/channels, so a test passing means the two readings agree, not that one function was called twice.
  */
 
 export interface HookRequest {

@@ -71,11 +71,11 @@ describe('secret comparisons are constant-time', () => {
     const sites: [string, string][] = [
       ['src/api/middleware/metrics-token.ts', 'timingSafeEqualStrings('],
       ['src/domain/analytics/tracking-token.ts', 'timingSafeEqualStrings('],
-      ['src/domain/receipts/twilio.ts', 'timingSafeEqualStrings('],
-      ['src/domain/receipts/postmark.ts', 'timingSafeEqualStrings('],
-      ['src/domain/receipts/resend.ts', '.verify('], // standardwebhooks (constant-time compare inside)
-      ['src/domain/receipts/sendgrid.ts', 'crypto.subtle.verify('],
-      ['src/domain/receipts/sns-envelope.ts', 'crypto.subtle.verify('],
+      ['src/channels/sms/twilio/receipts.ts', 'timingSafeEqualStrings('],
+      ['src/channels/email/postmark/receipts.ts', 'timingSafeEqualStrings('],
+      ['src/channels/email/resend/receipts.ts', '.verify('], // standardwebhooks (constant-time compare inside)
+      ['src/channels/email/sendgrid/receipts.ts', 'crypto.subtle.verify('],
+      ['src/channels/email/ses/sns-envelope.ts', 'crypto.subtle.verify('],
       ['src/domain/subscribers/subscriber-token.ts', 'jwtVerify('],
       ['src/domain/dashboard/session.ts', 'jwtVerify('],
       ['src/api/middleware/auth.ts', 'hashApiKey('], // looked up by SHA-256 hash, never compared in code

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64 } from '../../src/domain/receipts/base64';
-import { derToP1363, p1363ToDer } from '../../src/domain/receipts/der';
-import { detailOf, isoTime } from '../../src/domain/receipts/receipt-fields';
-import { receiptVerifierFor, receiptVerifiers } from '../../src/domain/receipts/registry';
-import { productionAwsUrlCheck } from '../../src/domain/receipts/types';
+import { productionAwsUrlCheck } from '../../src/channels/email/ses/sns-envelope';
+import { decodeBase64 } from '../../src/channels/receipts/base64';
+import { derToP1363, p1363ToDer } from '../../src/channels/receipts/der';
+import { detailOf, isoTime } from '../../src/channels/receipts/receipt-fields';
+import { receiptVerifierFor, receiptVerifiers } from '../../src/channels/receipts/registry';
 import { testReceiptContext } from '../helpers/receipt-signing';
 
 describe('receipt verifier registry', () => {

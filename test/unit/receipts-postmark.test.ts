@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { encodeBase64 } from '../../src/domain/receipts/base64';
-import { postmarkVerifier } from '../../src/domain/receipts/postmark';
-import type { ReceiptSecret } from '../../src/domain/receipts/types';
+import { postmarkVerifier } from '../../src/channels/email/postmark/receipts';
+import { encodeBase64 } from '../../src/channels/receipts/base64';
+import type { ReceiptSecret } from '../../src/channels/receipts/types';
 import {
   type HookRequest,
   postmarkRecord,

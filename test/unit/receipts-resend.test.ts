@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resendVerifier } from '../../src/domain/receipts/resend';
-import type { ReceiptSecret } from '../../src/domain/receipts/types';
+import { resendVerifier } from '../../src/channels/email/resend/receipts';
+import type { ReceiptSecret } from '../../src/channels/receipts/types';
 import {
   type HookRequest,
   resendEvent,

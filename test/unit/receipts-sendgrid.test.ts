@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sendgridVerifier, verifySendgridSignature } from '../../src/domain/receipts/sendgrid';
-import type { ReceiptSecret } from '../../src/domain/receipts/types';
+import { sendgridVerifier, verifySendgridSignature } from '../../src/channels/email/sendgrid/receipts';
+import type { ReceiptSecret } from '../../src/channels/receipts/types';
 import {
   type HookRequest,
   sendgridEvent,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sesVerifier } from '../../src/domain/receipts/ses-sns';
-import { MAX_RECEIPT_BODY_CHARS, type ReceiptSecret } from '../../src/domain/receipts/types';
+import { sesVerifier } from '../../src/channels/email/ses/receipts';
+import { MAX_RECEIPT_BODY_CHARS, type ReceiptSecret } from '../../src/channels/receipts/types';
 import {
   type HookRequest,
   SNS_TEST_CERT_PEM,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { twilioSignature, twilioSignedData, twilioVerifier } from '../../src/domain/receipts/twilio';
-import type { ReceiptSecret } from '../../src/domain/receipts/types';
+import type { ReceiptSecret } from '../../src/channels/receipts/types';
+import { twilioSignature, twilioSignedData, twilioVerifier } from '../../src/channels/sms/twilio/receipts';
 import {
   type HookRequest,
   signedTwilioRequest,

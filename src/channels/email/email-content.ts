@@ -1,5 +1,5 @@
 import type { NotificationContent } from '../../db/schema';
-import { htmlToText } from './mime';
+import { htmlToText } from './html-to-text';
 
 /** The parts every email provider sends: subject, a text part (derived from HTML when absent), optional HTML. */
 export function emailParts(content: NotificationContent) {

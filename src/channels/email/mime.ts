@@ -1,6 +1,7 @@
 import { createMimeMessage } from 'mimetext/browser';
 import type { NotificationContent } from '../../db/schema';
 import { parseFrom } from './email-content';
+import { htmlToText } from './html-to-text';
 
 /** Header values never carry line breaks: that is how header injection happens. */
 const oneLine = (value: string) => value.replace(/[\r\n]+/g, ' ').trim();
@@ -27,21 +28,4 @@ export function buildEmail(input: {
   msg.addMessage({ contentType: 'text/plain', data: text });
   if (input.content.html) msg.addMessage({ contentType: 'text/html', data: input.content.html });
   return msg.asRaw();
-}
-
-/** A readable plain-text part when only HTML was given (the templates issue brings a fuller conversion). */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|h[1-6]|li|tr)>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
 }

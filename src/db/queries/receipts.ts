@@ -1,7 +1,31 @@
 import { sql } from 'drizzle-orm';
-import type { ReceiptEvent } from '../../domain/receipts/types';
 import type { Db } from '../client';
 import { DELIVERY_EVENT_DATA, emitEvents, emittedOf } from './webhook-events';
+
+/** What a receipt says happened to one delivery. */
+export type ReceiptType = 'delivered' | 'bounced' | 'complained' | 'opened' | 'clicked' | 'failed';
+
+/**
+ * One provider event, normalised by a provider's receipt parser (src/channels); `applyReceipts` matches it
+ * to a delivery by `providerMessageId` (or `deliveryId`).
+ */
+export interface ReceiptEvent {
+  /** Unique per provider event, for idempotency (SNS MessageId, sg_event_id, svix-id, `${MessageSid}:${MessageStatus}`, …). */
+  eventKey: string;
+  /** The provider's message id as returned at send time (what we stored as deliveries.provider_message_id). */
+  providerMessageId: string;
+  /** Our delivery id when the provider echoes it (SendGrid custom_args.delivery_id); lets us match without the message id. */
+  deliveryId?: string;
+  type: ReceiptType;
+  /** ISO 8601 time the provider says it happened. */
+  at: string;
+  /** Human detail: bounce type/sub-type, SMTP diagnostic, Twilio ErrorCode, clicked link … (≤ 500 chars). */
+  detail?: string;
+  /** For bounced: true when permanent (hard bounce) → the address is suppressed; soft bounces are not. */
+  permanent?: boolean;
+  /** For clicked: the link. */
+  url?: string;
+}
 
 /**
  * Applies provider receipts to the tenant's deliveries in one statement:

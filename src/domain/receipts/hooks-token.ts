@@ -1,8 +1,8 @@
+import { RECEIPT_PROVIDER_IDS, type ReceiptProviderId } from '../../channels/receipts/registry';
 import type { Db } from '../../db/client';
 import { insertAuditEntry } from '../../db/queries/audit-log';
 import { ensureHooksToken, setHooksToken } from '../../db/queries/tenants';
 import type { Actor } from '../api-keys/manage-keys';
-import type { ReceiptProviderId } from './types';
 
 /** 24 random bytes, base64url: the unguessable part of a tenant's receipt URLs. */
 function newHooksToken(): string {
@@ -15,14 +15,8 @@ function newHooksToken(): string {
 
 /** The URL to give each provider, e.g. `https://api.example.com/hooks/sendgrid/<token>`. */
 export function receiptUrls(origin: string, token: string): Record<ReceiptProviderId, string> {
-  const url = (p: ReceiptProviderId) => `${origin}/hooks/${p}/${token}`;
-  return {
-    ses: url('ses'),
-    sendgrid: url('sendgrid'),
-    twilio: url('twilio'),
-    postmark: url('postmark'),
-    resend: url('resend'),
-  };
+  const entries = RECEIPT_PROVIDER_IDS.map((p) => [p, `${origin}/hooks/${p}/${token}`] as const);
+  return Object.fromEntries(entries) as Record<ReceiptProviderId, string>;
 }
 
 export const hooksTokenOf = (db: Db, tenantId: string) => ensureHooksToken(db, tenantId, newHooksToken());

@@ -1,3 +1,6 @@
+import { productionAwsUrlCheck } from '../../channels/email/ses/sns-envelope';
+import { receiptVerifierFor } from '../../channels/receipts/registry';
+import type { ReceiptRequest, ReceiptSecret } from '../../channels/receipts/types';
 import type { AppContext } from '../../context';
 import { providerConfigsOf } from '../../db/queries/providers';
 import { applyReceipts } from '../../db/queries/receipts';
@@ -5,8 +8,6 @@ import { getTenantIdByHooksToken } from '../../db/queries/tenants';
 import { ApiError, notFound } from '../../errors';
 import { cipherKeysOf, decryptCredentials } from '../../lib/credentials-cipher';
 import { enqueueEmitted } from '../../queues/enqueue-webhooks';
-import { receiptVerifierFor } from './registry';
-import { productionAwsUrlCheck, type ReceiptRequest, type ReceiptSecret } from './types';
 
 export type ReceiveContext = AppContext;
 

@@ -1,4 +1,4 @@
-import { htmlToText } from '../../channels/email/mime';
+import { htmlToText } from '../../channels/email/html-to-text';
 import type { Channel, NotificationContent, TemplateContent, TemplateParts } from '../../db/schema';
 import { BUILT_IN_LAYOUTS } from './built-ins';
 import { RenderError, renderPart } from './liquid-engine';

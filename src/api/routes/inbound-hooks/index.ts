@@ -1,19 +1,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { RECEIPT_PROVIDER_IDS } from '../../../channels/receipts/registry';
+import { MAX_RECEIPT_BODY_CHARS } from '../../../channels/receipts/types';
 import { hooksTokenOf, receiptUrls, rotateHooksToken } from '../../../domain/receipts/hooks-token';
 import { receiveReceipts } from '../../../domain/receipts/receive-receipts';
-import { MAX_RECEIPT_BODY_CHARS, type ReceiptProviderId } from '../../../domain/receipts/types';
 import { type App, type AppEnv, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
 import { readCappedBody } from '../../read-capped-body';
 import { actorOf } from '../providers/actor';
 
-const PROVIDERS = ['ses', 'sendgrid', 'twilio', 'postmark', 'resend'] as const satisfies readonly ReceiptProviderId[];
-
 const ReceiptUrlsSchema = z
   .object({
-    urls: z.record(z.enum(PROVIDERS), z.string()).openapi({
+    urls: z.record(z.enum(RECEIPT_PROVIDER_IDS), z.string()).openapi({
       description:
         'Give each provider its URL (SES: an SNS HTTPS subscription). Keep them secret: they name your tenant.',
     }),

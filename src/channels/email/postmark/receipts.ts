@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { timingSafeEqualStrings } from '../../lib/timing-safe';
-import { compact, detailOf, isoTime, precheck } from './receipt-fields';
-import type { ReceiptEvent, ReceiptVerifier, VerifyOutcome } from './types';
+import { timingSafeEqualStrings } from '../../../lib/timing-safe';
+import { compact, detailOf, isoTime, precheck } from '../../receipts/receipt-fields';
+import type { ReceiptEvent, ReceiptVerifier, VerifyOutcome } from '../../receipts/types';
 
 /**
  * Postmark webhooks are not signed; Postmark's documented protection is HTTP Basic auth credentials embedded in
@@ -115,7 +115,7 @@ function basicPassword(header: string | null): string | null {
   }
 }
 
-export const postmarkVerifier: ReceiptVerifier = {
+export const postmarkVerifier: ReceiptVerifier<'postmark'> = {
   provider: 'postmark',
   async verify(req, secrets, ctx): Promise<VerifyOutcome> {
     const passwords = secrets.flatMap((s) => (s.webhookSecret ? [s.webhookSecret] : []));

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseJson, providerFetch } from '../http-call';
-import { networkFailure } from '../http-outcome';
-import type { Provider } from '../types';
+import { parseJson, providerFetch } from '../../http-call';
+import { networkFailure } from '../../http-outcome';
+import type { Provider } from '../../types';
+import { pushToken, stringData } from '../push-payload';
 import { googleAccessToken } from './google-access-token';
-import { pushToken, stringData } from './push-payload';
 
 const Credentials = z
   .object({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { timingSafeEqualStrings } from '../../lib/timing-safe';
-import { encodeBase64 } from './base64';
-import { compact, detailOf, precheck } from './receipt-fields';
-import type { ReceiptEvent, ReceiptVerifier, VerifyOutcome } from './types';
+import { timingSafeEqualStrings } from '../../../lib/timing-safe';
+import { encodeBase64 } from '../../receipts/base64';
+import { compact, detailOf, precheck } from '../../receipts/receipt-fields';
+import type { ReceiptEvent, ReceiptVerifier, VerifyOutcome } from '../../receipts/types';
 
 /**
  * Twilio SMS status callbacks (form-encoded). `X-Twilio-Signature` is base64(HMAC-SHA1(authToken, url + each POST
@@ -66,7 +66,7 @@ function toEvent(params: z.infer<typeof StatusCallback>, now: Date): ReceiptEven
   }
 }
 
-export const twilioVerifier: ReceiptVerifier = {
+export const twilioVerifier: ReceiptVerifier<'twilio'> = {
   provider: 'twilio',
   async verify(req, secrets, ctx): Promise<VerifyOutcome> {
     const tokens = secrets.flatMap((s) => (s.authToken ? [s.authToken] : []));

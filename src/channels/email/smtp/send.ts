@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Provider } from '../types';
-import { parseFrom } from './email-content';
-import { buildEmail } from './mime';
+import type { Provider } from '../../types';
+import { parseFrom } from '../email-content';
+import { buildEmail } from '../mime';
 import { SmtpError, sendMail } from './smtp-client';
 
 const Credentials = z

@@ -1,8 +1,8 @@
 import { AwsClient } from 'aws4fetch';
 import { z } from 'zod';
-import { parseJson, providerFetch } from '../http-call';
-import type { Provider } from '../types';
-import { emailParts } from './email-content';
+import { parseJson, providerFetch } from '../../http-call';
+import type { Provider } from '../../types';
+import { emailParts } from '../email-content';
 
 const Credentials = z
   .object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { basicAuth, parseJson, providerFetch } from '../http-call';
-import type { Provider } from '../types';
-import { smsSegments, smsText } from './segments';
+import { basicAuth, parseJson, providerFetch } from '../../http-call';
+import type { Provider } from '../../types';
+import { smsSegments, smsText } from '../segments';
 
 const Credentials = z
   .object({

@@ -1,8 +1,8 @@
 import { importX509 } from 'jose';
 import { z } from 'zod';
-import { decodeBase64 } from './base64';
-import { parseJsonBody } from './receipt-fields';
-import type { ReceiptContext } from './types';
+import { decodeBase64 } from '../../receipts/base64';
+import { parseJsonBody } from '../../receipts/receipt-fields';
+import type { ReceiptContext } from '../../receipts/types';
 
 /**
  * Amazon SNS HTTP(S) delivery: parses the JSON envelope and checks its signature the way AWS documents
@@ -55,6 +55,16 @@ export function snsStringToSign(env: SnsEnvelope): string | null {
         ];
   if (fields.some(([, value]) => typeof value !== 'string')) return null;
   return fields.map(([name, value]) => `${name}\n${value}\n`).join('');
+}
+
+const AWS_SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+
+/**
+ * Production trust rule for SNS SigningCertURL / SubscribeURL: only https on an SNS regional endpoint, so a forged
+ * message cannot point us at a certificate (or a "confirmation" URL) the sender controls.
+ */
+export function productionAwsUrlCheck(url: URL): boolean {
+  return url.protocol === 'https:' && url.port === '' && AWS_SNS_HOST.test(url.hostname);
 }
 
 /** Parses `raw` as a URL and asks the injected trust rule; false for anything unparseable. */

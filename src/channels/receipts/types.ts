@@ -3,28 +3,10 @@
  * `POST /hooks/{provider}/{endpointToken}`). One verifier per provider checks the provider's own authenticity
  * scheme and turns its payload into `ReceiptEvent`s; the route matches them to deliveries.
  */
+import type { ReceiptEvent } from '../../db/queries/receipts';
 
-/** What a receipt says happened to one delivery. */
-export type ReceiptType = 'delivered' | 'bounced' | 'complained' | 'opened' | 'clicked' | 'failed';
-
-/** One provider event, normalised; the route matches it to a delivery by `providerMessageId` (or `deliveryId`). */
-export interface ReceiptEvent {
-  /** Unique per provider event, for idempotency (SNS MessageId, sg_event_id, svix-id, `${MessageSid}:${MessageStatus}`, …). */
-  eventKey: string;
-  /** The provider's message id as returned at send time (what we stored as deliveries.provider_message_id). */
-  providerMessageId: string;
-  /** Our delivery id when the provider echoes it (SendGrid custom_args.delivery_id); lets us match without the message id. */
-  deliveryId?: string;
-  type: ReceiptType;
-  /** ISO 8601 time the provider says it happened. */
-  at: string;
-  /** Human detail: bounce type/sub-type, SMTP diagnostic, Twilio ErrorCode, clicked link … (≤ 500 chars). */
-  detail?: string;
-  /** For bounced: true when permanent (hard bounce) → the address is suppressed; soft bounces are not. */
-  permanent?: boolean;
-  /** For clicked: the link. */
-  url?: string;
-}
+// The event is what the database applies, so its shape is declared there; parsers import it from here.
+export type { ReceiptEvent, ReceiptType } from '../../db/queries/receipts';
 
 /** The inbound HTTP request, as the route read it (the raw body is needed: signatures cover exact bytes). */
 export interface ReceiptRequest {
@@ -54,12 +36,10 @@ export interface ReceiptContext {
   trustedAwsUrl(url: URL): boolean;
 }
 
-/** The `{provider}` path segments that accept receipts. */
-export type ReceiptProviderId = 'ses' | 'sendgrid' | 'twilio' | 'postmark' | 'resend';
-
 /** Checks one provider's authenticity scheme and parses its payload. Total: it never throws. */
-export interface ReceiptVerifier {
-  provider: ReceiptProviderId;
+export interface ReceiptVerifier<Provider extends string = string> {
+  /** The `{provider}` path segment; the registry files each verifier under this same key. */
+  provider: Provider;
   /**
    * `secrets`: the verification material from each of the tenant's configurations of this provider (a tenant may have several);
    * the request is accepted when any one verifies. Shape per provider below. Empty array → reject with a reason.
@@ -85,13 +65,3 @@ export type ReceiptSecret = {
  * 1 Mi characters leaves room; the route should answer 413 before reading more than this.
  */
 export const MAX_RECEIPT_BODY_CHARS = 1024 * 1024;
-
-const AWS_SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
-
-/**
- * Production trust rule for SNS SigningCertURL / SubscribeURL: only https on an SNS regional endpoint, so a forged
- * message cannot point us at a certificate (or a "confirmation" URL) the sender controls.
- */
-export function productionAwsUrlCheck(url: URL): boolean {
-  return url.protocol === 'https:' && url.port === '' && AWS_SNS_HOST.test(url.hostname);
-}

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { decodeBase64 } from './base64';
-import { derToP1363 } from './der';
-import { compact, detailOf, isoTime, parseJsonBody, precheck } from './receipt-fields';
-import type { ReceiptEvent, ReceiptVerifier, VerifyOutcome } from './types';
+import { decodeBase64 } from '../../receipts/base64';
+import { derToP1363 } from '../../receipts/der';
+import { compact, detailOf, isoTime, parseJsonBody, precheck } from '../../receipts/receipt-fields';
+import type { ReceiptEvent, ReceiptVerifier, VerifyOutcome } from '../../receipts/types';
 
 /**
  * SendGrid Signed Event Webhook: ECDSA P-256 / SHA-256 over `timestamp + raw body`, signature in
@@ -91,7 +91,7 @@ function toEvent(e: SendgridEvent, now: Date): ReceiptEvent | null {
   }
 }
 
-export const sendgridVerifier: ReceiptVerifier = {
+export const sendgridVerifier: ReceiptVerifier<'sendgrid'> = {
   provider: 'sendgrid',
   async verify(req, secrets, ctx): Promise<VerifyOutcome> {
     const keys = secrets.flatMap((s) => (s.webhookPublicKey ? [s.webhookPublicKey] : []));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { compact, detailOf, isoTime, parseJsonBody, precheck } from './receipt-fields';
+import { compact, detailOf, isoTime, parseJsonBody, precheck } from '../../receipts/receipt-fields';
+import type { ReceiptEvent, ReceiptVerifier, VerifyOutcome } from '../../receipts/types';
 import { isTrustedAwsUrl, type SnsEnvelope, verifySnsEnvelope } from './sns-envelope';
-import type { ReceiptEvent, ReceiptVerifier, VerifyOutcome } from './types';
 
 /**
  * Amazon SES events delivered through an SNS HTTP(S) subscription. The AWS signature is the whole check; the
@@ -95,7 +95,7 @@ function toEvent(msg: SesMessage, env: SnsEnvelope, now: Date): ReceiptEvent | n
   }
 }
 
-export const sesVerifier: ReceiptVerifier = {
+export const sesVerifier: ReceiptVerifier<'ses'> = {
   provider: 'ses',
   async verify(req, secrets, ctx): Promise<VerifyOutcome> {
     const refused = precheck(req.body, secrets.length);

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
-import { compact, detailOf, isoTime, parseJsonBody, precheck } from './receipt-fields';
-import type { ReceiptEvent, ReceiptVerifier, VerifyOutcome } from './types';
+import { compact, detailOf, isoTime, parseJsonBody, precheck } from '../../receipts/receipt-fields';
+import type { ReceiptEvent, ReceiptVerifier, VerifyOutcome } from '../../receipts/types';
 
 /**
  * Resend webhooks are delivered by Svix: `svix-id`, `svix-timestamp`, `svix-signature` (`v1,<b64>` …) with a
@@ -75,7 +75,7 @@ function verifiedByAny(secrets: string[], body: string, headers: Record<string, 
   return false;
 }
 
-export const resendVerifier: ReceiptVerifier = {
+export const resendVerifier: ReceiptVerifier<'resend'> = {
   provider: 'resend',
   async verify(req, secrets, ctx): Promise<VerifyOutcome> {
     const keys = secrets.flatMap((s) => (s.webhookSecret ? [s.webhookSecret] : []));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parseJson, providerFetch } from '../http-call';
-import type { Provider } from '../types';
-import { emailParts } from './email-content';
+import { parseJson, providerFetch } from '../../http-call';
+import type { Provider } from '../../types';
+import { emailParts } from '../email-content';
 
 const Credentials = z
   .object({
