@@ -14,3 +14,14 @@ function fnv1a(text: string): number {
 /** The Durable Object name holding this recipient's buckets. */
 export const recipientShard = (tenantId: string, recipient: string) =>
   `${tenantId}:${fnv1a(recipient) % RECIPIENT_SHARDS}`;
+
+/** Items grouped by the limiter shard of their recipient, so that each shard gets one call. */
+export function groupByRecipientShard<T>(items: T[], of: (item: T) => { tenantId: string; recipient: string }) {
+  const byShard = new Map<string, T[]>();
+  for (const item of items) {
+    const { tenantId, recipient } = of(item);
+    const shard = recipientShard(tenantId, recipient);
+    byShard.set(shard, [...(byShard.get(shard) ?? []), item]);
+  }
+  return byShard;
+}

@@ -1,6 +1,6 @@
-import { smsSegments, smsText } from '../channels/sms/segments';
-import type { DeliveryToSend, Outcome } from '../db/queries/pipeline';
-import { deliveryCost } from '../domain/analytics/pricing';
+import { smsSegments, smsText } from '../../channels/sms/segments';
+import type { DeliveryToSend, Outcome } from '../../db/queries/pipeline';
+import { deliveryCost } from '../../domain/analytics/pricing';
 
 /**
  * Adds units and cost to the outcomes that were sent: SMS by segment (the provider's count when it reports one,

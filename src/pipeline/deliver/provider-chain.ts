@@ -1,10 +1,10 @@
-import { builtInProviderFor, configurableProvider } from '../channels/registry';
-import type { Provider, ProviderError } from '../channels/types';
-import type { Db } from '../db/client';
-import { loadEnabledProviderConfigs } from '../db/queries/providers';
-import type { Channel, ProviderConfigRow } from '../db/schema';
-import type { AppConfig } from '../env';
-import { cipherKeysOf, decryptCredentials } from '../lib/credentials-cipher';
+import { builtInProviderFor, configurableProvider } from '../../channels/registry';
+import type { Provider, ProviderError } from '../../channels/types';
+import type { Db } from '../../db/client';
+import { loadEnabledProviderConfigs } from '../../db/queries/providers';
+import type { Channel, ProviderConfigRow } from '../../db/schema';
+import type { AppConfig } from '../../env';
+import { cipherKeysOf, decryptCredentials } from '../../lib/credentials-cipher';
 
 /** One step of a delivery's failover chain. */
 export interface ChainStep {
