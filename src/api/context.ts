@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import type { KeyMode } from '../domain/api-keys/key-format';
 import type { SubscriberClaims } from '../domain/subscribers/subscriber-token';
@@ -38,3 +39,11 @@ export function authOf(c: Context<AppEnv>): AuthContext {
   if (!auth) throw new ApiError('internal_error', 'route is missing its auth middleware');
   return auth;
 }
+
+/** The request's view of the app context, for domain services called from a handler. */
+export const appContextOf = (c: Context<AppEnv>): AppContext => ({
+  db: c.var.db,
+  env: c.env,
+  config: c.var.config,
+  log: c.var.log,
+});

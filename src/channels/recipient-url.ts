@@ -1,4 +1,4 @@
-import { type UrlPolicy, urlProblem } from '../domain/webhooks/ssrf-guard';
+import { type UrlPolicy, urlProblem } from '../lib/ssrf-guard';
 import type { SendResult } from './types';
 
 /**

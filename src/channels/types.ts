@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Channel, NotificationContent } from '../db/schema';
-import type { UrlPolicy } from '../domain/webhooks/ssrf-guard';
+import type { UrlPolicy } from '../lib/ssrf-guard';
 
 /** What a provider needs to send one delivery. Built by the pipeline from the database rows. */
 export interface OutboundMessage {

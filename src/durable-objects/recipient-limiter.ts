@@ -21,7 +21,7 @@ const PRUNE_ABOVE = 20_000;
 
 /**
  * Per-recipient send limits: a token bucket per recipient and channel, held by one of a tenant's recipient-limiter
- * shards (`tenantId:shard`, see pipeline/recipient-shard.ts). Each recipient always maps to the same shard, so its
+ * shards (`tenantId:shard`, see pipeline/deliver/recipient-shard.ts). Each recipient always maps to the same shard, so its
  * limit is exact; sharding rather than one object per recipient keeps the objects warm: a campaign to 10,000
  * new recipients would otherwise create 10,000 objects, and that creation was 80 % of a consumer batch's time.
  *

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { urlProblem } from '../../src/domain/webhooks/ssrf-guard';
+import { urlProblem } from '../../src/lib/ssrf-guard';
 import { HOSTILE_URLS as HOSTILE, PRODUCTION_URL_POLICY as production } from '../helpers/ssrf-table';
 
 describe('SSRF guard', () => {

@@ -4,8 +4,8 @@ import { startBroadcast } from '../../domain/broadcasts/start-broadcast';
 import { acceptNotifications } from '../../domain/notifications/accept';
 import { isTopicSend, type SendNotificationRequest } from '../../domain/notifications/send-request';
 import { nextRun, occurrenceToRun } from '../../domain/schedules/recurrence';
-import { urlPolicyFor } from '../../domain/webhooks/ssrf-guard';
 import { ApiError } from '../../errors';
+import { urlPolicyFor } from '../../lib/ssrf-guard';
 import type { CronContext } from '../cron-context';
 
 const SCHEDULES_PER_RUN = 500;

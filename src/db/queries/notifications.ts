@@ -258,7 +258,7 @@ export async function cancelPendingDeliveries(db: Db, tenantId: string, notifica
 /**
  * Moves the queued deliveries of a notification to `sendAt`. Those due within the minute are marked enqueued (the
  * caller sends their message); later ones are left to the cron. Messages already in flight for the old time find
- * the delivery not yet due and step aside (pipeline/deliver.ts). Returns the moved deliveries.
+ * the delivery not yet due and step aside (pipeline/deliver/due-time.ts). Returns the moved deliveries.
  */
 export async function rescheduleQueued(db: Db, tenantId: string, id: string, sendAt: string) {
   const result = await db.execute<{ id: string; priority: string; channel: string }>(sql`

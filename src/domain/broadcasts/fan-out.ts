@@ -2,10 +2,10 @@ import type { AppContext } from '../../context';
 import { advanceCursor, endBroadcast, getBroadcast } from '../../db/queries/broadcasts';
 import { getBroadcastRate } from '../../db/queries/tenants';
 import { membersAfter } from '../../db/queries/topics';
+import { urlPolicyFor } from '../../lib/ssrf-guard';
 import { sendFanoutMessage } from '../../queues/enqueue-fanout';
 import { acceptNotifications } from '../notifications/accept';
 import type { SendNotificationRequest } from '../notifications/send-request';
-import { urlPolicyFor } from '../webhooks/ssrf-guard';
 
 export type FanoutContext = AppContext;
 

@@ -1,7 +1,7 @@
 import type { MetricCount, MetricGauge } from '../../db/queries/metrics';
 import { CHANNELS, type Channel, type Priority } from '../../db/schema/notifications';
-import { type Lane, laneFor } from '../../queues/lanes';
 import { LATENCY_BUCKETS_MS } from '../../db/schema/usage';
+import { type Lane, laneFor } from '../../queues/lanes';
 import type { HistogramFamily, Labels, MetricFamily, Sample } from './exposition';
 
 /**

@@ -8,11 +8,11 @@ import type { SubscriberRow } from '../../db/schema';
 import type { AppBindings } from '../../env';
 import { ApiError } from '../../errors';
 import { secondsUntil } from '../../lib/seconds-until';
+import type { UrlPolicy } from '../../lib/ssrf-guard';
 import type { Logger } from '../../observability/logger';
 import { enqueueDeliveries } from '../../queues/enqueue-deliveries';
 import { enqueueEmitted } from '../../queues/enqueue-webhooks';
 import { monthKey } from '../analytics/budget';
-import type { UrlPolicy } from '../webhooks/ssrf-guard';
 import { planDeliveries, type ResolvedTemplate, templateRef } from './plan-deliveries';
 import type { SendNotificationRequest } from './send-request';
 

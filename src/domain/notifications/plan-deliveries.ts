@@ -1,11 +1,11 @@
 import type { PlannedNotification } from '../../db/queries/notifications';
-import type { Channel, DeliveryError, DeliveryStatus, Priority, SubscriberRow, TemplateContent } from '../../db/schema';
+import type { Channel, SubscriberRow, TemplateContent } from '../../db/schema';
 import { CHANNELS } from '../../db/schema';
 import { ApiError, type ErrorDetail } from '../../errors';
 import { newId } from '../../lib/ids';
 import { ENQUEUE_AHEAD_SECONDS } from '../../lib/queue-limits';
+import { type UrlPolicy, urlProblem } from '../../lib/ssrf-guard';
 import { missingVariables, templateChannels } from '../templates/render-template';
-import { type UrlPolicy, urlProblem } from '../webhooks/ssrf-guard';
 import { type InlineRecipientInput, isTopicSend, type SendNotificationRequest } from './send-request';
 
 interface ResolvedRecipient {

@@ -1,7 +1,7 @@
 import type { ProviderError, SendResult } from '../../channels/types';
 import type { AppContext } from '../../context';
 import type { AttemptRecord, DeliveryToSend, Outcome } from '../../db/queries/pipeline';
-import { urlPolicyFor } from '../../domain/webhooks/ssrf-guard';
+import { urlPolicyFor } from '../../lib/ssrf-guard';
 import { withTrace } from '../../observability/trace-context';
 import { breakerWaitHorizonSeconds, retryDelaySeconds } from '../retry-policy';
 import type { BatchBreakers, BreakerGate } from './circuit-breakers';

@@ -4,7 +4,7 @@ import { RECEIPT_PROVIDER_IDS } from '../../../channels/receipts/registry';
 import { MAX_RECEIPT_BODY_CHARS } from '../../../channels/receipts/types';
 import { hooksTokenOf, receiptUrls, rotateHooksToken } from '../../../domain/receipts/hooks-token';
 import { receiveReceipts } from '../../../domain/receipts/receive-receipts';
-import { type App, type AppEnv, authOf } from '../../context';
+import { type App, type AppEnv, appContextOf, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
 import { readCappedBody } from '../../read-capped-body';
@@ -78,12 +78,12 @@ export function registerInboundHookRoutes(app: App) {
   app.openapi(receiveReceiptRoute, async (c) => {
     const body = new TextDecoder().decode(await readCappedBody(c, MAX_RECEIPT_BODY_CHARS, 'Receipt body'));
     const { provider, token } = c.req.valid('param');
-    const result = await receiveReceipts(
-      { db: c.var.db, env: c.env, config: c.var.config, log: c.var.log },
-      provider,
-      token,
-      { url: c.req.url, method: c.req.method, headers: c.req.raw.headers, body },
-    );
+    const result = await receiveReceipts(appContextOf(c), provider, token, {
+      url: c.req.url,
+      method: c.req.method,
+      headers: c.req.raw.headers,
+      body,
+    });
     return c.json(result, 200);
   });
 }

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { startBroadcast } from '../../../domain/broadcasts/start-broadcast';
 import { acceptNotifications } from '../../../domain/notifications/accept';
 import { isTopicSend, SendNotificationBody } from '../../../domain/notifications/send-request';
-import { urlPolicyFor } from '../../../domain/webhooks/ssrf-guard';
+import { urlPolicyFor } from '../../../lib/ssrf-guard';
 import { type App, type AppEnv, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { idempotent } from '../../middleware/idempotency';

@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { upsertSubscriber } from '../../../db/queries/subscribers';
-import { urlPolicyFor, urlProblem } from '../../../domain/webhooks/ssrf-guard';
 import { ApiError } from '../../../errors';
 import { newId } from '../../../lib/ids';
+import { urlPolicyFor, urlProblem } from '../../../lib/ssrf-guard';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';

@@ -1,10 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createEndpoint } from '../../../domain/webhooks/manage-endpoints';
-import type { App } from '../../context';
+import { type App, appContextOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
 import { actorOf } from '../providers/actor';
-import { endpointContext } from './endpoint-context';
 import { CreatedWebhookEndpointSchema, CreateWebhookEndpointBody, presentEndpoint } from './schema';
 
 export const createEndpointRoute = createRoute({
@@ -25,7 +24,7 @@ export const createEndpointRoute = createRoute({
 
 export function registerCreateWebhookEndpoint(app: App) {
   app.openapi(createEndpointRoute, async (c) => {
-    const { row, secret } = await createEndpoint(endpointContext(c), actorOf(c), c.req.valid('json'));
+    const { row, secret } = await createEndpoint(appContextOf(c), actorOf(c), c.req.valid('json'));
     return c.json({ ...presentEndpoint(row), secret }, 201);
   });
 }

@@ -1,10 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { deleteEndpoint } from '../../../domain/webhooks/manage-endpoints';
-import type { App } from '../../context';
+import { type App, appContextOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, bearerSecurity, errorResponses } from '../../openapi';
 import { actorOf } from '../providers/actor';
-import { endpointContext } from './endpoint-context';
 import { EndpointIdParam } from './schema';
 
 export const deleteEndpointRoute = createRoute({
@@ -20,7 +19,7 @@ export const deleteEndpointRoute = createRoute({
 
 export function registerDeleteWebhookEndpoint(app: App) {
   app.openapi(deleteEndpointRoute, async (c) => {
-    await deleteEndpoint(endpointContext(c), actorOf(c), c.req.valid('param').id);
+    await deleteEndpoint(appContextOf(c), actorOf(c), c.req.valid('param').id);
     return c.body(null, 204);
   });
 }

@@ -1,11 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
 import { replay } from '../../../domain/webhooks/manage-endpoints';
-import type { App } from '../../context';
+import { type App, appContextOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { idempotent } from '../../middleware/idempotency';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
 import { actorOf } from '../providers/actor';
-import { endpointContext } from './endpoint-context';
 import { EndpointIdParam, ReplayBody, ReplaySchema } from './schema';
 
 export const replayRoute = createRoute({
@@ -26,6 +25,6 @@ export const replayRoute = createRoute({
 
 export function registerReplayWebhookEvents(app: App) {
   app.openapi(replayRoute, async (c) => {
-    return c.json(await replay(endpointContext(c), actorOf(c), c.req.valid('param').id, c.req.valid('json')), 202);
+    return c.json(await replay(appContextOf(c), actorOf(c), c.req.valid('param').id, c.req.valid('json')), 202);
   });
 }

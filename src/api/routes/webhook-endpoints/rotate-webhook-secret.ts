@@ -1,10 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { rotateSecret } from '../../../domain/webhooks/manage-endpoints';
-import type { App } from '../../context';
+import { type App, appContextOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
 import { actorOf } from '../providers/actor';
-import { endpointContext } from './endpoint-context';
 import { EndpointIdParam, RotatedSecretSchema } from './schema';
 
 export const rotateSecretRoute = createRoute({
@@ -23,6 +22,6 @@ export const rotateSecretRoute = createRoute({
 
 export function registerRotateWebhookSecret(app: App) {
   app.openapi(rotateSecretRoute, async (c) => {
-    return c.json(await rotateSecret(endpointContext(c), actorOf(c), c.req.valid('param').id), 200);
+    return c.json(await rotateSecret(appContextOf(c), actorOf(c), c.req.valid('param').id), 200);
   });
 }

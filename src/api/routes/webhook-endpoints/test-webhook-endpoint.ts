@@ -1,10 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { testEndpoint } from '../../../domain/webhooks/manage-endpoints';
-import type { App } from '../../context';
+import { type App, appContextOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
 import { actorOf } from '../providers/actor';
-import { endpointContext } from './endpoint-context';
 import { EndpointIdParam, TestResultSchema } from './schema';
 
 export const testRoute = createRoute({
@@ -20,7 +19,7 @@ export const testRoute = createRoute({
 
 export function registerTestWebhookEndpoint(app: App) {
   app.openapi(testRoute, async (c) => {
-    const r = await testEndpoint(endpointContext(c), actorOf(c), c.req.valid('param').id);
+    const r = await testEndpoint(appContextOf(c), actorOf(c), c.req.valid('param').id);
     return c.json(
       {
         eventId: r.eventId,

@@ -1,10 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { updateEndpoint } from '../../../domain/webhooks/manage-endpoints';
-import type { App } from '../../context';
+import { type App, appContextOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
 import { actorOf } from '../providers/actor';
-import { endpointContext } from './endpoint-context';
 import { EndpointIdParam, presentEndpoint, UpdateWebhookEndpointBody, WebhookEndpointSchema } from './schema';
 
 export const updateEndpointRoute = createRoute({
@@ -21,7 +20,7 @@ export const updateEndpointRoute = createRoute({
 
 export function registerUpdateWebhookEndpoint(app: App) {
   app.openapi(updateEndpointRoute, async (c) => {
-    const row = await updateEndpoint(endpointContext(c), actorOf(c), c.req.valid('param').id, c.req.valid('json'));
+    const row = await updateEndpoint(appContextOf(c), actorOf(c), c.req.valid('param').id, c.req.valid('json'));
     return c.json(presentEndpoint(row), 200);
   });
 }
