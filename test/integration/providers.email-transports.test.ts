@@ -56,4 +56,23 @@ describe('email provider smtp with AUTH', () => {
     ]);
     expect((await receivedMail(to)).map((m) => m.subject)).toEqual(['Hi']);
   });
+
+  it("reports the email's Message-ID as the provider message id, not the server's reply text", async () => {
+    const t = await createLiveTenant('smtp-msgid', { smtp: false });
+    await addProvider(t.key, {
+      channel: 'email',
+      provider: 'smtp',
+      name: 'local',
+      credentials: { host: '127.0.0.1', port: TEST_STAND_INS.smtpPort, from: 'Acme <hello@acme.test>' },
+    });
+    const to = `${uniqueName('msgid')}@example.test`;
+    const res = await api('POST', '/v1/notifications', {
+      key: t.key,
+      body: { to: { email: to }, content: { subject: 'Hi', text: 'Hello' } },
+    });
+    const done = await waitForNotification(t.key, res.body.id, (n) => n.deliveries[0].status === 'sent');
+    const [mail] = await receivedMail(to);
+    expect(mail?.messageId).toBe(`<${done.deliveries[0].id}@notifykit>`);
+    expect(done.deliveries[0].providerMessageId).toBe(mail?.messageId);
+  });
 });

@@ -31,6 +31,21 @@ describe('logger', () => {
     expect(line.credentials).toBe('[redacted]');
     expect(line.nested.note).toBe('key [redacted] and token [redacted]');
   });
+
+  it('writes a Date as its ISO time, at any depth, and an invalid one as such', () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'warn').mockImplementation((l: string) => lines.push(l));
+    const at = new Date('2026-12-03T09:30:00.000Z');
+    createLogger({}, 'info').warn('missed schedule runs skipped', {
+      running: at,
+      nested: { nextRunAt: at },
+      broken: new Date(Number.NaN),
+    });
+    const line = JSON.parse(lines[0]!);
+    expect(line.running).toBe('2026-12-03T09:30:00.000Z');
+    expect(line.nested.nextRunAt).toBe('2026-12-03T09:30:00.000Z');
+    expect(line.broken).toBe('Invalid Date');
+  });
 });
 
 describe('trace context', () => {

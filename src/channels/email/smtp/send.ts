@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Provider } from '../../types';
 import { parseFrom } from '../email-content';
-import { buildEmail } from '../mime';
+import { buildEmail, messageIdOf } from '../mime';
 import { SmtpError, sendMail } from './smtp-client';
 
 const Credentials = z
@@ -59,7 +59,11 @@ export const smtpProvider: Provider<z.infer<typeof Credentials>> = {
         { from: envelopeFrom, to: [message.address] },
         raw,
       );
-      return { ok: true, providerMessageId: response.slice(0, 200), responseCode: Number(response.slice(0, 3)) };
+      return {
+        ok: true,
+        providerMessageId: messageIdOf(message.deliveryId),
+        responseCode: Number(response.slice(0, 3)),
+      };
     } catch (err) {
       if (err instanceof SmtpError) return { ok: false, error: classify(err) };
       throw err;
