@@ -25,3 +25,13 @@ export async function loadLayouts(db: Db, tenantIds: string[]) {
   if (tenantIds.length === 0) return [];
   return db.select().from(layouts).where(inArray(layouts.tenantId, tenantIds));
 }
+
+/** Whether the tenant has its own layout with this key (built-in layouts are not rows). */
+export async function tenantHasLayout(db: Db, tenantId: string, key: string) {
+  const [row] = await db
+    .select({ key: layouts.key })
+    .from(layouts)
+    .where(and(eq(layouts.tenantId, tenantId), eq(layouts.key, key)))
+    .limit(1);
+  return row !== undefined;
+}

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CHANNELS, PRIORITIES } from '../../db/schema';
-import { CONTROL_CHARS, E164 } from '../subscribers/contact-rules';
+import { ExternalId, ResourceKey, TopicKey } from '../client-ids';
+import { E164 } from '../subscribers/contact-rules';
 
 /** The body of POST /v1/notifications and of each bulk item. Shared by both routes and the bulk validator. */
 
@@ -26,12 +27,7 @@ const boundedRecord = (max: number) =>
     .record(z.string(), z.unknown())
     .refine((v) => jsonSize(v) <= max, { message: `must be at most ${max} bytes as JSON` });
 
-const ExternalIdRecipient = z
-  .string()
-  .min(1)
-  .max(255)
-  .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters')
-  .openapi({ description: "A subscriber's externalId" });
+const ExternalIdRecipient = ExternalId.openapi({ description: "A subscriber's externalId" });
 
 const webUrl = z.url({ protocol: /^https?$/ }).max(2048);
 
@@ -74,12 +70,9 @@ export const NotificationContentSchema = z
   .strict()
   .openapi('NotificationContent');
 
-/** A topic's subscribers: the send becomes a broadcast, fanned out through the queue. */
-export const TopicKey = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits and _ . : - (1–100)')
-  .openapi({ example: 'product-updates' });
+export { TopicKey };
 
+/** A topic's subscribers: the send becomes a broadcast, fanned out through the queue. */
 export const TopicTarget = z
   .object({ topic: TopicKey })
   .strict()
@@ -101,12 +94,7 @@ export const SendNotificationBody = z
       .optional()
       .openapi({ description: 'Channels to try in order when a delivery ends permanently failed or suppressed' }),
     content: NotificationContentSchema.optional(),
-    template: z
-      .string()
-      .min(1)
-      .max(100)
-      .optional()
-      .openapi({ description: 'A template key; rendered per channel and locale' }),
+    template: ResourceKey.optional().openapi({ description: 'A template key; rendered per channel and locale' }),
     templateVersion: z
       .number()
       .int()
@@ -115,7 +103,7 @@ export const SendNotificationBody = z
       .openapi({ description: 'Pin a version (default: the published one)' }),
     data: boundedRecord(MAX_DATA_BYTES).optional(),
     priority: z.enum(PRIORITIES).default('normal'),
-    category: z.string().min(1).max(100).optional(),
+    category: ResourceKey.optional().openapi({ description: 'A category key (need not be defined in advance)' }),
     sendAt: z.iso.datetime({ offset: true }).optional(),
     metadata: boundedRecord(MAX_METADATA_BYTES).optional().openapi({ description: 'Opaque; echoed back in events' }),
   })

@@ -1,7 +1,9 @@
 import type { Db } from '../../db/client';
 import { getSchedule, insertSchedule, updateSchedule } from '../../db/queries/schedules';
+import { getTemplateVersion, loadTemplatesByKeys } from '../../db/queries/templates';
+import { getTopicByKey } from '../../db/queries/topics';
 import type { ScheduleRow } from '../../db/schema';
-import { ApiError, notFound } from '../../errors';
+import { ApiError, type ErrorDetail, notFound } from '../../errors';
 import { newId } from '../../lib/ids';
 import { nextRun, patternFor } from './recurrence';
 
@@ -36,6 +38,41 @@ function patternOrError(r: { cron?: string | undefined; every?: string | undefin
   return result.pattern;
 }
 
+/**
+ * What each occurrence sends must name objects the tenant has: the template (published, or the pinned version)
+ * and the topic. Otherwise the schedule would be accepted and every run would fail. Subscriber ids and categories
+ * stay soft references: a subscriber may be created before the first run, a category needs no definition
+ * (docs/decisions.md). Lookups are by tenant, so another tenant's template or topic is unknown here too.
+ */
+async function requireSendReferences(db: Db, tenantId: string, send: Record<string, unknown>) {
+  const details: ErrorDetail[] = [];
+  const template = typeof send.template === 'string' ? send.template : undefined;
+  const version = typeof send.templateVersion === 'number' ? send.templateVersion : undefined;
+  if (template !== undefined) {
+    const [row] = await loadTemplatesByKeys(db, tenantId, [template]);
+    if (!row) details.push({ path: 'body.template', message: `no template '${template}'`, code: 'unknown_template' });
+    else if (version !== undefined) {
+      if (!(await getTemplateVersion(db, tenantId, row.id, version)))
+        details.push({
+          path: 'body.templateVersion',
+          message: `template '${template}' has no version ${version}`,
+          code: 'unknown_template_version',
+        });
+    } else if (row.publishedVersion === null)
+      details.push({
+        path: 'body.template',
+        message: `template '${template}' has no published version: publish it first`,
+        code: 'template_not_published',
+      });
+  }
+  const to = send.to as { topic?: unknown } | undefined;
+  if (to && typeof to === 'object' && !Array.isArray(to) && typeof to.topic === 'string') {
+    if (!(await getTopicByKey(db, tenantId, to.topic)))
+      details.push({ path: 'body.to.topic', message: `no topic '${to.topic}'`, code: 'unknown_topic' });
+  }
+  if (details.length) throw new ApiError('validation_failed', 'The schedule names objects that do not exist', details);
+}
+
 /** The first run at or after max(now, startAt); null when the schedule ends before any run. */
 function firstRun(pattern: string, s: { timezone: string; startAt: Date | null; endAt: Date | null }, now: Date) {
   const from = s.startAt && s.startAt > now ? new Date(s.startAt.getTime() - 1) : now;
@@ -52,6 +89,8 @@ export async function createSchedule(
   const startAt = input.startAt ? new Date(input.startAt) : null;
   const endAt = input.endAt ? new Date(input.endAt) : null;
   const pattern = patternOrError(input, startAt ?? now);
+  const send = splitInput(input);
+  await requireSendReferences(db, tenantId, send);
   const timing = { timezone: input.timezone, startAt, endAt };
   return insertSchedule(db, {
     id: newId('sch'),
@@ -63,7 +102,7 @@ export async function createSchedule(
     ...timing,
     mode,
     paused: input.paused,
-    request: splitInput(input),
+    request: send,
     nextRunAt: firstRun(pattern, timing, now),
   });
 }
@@ -92,6 +131,13 @@ export async function changeSchedule(db: Db, tenantId: string, id: string, patch
     delete request.template;
     delete request.templateVersion;
   }
+  // Only references the patch touches: an unrelated edit must not fail because a template was deleted since.
+  await requireSendReferences(db, tenantId, {
+    ...('template' in sendPatch || 'templateVersion' in sendPatch
+      ? { template: request.template, templateVersion: request.templateVersion }
+      : {}),
+    ...('to' in sendPatch ? { to: request.to } : {}),
+  });
   const set: Partial<ScheduleRow> = { request, ...(patch.name ? { name: patch.name } : {}) };
   if (timingChanged) {
     const pattern = patternOrError({ cron, every, timezone: timing.timezone }, timing.startAt ?? s.createdAt);

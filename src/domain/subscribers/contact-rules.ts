@@ -21,7 +21,3 @@ export function canonicalLocale(value: string): string | null {
     return null;
   }
 }
-
-/** Control characters make ids unprintable and break logs and URLs. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-export const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
+import { tenantHasLayout } from '../../db/queries/layouts';
 import {
   deleteTemplate,
   getTemplateByKey,
@@ -11,9 +12,24 @@ import {
 import type { TemplateContent } from '../../db/schema';
 import { ApiError, notFound } from '../../errors';
 import { newId } from '../../lib/ids';
+import { BUILT_IN_LAYOUTS } from './built-ins';
+
+/**
+ * A template's layout must exist when it is saved or published, or every email send would fail to render.
+ * Absent means the built-in `default`, null means none; otherwise the tenant's own layout or a built-in. Only the
+ * caller's tenant is searched, so another tenant's layout key is as unknown as one nobody has.
+ */
+export async function requireLayout(db: Db, tenantId: string, layout: string | null | undefined, path: string) {
+  if (layout === null || layout === undefined || Object.hasOwn(BUILT_IN_LAYOUTS, layout)) return;
+  if (await tenantHasLayout(db, tenantId, layout)) return;
+  throw new ApiError('validation_failed', `Unknown layout '${layout}'`, [
+    { path, message: `no layout '${layout}': create it with PUT /v1/layouts/${layout} first`, code: 'unknown_layout' },
+  ]);
+}
 
 export async function createTemplate(db: Db, tenantId: string, input: TemplateContent & { key: string; name: string }) {
   const { key, name, ...draft } = input;
+  await requireLayout(db, tenantId, draft.layout, 'body.layout');
   try {
     const [row] = await insertTemplate(db, { id: newId('tpl'), tenantId, key, name, draft });
     return row!;
@@ -54,6 +70,7 @@ export async function editTemplate(
       { path: 'body.locales', message: `needs the default locale '${draft.defaultLocale}'` },
     ]);
   }
+  if ('layout' in patch) await requireLayout(db, tenantId, draft.layout, 'body.layout');
   const [updated] = await updateTemplate(db, tenantId, row.id, { draft, ...(patch.name ? { name: patch.name } : {}) });
   return updated!;
 }
@@ -62,10 +79,13 @@ export async function editTemplate(
 export async function publishTemplate(db: Db, tenantId: string, key: string, version: number | undefined) {
   const row = await requireTemplate(db, tenantId, key);
   if (version !== undefined) {
-    if (!(await getTemplateVersion(db, tenantId, row.id, version))) throw notFound(`Version ${version}`);
+    const frozen = await getTemplateVersion(db, tenantId, row.id, version);
+    if (!frozen) throw notFound(`Version ${version}`);
+    await requireLayout(db, tenantId, frozen.content.layout, 'version.layout');
     const [updated] = await updateTemplate(db, tenantId, row.id, { publishedVersion: version });
     return updated!;
   }
+  await requireLayout(db, tenantId, row.draft.layout, 'draft.layout');
   try {
     const published = await publishDraft(db, tenantId, row.id, row.draft);
     return { ...row, publishedVersion: published };

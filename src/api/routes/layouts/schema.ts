@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { ResourceKey } from '../../../domain/client-ids';
 
 export const LayoutSchema = z
   .object({
@@ -11,10 +12,7 @@ export const LayoutSchema = z
   .openapi('Layout');
 
 export const LayoutKeyParam = z.object({
-  key: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/)
-    .openapi({ param: { name: 'key', in: 'path' }, example: 'brand' }),
+  key: ResourceKey.openapi({ param: { name: 'key', in: 'path' }, example: 'brand' }),
 });
 
 export const LayoutBody = z

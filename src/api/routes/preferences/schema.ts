@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { type CategoryRow, CHANNELS } from '../../../db/schema';
+import { ResourceKey } from '../../../domain/client-ids';
 import { HH_MM } from '../../../domain/preferences/quiet-hours';
 import { MAX_TOKEN_TTL_SECONDS, SUBSCRIBER_SCOPES } from '../../../domain/subscribers/subscriber-token';
 
@@ -26,7 +27,7 @@ export const CategorySchema = z
 
 export const CreateCategoryBody = z
   .object({
-    key: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'lowercase letters, digits, ".", "_" and "-"'),
+    key: ResourceKey,
     name: z.string().trim().min(1).max(200),
     critical: z
       .boolean()
@@ -57,15 +58,12 @@ export const PreferenceSetSchema = z
         description: "e.g. 22:00–07:00 in the subscriber's timezone; non-critical deliveries wait until it ends",
       }),
     frequencyCaps: z
-      .record(z.string().max(100), CapSchema.strict())
+      .record(ResourceKey, CapSchema.strict())
       .optional()
       .openapi({ description: "The subscriber's own cap per category (overrides the category's)" }),
     channels: channelSwitches.optional(),
     categories: z
-      .record(
-        z.string().max(100),
-        z.object({ enabled: z.boolean().optional(), channels: channelSwitches.optional() }).strict(),
-      )
+      .record(ResourceKey, z.object({ enabled: z.boolean().optional(), channels: channelSwitches.optional() }).strict())
       .optional(),
   })
   .strict()

@@ -1,21 +1,17 @@
 import { z } from '@hono/zod-openapi';
 import type { SubscriberRow } from '../../../db/schema';
-import { CONTROL_CHARS, canonicalLocale, E164, isIanaTimeZone } from '../../../domain/subscribers/contact-rules';
+import { ExternalId } from '../../../domain/client-ids';
+import { canonicalLocale, E164, isIanaTimeZone } from '../../../domain/subscribers/contact-rules';
 
 /** Custom data is free-form but bounded, so one subscriber cannot bloat every send that renders it. */
 const MAX_DATA_BYTES = 16 * 1024;
 
 export const ExternalIdParam = z.object({
-  externalId: z
-    .string()
-    .min(1)
-    .max(255)
-    .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters')
-    .openapi({
-      param: { name: 'externalId', in: 'path' },
-      description: "The tenant's own user id",
-      example: 'user-42',
-    }),
+  externalId: ExternalId.openapi({
+    param: { name: 'externalId', in: 'path' },
+    description: "The tenant's own user id",
+    example: 'user-42',
+  }),
 });
 
 /** http is refused in production by the webhook URL policy (checked in the route, which knows the environment). */

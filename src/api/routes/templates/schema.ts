@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import type { TemplateRow, TemplateVersionRow } from '../../../db/schema';
 import { CHANNELS } from '../../../db/schema';
-import { CONTROL_CHARS, canonicalLocale } from '../../../domain/subscribers/contact-rules';
+import { ResourceKey } from '../../../domain/client-ids';
+import { canonicalLocale } from '../../../domain/subscribers/contact-rules';
 import { STARTER_TEMPLATES } from '../../../domain/templates/built-ins';
 
 const liquid = (max: number) => z.string().max(max);
@@ -58,20 +59,12 @@ export const TemplateContentSchema = z.object({
   locales: z
     .record(localeKey, TemplatePartsSchema)
     .refine((l) => Object.keys(l).length > 0, 'needs at least one locale'),
-  layout: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/)
-    .nullable()
+  layout: ResourceKey.nullable()
     .optional()
     .openapi({ description: 'Email layout key; absent = the built-in `default`, null = none' }),
 });
 
-const keyParam = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, ".", "_" and "-"')
-  .refine((s) => !CONTROL_CHARS.test(s));
+const keyParam = ResourceKey;
 
 const FullTemplateBody = TemplateContentSchema.extend({
   key: keyParam,

@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { TopicKey } from '../../../domain/notifications/send-request';
-import { CONTROL_CHARS } from '../../../domain/subscribers/contact-rules';
+import { ExternalId, TopicKey } from '../../../domain/client-ids';
 
 export const MAX_MEMBERS_PER_CALL = 1000;
 
@@ -23,14 +22,8 @@ export const TopicKeyParam = z.object({
   key: TopicKey.openapi({ param: { name: 'key', in: 'path' } }),
 });
 
-const externalId = z
-  .string()
-  .min(1)
-  .max(255)
-  .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters');
-
 export const MembersBody = z
-  .object({ subscribers: z.array(externalId).min(1).max(MAX_MEMBERS_PER_CALL) })
+  .object({ subscribers: z.array(ExternalId).min(1).max(MAX_MEMBERS_PER_CALL) })
   .strict()
   .openapi('TopicMembersRequest');
 
