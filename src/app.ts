@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import type { App, AppEnv } from './api/context';
 import { errorHandler, respondWithError, validationError } from './api/error-handler';
+import { refuseIdempotencyKey } from './api/middleware/idempotency';
 import { jsonBody } from './api/middleware/json-body';
 import { requestContext } from './api/middleware/request-context';
 import { registerAnalyticsRoutes } from './api/routes/analytics';
@@ -56,6 +57,8 @@ export function createApp(): App {
   app.use('/v1/*', jsonBody);
 
   registerSystemRoutes(app);
+  // Idempotency-Key is claimed per tenant by authentication; signup has no tenant yet (docs/decisions.md).
+  app.post('/v1/tenants', refuseIdempotencyKey);
   registerTenantRoutes(app);
   registerApiKeyRoutes(app);
   registerAuditLogRoutes(app);

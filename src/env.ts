@@ -23,6 +23,11 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   SIGNUP_RATE_LIMIT_PER_HOUR: positiveInt,
   API_RATE_LIMIT_PER_SECOND: positiveInt,
+  /**
+   * Requests per second per subscriber on subscriber-token routes (`/v1/inbox*`, `/v1/me/*`), burst = one second's
+   * worth. An inbox page makes a handful of calls at a time; this stops a runaway page or a leaked token.
+   */
+  SUBSCRIBER_RATE_LIMIT_PER_SECOND: positiveInt.default(20),
   API_KEY_ROLL_GRACE_HOURS: z.coerce.number().nonnegative(),
   RETRY_BASE_DELAY_SECONDS: z.coerce.number().nonnegative(),
   /** Secret: `{"<keyId>":"<base64 of 32 bytes>"}`; CREDENTIALS_KEY_ID names the one new values use. */

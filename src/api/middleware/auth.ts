@@ -8,6 +8,7 @@ import { hasScope, type Scope } from '../../domain/api-keys/scopes';
 import { SESSION_COOKIE, verifyDashboardSession } from '../../domain/dashboard/session';
 import { ApiError } from '../../errors';
 import type { AppEnv } from '../context';
+import { idempotentPost } from './idempotency';
 import { enforceRateLimit } from './rate-limit';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -17,9 +18,10 @@ type AuthKey = NonNullable<Awaited<ReturnType<typeof findApiKeyByHash>>>;
 
 /**
  * Authenticates `Authorization: Bearer <api key>` — or, with no Authorization header, the dashboard's session
- * cookie, which stands for the API key it was signed in with — applies the key's rate limit, then checks `scope`.
- * Order matters: a typo is refused by checksum before any I/O, and a revoked key fails on its next request
- * because keys are looked up on every call (no cache to go stale).
+ * cookie, which stands for the API key it was signed in with — applies the key's rate limit, checks `scope`, and
+ * runs a POST under its Idempotency-Key (per tenant). Order matters: a typo is refused by checksum before any I/O,
+ * a revoked key fails on its next request because keys are looked up on every call (no cache to go stale), and
+ * a replay is only served to a caller allowed to make the request.
  */
 export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -34,7 +36,7 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
     if (!hasScope(key.scopes, scope)) {
       throw new ApiError('insufficient_scope', `This API key lacks the '${scope}' scope`);
     }
-    await next();
+    return idempotentPost(c, { tenantId: key.tenantId }, next);
   };
 }
 
@@ -42,10 +44,10 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
 const FAILED_KEY_POLICY = { capacity: 30, refillPerSecond: 0.5 };
 
 /**
- * Keys are 256-bit random, so guessing is hopeless anyway; throttling failed attempts per IP still keeps a scanner
- * from using us as an oracle at full speed (and keeps its noise out of the database).
+ * Keys are 256-bit random (and subscriber tokens signed), so guessing is hopeless anyway; throttling failed attempts
+ * per IP still keeps a scanner from using us as an oracle at full speed (and keeps its noise out of the database).
  */
-async function throttleFailures<T>(c: Context<AppEnv>, attempt: Promise<T>): Promise<T> {
+export async function throttleFailures<T>(c: Context<AppEnv>, attempt: Promise<T>): Promise<T> {
   try {
     return await attempt;
   } catch (err) {

@@ -2,7 +2,6 @@ import { createRoute } from '@hono/zod-openapi';
 import { createKey } from '../../../domain/api-keys/manage-keys';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { idempotent } from '../../middleware/idempotency';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
 import { ApiKeyWithSecretSchema, CreateApiKeyBody, presentApiKey } from './schema';
 
@@ -12,7 +11,7 @@ export const createApiKeyRoute = createRoute({
   tags: ['API keys'],
   summary: 'Create an API key (the full key is shown once)',
   security: bearerSecurity,
-  middleware: [requireScope('admin'), idempotent] as const,
+  middleware: [requireScope('admin')] as const,
   request: { body: jsonBody(CreateApiKeyBody) },
   responses: {
     201: json(ApiKeyWithSecretSchema, 'Key created'),

@@ -2,7 +2,6 @@ import { createRoute } from '@hono/zod-openapi';
 import { rollKey } from '../../../domain/api-keys/manage-keys';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { idempotent } from '../../middleware/idempotency';
 import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
 import { KeyIdParam, presentApiKey, RollApiKeyResponse } from './schema';
 
@@ -12,7 +11,7 @@ export const rollApiKeyRoute = createRoute({
   tags: ['API keys'],
   summary: 'Replace a key; the old one keeps working for the grace period (API_KEY_ROLL_GRACE_HOURS, 24 h)',
   security: bearerSecurity,
-  middleware: [requireScope('admin'), idempotent] as const,
+  middleware: [requireScope('admin')] as const,
   request: { params: KeyIdParam },
   responses: { 201: json(RollApiKeyResponse, 'The new key'), ...errorResponses(...AUTHED_ERRORS, 404, 409) },
 });

@@ -3,7 +3,6 @@ import { requeueDeadLetters } from '../../../db/queries/dead-letters';
 import { enqueueDeliveries } from '../../../queues/enqueue-deliveries';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { idempotent } from '../../middleware/idempotency';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
 import { MAX_REPLAY, ReplayBody, ReplayResult } from './schema';
 
@@ -14,7 +13,7 @@ export const replayDeadLettersRoute = createRoute({
   summary: 'Re-enqueue dead-lettered deliveries with a fresh retry budget',
   description: 'Only deliveries still dead-lettered are replayed, so repeating a replay enqueues nothing twice.',
   security: bearerSecurity,
-  middleware: [requireScope('notifications:write'), idempotent] as const,
+  middleware: [requireScope('notifications:write')] as const,
   request: { body: jsonBody(ReplayBody) },
   responses: { 200: json(ReplayResult, 'What was replayed'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409) },
 });

@@ -3,7 +3,6 @@ import { cancelPendingDeliveries, getNotification } from '../../../db/queries/no
 import { notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { idempotent } from '../../middleware/idempotency';
 import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
 import { NotificationIdParam, NotificationSchema, presentNotification } from './schema';
 
@@ -13,7 +12,7 @@ export const cancelNotificationRoute = createRoute({
   tags: ['Notifications'],
   summary: 'Cancel the deliveries that have not started; those already sent stay sent',
   security: bearerSecurity,
-  middleware: [requireScope('notifications:write'), idempotent] as const,
+  middleware: [requireScope('notifications:write')] as const,
   request: { params: NotificationIdParam },
   responses: {
     200: json(NotificationSchema, 'The notification after canceling'),

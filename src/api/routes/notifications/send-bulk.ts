@@ -5,7 +5,6 @@ import { ApiError, errorEnvelope } from '../../../errors';
 import type { App } from '../../context';
 import { validationError } from '../../error-handler';
 import { requireScope } from '../../middleware/auth';
-import { idempotent } from '../../middleware/idempotency';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, ErrorSchema, errorResponses, json, jsonBody } from '../../openapi';
 import { AcceptedNotificationSchema, presentAccepted } from './schema';
 import { acceptContext } from './send-notification';
@@ -46,7 +45,7 @@ export const sendBulkRoute = createRoute({
   summary: `Send up to ${MAX_BULK_ITEMS} notifications in one request, with a result per item`,
   description: 'Valid items are accepted even when others are rejected. One round of database writes for all.',
   security: bearerSecurity,
-  middleware: [requireScope('notifications:write'), idempotent] as const,
+  middleware: [requireScope('notifications:write')] as const,
   request: { body: jsonBody(BulkBody) },
   responses: { 202: json(BulkResult, 'Per-item results'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409) },
 });

@@ -6,7 +6,6 @@ import { isTopicSend, SendNotificationBody } from '../../../domain/notifications
 import { urlPolicyFor } from '../../../lib/ssrf-guard';
 import { type App, type AppEnv, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { idempotent } from '../../middleware/idempotency';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
 import { BroadcastSchema, presentBroadcast } from '../broadcasts/schema';
 import { AcceptedNotificationSchema, presentAccepted } from './schema';
@@ -20,7 +19,7 @@ export const sendNotificationRoute = createRoute({
     'Accepted notifications are durable before the 202: each delivery is then sent, retried, or visibly failed. ' +
     'Supports Idempotency-Key.',
   security: bearerSecurity,
-  middleware: [requireScope('notifications:write'), idempotent] as const,
+  middleware: [requireScope('notifications:write')] as const,
   request: { body: jsonBody(SendNotificationBody) },
   responses: {
     202: json(

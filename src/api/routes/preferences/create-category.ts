@@ -4,7 +4,6 @@ import { ApiError } from '../../../errors';
 import { audit } from '../../audit';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { idempotent } from '../../middleware/idempotency';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
 import { CategorySchema, CreateCategoryBody, presentCategory } from './schema';
 
@@ -14,7 +13,7 @@ export const createCategoryRoute = createRoute({
   tags: ['Preferences'],
   summary: 'Create a notification category',
   security: bearerSecurity,
-  middleware: [requireScope('admin'), idempotent] as const,
+  middleware: [requireScope('admin')] as const,
   request: { body: jsonBody(CreateCategoryBody) },
   responses: { 201: json(CategorySchema, 'Created'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409) },
 });

@@ -2,7 +2,6 @@ import { createRoute } from '@hono/zod-openapi';
 import { createProvider } from '../../../domain/providers/manage-providers';
 import type { App } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { idempotent } from '../../middleware/idempotency';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
 import { actorOf } from './actor';
 import { CreateProviderBody, ProviderSchema, presentProvider } from './schema';
@@ -14,7 +13,7 @@ export const createProviderRoute = createRoute({
   summary: "Add a provider account to a channel's failover chain",
   description: 'Credentials are validated against the provider, encrypted at rest (AES-256-GCM) and never returned.',
   security: bearerSecurity,
-  middleware: [requireScope('admin'), idempotent] as const,
+  middleware: [requireScope('admin')] as const,
   request: { body: jsonBody(CreateProviderBody) },
   responses: { 201: json(ProviderSchema, 'Created'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409) },
 });

@@ -4,7 +4,6 @@ import { createTemplate } from '../../../domain/templates/manage-templates';
 import { audit } from '../../audit';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { idempotent } from '../../middleware/idempotency';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
 import { CreateTemplateBody, presentTemplate, TemplateSchema } from './schema';
 
@@ -14,7 +13,7 @@ export const createTemplateRoute = createRoute({
   tags: ['Templates'],
   summary: 'Create a template (as a draft; publish to use it in sends)',
   security: bearerSecurity,
-  middleware: [requireScope('admin'), idempotent] as const,
+  middleware: [requireScope('admin')] as const,
   request: { body: jsonBody(CreateTemplateBody) },
   responses: { 201: json(TemplateSchema, 'Created'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409) },
 });

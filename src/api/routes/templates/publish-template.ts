@@ -4,7 +4,6 @@ import { audit } from '../../audit';
 import { type App, authOf } from '../../context';
 import { validationError } from '../../error-handler';
 import { requireScope } from '../../middleware/auth';
-import { idempotent } from '../../middleware/idempotency';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
 import { PublishBody, presentTemplate, TemplateKeyParam, TemplateSchema } from './schema';
 
@@ -14,7 +13,7 @@ export const publishTemplateRoute = createRoute({
   tags: ['Templates'],
   summary: 'Freeze the draft as a new immutable version, or publish an earlier version again (rollback)',
   security: bearerSecurity,
-  middleware: [requireScope('admin'), idempotent] as const,
+  middleware: [requireScope('admin')] as const,
   request: {
     params: TemplateKeyParam,
     body: { required: false, content: { 'application/json': { schema: PublishBody } } },

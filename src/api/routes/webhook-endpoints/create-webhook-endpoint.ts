@@ -13,7 +13,6 @@ export const createEndpointRoute = createRoute({
   summary: 'Add an endpoint that receives signed events',
   description: 'The response carries the signing secret (`whsec_…`) once. Every event is signed per Standard Webhooks.',
   security: bearerSecurity,
-  // Not `idempotent`: a stored response would keep the secret in clear for 24 h.
   middleware: [requireScope('admin')] as const,
   request: { body: jsonBody(CreateWebhookEndpointBody) },
   responses: {

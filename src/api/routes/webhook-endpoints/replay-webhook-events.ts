@@ -2,7 +2,6 @@ import { createRoute } from '@hono/zod-openapi';
 import { replay } from '../../../domain/webhooks/manage-endpoints';
 import { type App, appContextOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { idempotent } from '../../middleware/idempotency';
 import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
 import { actorOf } from '../providers/actor';
 import { EndpointIdParam, ReplayBody, ReplaySchema } from './schema';
@@ -15,7 +14,7 @@ export const replayRoute = createRoute({
   description:
     'Events are kept 30 days. Each is re-sent with its original id, so receivers deduplicate by `webhook-id`. At most 10,000 events per call.',
   security: bearerSecurity,
-  middleware: [requireScope('admin'), idempotent] as const,
+  middleware: [requireScope('admin')] as const,
   request: { params: EndpointIdParam, body: jsonBody(ReplayBody) },
   responses: {
     202: json(ReplaySchema, 'Replay scheduled'),
