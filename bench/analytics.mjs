@@ -1,4 +1,5 @@
 // Bench section for usage analytics: roll-up time and query time over 1M seeded deliveries.
+import { triggerCron } from '../scripts/cron-driver.mjs';
 
 const DAY = 86_400_000;
 
@@ -40,7 +41,7 @@ export async function measureAnalytics({ base, auth, pg, tenantId, log, count = 
   log(`seeded ${count} deliveries in ${seedMs} ms`);
 
   const r0 = performance.now();
-  const cron = await fetch(`${base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('0 * * * *')}`);
+  const cron = await triggerCron(base, '0 * * * *');
   if (!cron.ok) throw new Error(`cron trigger failed: ${cron.status}`);
   const rollupMs = Math.round(performance.now() - r0);
   const { rows } = await pg.query('SELECT count(*)::int AS n FROM usage_hourly WHERE tenant_id = $1', [tenantId]);

@@ -1,4 +1,5 @@
 // Bench sections for scheduled sends and broadcast fan-out (issue: scheduling, topics and broadcasts).
+import { triggerCron } from '../scripts/cron-driver.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,7 +39,7 @@ export async function measureScheduledLateness({ base, auth, pg, sink, log, coun
   if (res.status !== 202) throw new Error(`scheduling failed: ${res.status} ${await res.text()}`);
   // The cron fires every minute; at t0+40 s everything still unqueued is due within its window.
   await sleep(Math.max(0, t0 + 40_000 - Date.now()));
-  const cron = await fetch(`${base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('* * * * *')}`);
+  const cron = await triggerCron(base, '* * * * *');
   if (!cron.ok) throw new Error(`cron trigger failed: ${cron.status}`);
   const done = () =>
     pg

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { triggerCron } from '../scripts/cron-driver.mjs';
 import { startLocalDb } from '../scripts/local-db.mjs';
 import { startNeonLocalProxy } from '../scripts/neon-local-proxy.mjs';
 import { randomCredentialsKeys, startWrangler, waitForHttp, writeEnvFile } from '../scripts/wrangler-process.mjs';
@@ -205,7 +206,7 @@ async function statusCounts(tenantId) {
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
-const cron = () => fetch(`${BASE}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('* * * * *')}`);
+const cron = () => triggerCron(BASE, '* * * * *');
 
 /** Waits until no delivery of the tenant is queued or sending (or the timeout); logs progress. */
 async function drain(tenantId, timeoutMs = DRAIN_TIMEOUT_MS, extraDone = async () => true, { cronEveryMs } = {}) {

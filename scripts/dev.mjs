@@ -1,32 +1,52 @@
 // npm run dev: the whole system on this machine with nothing else installed.
-//   embedded PostgreSQL (.data/pg, kept between runs) + migrations + Neon-compatible proxy + SMTP catcher
-//   + wrangler dev on :8787 (local Queues, Durable Objects, cron) + a demo tenant with a test key on first run.
+//   embedded PostgreSQL (.data/pg, kept between runs) + migrations + Neon-compatible proxy + SMTP catcher (each
+//   message saved under .data/mail/) + wrangler dev on :8787 (local Queues, Durable Objects) + every cron of
+//   wrangler.toml fired on its schedule (wrangler dev never fires them) + a demo tenant with a test key on first run.
 // Ctrl-C stops everything it started. Extra args go to wrangler: npm run dev -- --port 8788
+// A second stack beside it (tests do this): DEV_DATA_DIR, DEV_PG_PORT, DEV_PROXY_PORT, DEV_SMTP_PORT, DEV_HTTP_PORT.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readCrons, startCronDriver } from './cron-driver.mjs';
 import { startLocalDb } from './local-db.mjs';
 import { startSmtpCatcher } from './smtp-catcher.mjs';
 import { startWrangler, waitForHttp } from './wrangler-process.mjs';
 
 const { simpleParser } = createRequire(import.meta.url)('mailparser');
 
-const PORTS = { pg: 54329, proxy: 54330, smtp: 2525, http: 8787 };
-const DATA = path.resolve('.data');
+const wranglerArgs = process.argv.slice(2);
+const { values: argv } = parseArgs({
+  args: wranglerArgs,
+  options: { port: { type: 'string' }, config: { type: 'string', short: 'c' } },
+  strict: false,
+});
+const PORTS = {
+  pg: Number(process.env.DEV_PG_PORT ?? 54329),
+  proxy: Number(process.env.DEV_PROXY_PORT ?? 54330),
+  smtp: Number(process.env.DEV_SMTP_PORT ?? 2525),
+  http: Number(typeof argv.port === 'string' ? argv.port : (process.env.DEV_HTTP_PORT ?? 8787)),
+};
+const DATA = path.resolve(process.env.DEV_DATA_DIR ?? '.data');
+const MAIL = path.join(DATA, 'mail');
 const DEMO_FILE = path.join(DATA, 'demo.json');
 const started = performance.now();
 const log = (msg) => console.log(`[dev] ${msg}`);
+/** A path as the developer would type it: relative inside the project, absolute elsewhere. */
+const shown = (p) => (path.relative(process.cwd(), p).startsWith('..') ? p : path.relative(process.cwd(), p));
 
 fs.mkdirSync(DATA, { recursive: true });
 const db = await startLocalDb({ dataDir: path.join(DATA, 'pg'), pgPort: PORTS.pg, proxyPort: PORTS.proxy, log });
 const smtp = await startSmtpCatcher({
   port: PORTS.smtp,
+  mailDir: MAIL,
   onMessage: async (m) => {
     const mail = await simpleParser(m.raw);
     log(`[smtp] ${m.from} → ${m.to.join(', ')}: "${mail.subject ?? ''}" ${(mail.text ?? '').slice(0, 80).trim()}`);
+    log(`[smtp]   saved ${shown(m.file)}`);
   },
 });
-log(`SMTP catcher on 127.0.0.1:${PORTS.smtp}`);
+log(`SMTP catcher on 127.0.0.1:${PORTS.smtp}, messages saved in ${shown(MAIL)}/`);
 
 // The key that encrypts provider credentials: generated once and kept, or saved credentials would not decrypt.
 const secretsFile = path.join(DATA, 'dev-secrets.json');
@@ -51,13 +71,21 @@ fs.writeFileSync(
   ].join('\n'),
 );
 
-const wrangler = startWrangler({ port: PORTS.http, envFile, extraArgs: process.argv.slice(2) });
+const wrangler = startWrangler({
+  port: PORTS.http,
+  envFile,
+  extraArgs: wranglerArgs.filter((a, i) => !a.startsWith('--port') && wranglerArgs[i - 1] !== '--port'),
+  // A second stack keeps its Durable Object and queue state apart from the default one in .wrangler/state.
+  persistTo: process.env.DEV_DATA_DIR ? path.join(DATA, 'wrangler') : undefined,
+});
+let cron;
 
 let stopping = false;
 async function stop(code) {
   if (stopping) return;
   stopping = true;
   log('stopping…');
+  cron?.stop();
   await wrangler.stop();
   await smtp.close();
   await db.stop();
@@ -76,13 +104,14 @@ try {
   log(err.message);
   await stop(1);
 }
+cron = driveCron();
 const demo = await ensureDemoTenant();
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(`
 ──────────────────────────────────────────────────────────────────────────────
  notifykit is running on ${base}  (ready in ${seconds} s)
 
- Demo tenant ${demo.tenantId}, test API key (saved in .data/demo.json):
+ Demo tenant ${demo.tenantId}, test API key (saved in ${shown(DEMO_FILE)}):
    ${demo.key}
 
  Try it:
@@ -102,11 +131,40 @@ console.log(`
 
  Dashboard (charts of what you sent; sign in with the key above): ${base}/dashboard
  API reference: ${base}/docs    OpenAPI: ${base}/openapi.json
- Postgres: ${db.url}    SMTP catcher: 127.0.0.1:${PORTS.smtp}
- Cron: curl "${base}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*"
+ Postgres: ${db.url}    SMTP catcher: 127.0.0.1:${PORTS.smtp} (each email saved in ${shown(MAIL)}/)
+ ${cronBanner()}
  Ctrl-C stops everything.
 ──────────────────────────────────────────────────────────────────────────────
 `);
+
+/**
+ * wrangler dev never fires Cron Triggers: fire each cron of wrangler.toml on its schedule, as Cloudflare would, or
+ * scheduled and recurring sends would never go out. Failures are always logged; successes once per cron.
+ */
+function driveCron() {
+  const crons = readCrons(typeof argv.config === 'string' ? argv.config : 'wrangler.toml');
+  const reported = new Set();
+  return startCronDriver({
+    baseUrl: base,
+    crons,
+    onFire: ({ cron, status, error }) => {
+      if (status === 200 && reported.has(cron)) return;
+      if (status === 200) reported.add(cron);
+      const outcome = error ? `failed: ${error.message}` : status === 200 ? 'ran (200)' : `failed (${status})`;
+      log(`[cron] "${cron}" ${outcome}${status === 200 ? '; later runs are logged only if they fail' : ''}`);
+    },
+  });
+}
+
+function cronBanner() {
+  if (cron.crons.length === 0) return 'Cron: wrangler.toml has no [triggers] crons';
+  const next = cron.nextRuns().map(({ cron: c, at }) => `   "${c}"  next ${at?.toISOString() ?? 'never'}`);
+  return [
+    'Cron: every cron of wrangler.toml is fired on its schedule (UTC), as Cloudflare would:',
+    ...next,
+    ` Fire one now: curl "${base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('* * * * *')}"`,
+  ].join('\n');
+}
 
 /** The demo tenant from an earlier run if its key still works (data is kept), else a new one via signup. */
 async function ensureDemoTenant() {
