@@ -33,10 +33,8 @@ describe('lone UTF-16 surrogates', () => {
       headers: json,
     });
     expect(expectEnvelope(send, 422, 'validation_failed').details![0]!.path).toBe('body.content.subject');
-  });
 
-  it('a surrogate pair written as escapes is a real character and is kept', async () => {
-    const t = await createTenant();
+    // A surrogate pair written as two escapes is one real character, and is kept.
     const res = await api('PUT', '/v1/subscribers/s2', {
       key: t.key,
       rawBody: '{"name":"smile \\ud83d\\ude00"}',
@@ -55,10 +53,8 @@ describe('path parameters are percent-decoded, strictly', () => {
       expectEnvelope(await api('GET', `/v1/subscribers/${raw}`, { key: t.key }), 400, 'invalid_request');
     }
     expect((await api('GET', '/v1/subscribers', { key: t.key })).body.data).toEqual([]);
-  });
 
-  it('valid encodings are decoded: %C3%A9 is é, %2F is / inside one id', async () => {
-    const t = await createTenant();
+    // Valid encodings are decoded: %C3%A9 is é.
     const res = await api('PUT', '/v1/subscribers/ren%C3%A9', { key: t.key, body: {} });
     expect(res.status).toBe(201);
     expect(res.body.externalId).toBe('rené');
@@ -113,10 +109,7 @@ describe('the id alphabet', () => {
         'validation_failed',
       );
     }
-  });
-
-  it('ordinary ids still work: emails, user-1, ids with / inside, non-Latin letters', async () => {
-    const t = await createTenant();
+    // Ordinary ids still work: emails, user-1, ids with / inside, non-Latin letters, inner spaces.
     for (const id of ['user-1', 'ada@example.test', 'org/42/user', 'ユーザー', 'a b']) {
       const res = await api('PUT', `/v1/subscribers/${encodeURIComponent(id)}`, { key: t.key, body: {} });
       expect(res.status, id).toBe(201);
