@@ -1,11 +1,13 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { cors } from 'hono/cors';
 import type { App, AppEnv } from './api/context';
-import { errorHandler, respondWithError, validationError } from './api/error-handler';
+import { errorHandler, routeNotFound, validationError } from './api/error-handler';
+import { allowedMethodsOf } from './api/middleware/allowed-methods';
 import { refuseIdempotencyKey } from './api/middleware/idempotency';
 import { jsonBody } from './api/middleware/json-body';
+import { inboxDemoPageSecurity } from './api/middleware/page-security';
 import { requestContext } from './api/middleware/request-context';
+import { apiSecurityHeaders, noStoreByDefault } from './api/middleware/security-headers';
+import { subscriberCors } from './api/middleware/subscriber-cors';
 import { registerAnalyticsRoutes } from './api/routes/analytics';
 import { registerApiKeyRoutes } from './api/routes/api-keys';
 import { registerAuditLogRoutes } from './api/routes/audit-log';
@@ -13,6 +15,7 @@ import { registerBenchRoutes } from './api/routes/bench';
 import { registerBroadcastRoutes } from './api/routes/broadcasts';
 import { registerDashboardRoutes } from './api/routes/dashboard';
 import { registerDeadLetterRoutes } from './api/routes/dead-letters';
+import { registerDocsRoutes } from './api/routes/docs';
 import { registerInboundHookRoutes } from './api/routes/inbound-hooks';
 import { registerInboxRoutes } from './api/routes/inbox';
 import { registerInboxClientRoutes } from './api/routes/inbox-client';
@@ -33,14 +36,6 @@ import { registerTopicRoutes } from './api/routes/topics';
 import { registerTrackingRoutes } from './api/routes/tracking';
 import { registerUnsubscribeRoutes } from './api/routes/unsubscribe';
 import { registerWebhookEndpointRoutes } from './api/routes/webhook-endpoints';
-import { ApiError } from './errors';
-
-const inboxCors = cors({
-  origin: '*',
-  allowMethods: ['GET', 'POST'],
-  allowHeaders: ['authorization', 'content-type'],
-  maxAge: 86_400,
-});
 
 /** Builds the HTTP app: cross-cutting middleware, every route, the error envelope and the OpenAPI document. */
 export function createApp(): App {
@@ -50,10 +45,15 @@ export function createApp(): App {
     },
   });
 
+  const allowedMethods = allowedMethodsOf(app);
+
   app.use('*', requestContext);
-  // The inbox is called from tenants' own sites (docs/inbox.md) with a bearer token, never cookies: any origin.
-  app.use('/v1/inbox', inboxCors);
-  app.use('/v1/inbox/*', inboxCors);
+  app.use('*', apiSecurityHeaders);
+  app.use('/v1/*', noStoreByDefault);
+  // Subscriber-token routes are called from tenants' own sites (docs/inbox.md): any origin, bearer token only.
+  const crossOrigin = subscriberCors(allowedMethods);
+  for (const path of ['/v1/inbox', '/v1/inbox/*', '/v1/me/*']) app.use(path, crossOrigin);
+  app.use('/demo/inbox', inboxDemoPageSecurity);
   app.use('/v1/*', jsonBody);
 
   registerSystemRoutes(app);
@@ -105,11 +105,9 @@ export function createApp(): App {
       description: 'Multi-tenant notifications: email, SMS, push, chat, in-app and webhooks behind one API.',
     },
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  registerDocsRoutes(app);
 
-  app.notFound((c) =>
-    respondWithError(c, new ApiError('route_not_found', `No route for ${c.req.method} ${c.req.path}`)),
-  );
+  app.notFound(routeNotFound(allowedMethods));
   app.onError(errorHandler);
   return app;
 }

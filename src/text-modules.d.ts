@@ -25,3 +25,14 @@ declare module '*/dashboard-client/dashboard.html' {
   const text: string;
   export default text;
 }
+
+/** Swagger UI for /docs, from the pinned swagger-ui-dist package, served as text (wrangler.toml [[rules]]). */
+declare module 'swagger-ui-dist/swagger-ui-bundle.js' {
+  const text: string;
+  export default text;
+}
+
+declare module 'swagger-ui-dist/swagger-ui.css' {
+  const text: string;
+  export default text;
+}

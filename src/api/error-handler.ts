@@ -1,10 +1,11 @@
-import type { Context, ErrorHandler } from 'hono';
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { isDatabaseUnavailable, isUnstorableInput } from '../db/errors';
 import { ApiError, type ErrorDetail, errorEnvelope } from '../errors';
 import { createLogger } from '../observability/logger';
 import type { AppEnv } from './context';
+import type { AllowedMethods } from './middleware/allowed-methods';
 
 /** zod issues → envelope details, with the part of the request they came from (`body.email`, `query.limit`). */
 export function validationError(error: ZodError, target: string): ApiError {
@@ -46,6 +47,22 @@ export const errorHandler: ErrorHandler<AppEnv> = (err, c) => {
   else if (apiError.status >= 500) log.error('unhandled error', { err, code: apiError.code });
   return respondWithError(c, apiError);
 };
+
+/**
+ * No route answered. A path that exists with other methods is a 405 whose `Allow` names them (RFC 9110 §15.5.6);
+ * only a path no route has is a 404.
+ */
+export function routeNotFound(allowedMethods: AllowedMethods): NotFoundHandler<AppEnv> {
+  return (c) => {
+    const allow = allowedMethods(c.req.path);
+    if (allow.length > 0 && !allow.includes(c.req.method)) {
+      const methods = allow.join(', ');
+      const message = `${c.req.method} is not allowed on ${c.req.path}; use ${methods}`;
+      return respondWithError(c, new ApiError('method_not_allowed', message, undefined, { Allow: methods }));
+    }
+    return respondWithError(c, new ApiError('route_not_found', `No route for ${c.req.method} ${c.req.path}`));
+  };
+}
 
 export function respondWithError(c: Context<AppEnv>, err: ApiError): Response {
   const requestId = c.get('requestId') ?? 'unknown';
