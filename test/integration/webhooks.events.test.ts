@@ -26,6 +26,24 @@ async function runCron() {
 }
 
 describe('events from the pipeline, the cron and the DLQs', () => {
+  it('a delivery that fails before any provider call reports 0 attempts, as its empty attempts list says', async () => {
+    const t = await createLiveTenant('no-call', { smtp: false });
+    const ep = await createEndpoint(t.key, { events: ['delivery.failed'] });
+    const res = await api('POST', '/v1/notifications', {
+      key: t.key,
+      body: { to: { phone: '+14155550123' }, content: { text: 'no sms provider' } },
+    });
+    const [event] = await waitForEvents(ep.name, ep.secret, hasType('delivery.failed'));
+    expect(event!.payload.data).toMatchObject({
+      deliveryId: res.body.deliveries[0].id,
+      status: 'failed',
+      error: { code: 'no_provider_configured' },
+      attempts: 0,
+    });
+    const got = await api('GET', `/v1/notifications/${res.body.id}`, { key: t.key });
+    expect(got.body.deliveries[0]).toMatchObject({ status: 'failed', attemptCount: 0, attempts: [] });
+  });
+
   it('a delivery that reaches the dead-letter queue emits delivery.dead_lettered', async () => {
     const t = await createLiveTenant();
     const ep = await createEndpoint(t.key, { events: ['delivery.dead_lettered'] });

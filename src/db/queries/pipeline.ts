@@ -109,8 +109,9 @@ export interface Outcome {
   /** For `queued` (a retry): when the retry is due. */
   nextAttemptAt: string | null;
   /**
-   * No provider was called (every one skipped by its open circuit breaker): the claim's attempt is given back and a
-   * fresh delayed message carries the wait, so waiting out a breaker spends neither the backoff nor the retry budget.
+   * No provider was called, so the claim's attempt is given back. On a retry (every provider skipped by its open
+   * circuit breaker) a fresh delayed message carries the wait, so waiting out a breaker spends neither the backoff nor
+   * the retry budget; on a terminal outcome the count stays the number of provider calls.
    */
   releaseAttempt?: boolean;
   /** Template sends: the locale variant that was rendered. */
@@ -202,7 +203,7 @@ export async function recordOutcomes(
             cost = COALESCE(x.cost, d.cost),
             links = COALESCE(x.links, d.links),
             attempts = CASE WHEN x."releaseAttempt" THEN greatest(d.attempts - 1, 0) ELSE d.attempts END,
-            enqueued_at = CASE WHEN x."releaseAttempt" THEN now() ELSE d.enqueued_at END,
+            enqueued_at = CASE WHEN x."releaseAttempt" AND x.status = 'queued' THEN now() ELSE d.enqueued_at END,
             claimed_at = NULL,
             updated_at = now()
           FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS x(id text, "tenantId" text, status text,

@@ -43,14 +43,27 @@ export function sentOutcome(
   return { ...base, attempts, status: 'sent', provider, providerMessageId, error: null, nextAttemptAt: null };
 }
 
-/** The delivery ends `failed`: nothing more will be tried on this channel. */
+/**
+ * The delivery ends `failed`: nothing more will be tried on this channel. A failure before any provider call (no
+ * provider, a render error) gives the claimed attempt back, so `attemptCount` and the events' `attempts` count
+ * provider calls, as the attempts list does.
+ */
 export function failedOutcome(
   base: OutcomeBase,
   attempts: AttemptRecord[],
   provider: string | null,
   error: OutcomeError,
 ): Outcome {
-  return { ...base, attempts, status: 'failed', provider, providerMessageId: null, error, nextAttemptAt: null };
+  return {
+    ...base,
+    attempts,
+    ...(attempts.length === 0 ? { releaseAttempt: true } : {}),
+    status: 'failed',
+    provider,
+    providerMessageId: null,
+    error,
+    nextAttemptAt: null,
+  };
 }
 
 /** The delivery ends `suppressed` without a provider call (the recipient said no, or the address is blocked). */
@@ -58,6 +71,7 @@ export function suppressedOutcome(base: OutcomeBase, error: OutcomeError): Outco
   return {
     ...base,
     attempts: [],
+    releaseAttempt: true,
     status: 'suppressed',
     provider: null,
     providerMessageId: null,
