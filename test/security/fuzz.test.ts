@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain .mjs module without types (shared with scripts/fuzz.mjs)
 import { operationsOf, requestFor, violation } from '../fuzz/request-generators.mjs';
 import { api, createTenant, testDb } from '../helpers/api';
+import { tenantFingerprint } from '../helpers/tenant-fingerprint';
 
 /**
  * A fixed-seed sample of the property-based fuzzing (`npm run fuzz` runs ≥ 10,000 cases per route family): every
@@ -11,23 +12,8 @@ import { api, createTenant, testDb } from '../helpers/api';
  * request writes nothing.
  */
 
-/** Every row count and last update of the tenant's data, as one string: equal before and after = nothing written. */
 async function fingerprint(tenantId: string) {
-  const tables = await testDb().execute<{ table_name: string; has_updated: boolean }>(sql`
-    SELECT c.table_name, bool_or(u.column_name IS NOT NULL) AS has_updated
-    FROM information_schema.columns c
-    LEFT JOIN information_schema.columns u
-      ON u.table_name = c.table_name AND u.table_schema = c.table_schema AND u.column_name = 'updated_at'
-    WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' AND c.table_name <> 'idempotency_keys'
-    GROUP BY c.table_name ORDER BY c.table_name`);
-  const parts = tables.rows.map(
-    (t) =>
-      sql`SELECT ${t.table_name}::text AS t, count(*)::text || ':' || ${
-        t.has_updated ? sql.raw("COALESCE(max(updated_at)::text, '')") : sql.raw("''")
-      } AS v FROM ${sql.identifier(t.table_name)} WHERE tenant_id = ${tenantId}`,
-  );
-  const result = await testDb().execute<{ t: string; v: string }>(sql.join(parts, sql` UNION ALL `));
-  return JSON.stringify(result.rows);
+  return JSON.stringify(await tenantFingerprint(tenantId));
 }
 
 type FuzzRequest = { method: string; path: string; headers: Record<string, string>; body?: string };

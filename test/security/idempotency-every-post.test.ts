@@ -4,6 +4,7 @@ import { mapWithConcurrency } from '../../src/lib/concurrency';
 import { api, createKey, createTenant, expectEnvelope, type TestTenant, testDb } from '../helpers/api';
 import { inboxToken } from '../helpers/inbox';
 import { endpointUrl, uniqueName } from '../helpers/stand-ins';
+import { tenantFingerprint } from '../helpers/tenant-fingerprint';
 import { createEndpoint } from '../helpers/webhooks';
 
 /**
@@ -176,32 +177,13 @@ const WITH_SECRET = [
   'POST /v1/webhook-endpoints/{id}/rotate-secret',
 ];
 
-/** Row counts and last updates of every table holding the tenant's data (equal before and after = nothing written). */
-async function fingerprint(tenantId: string) {
-  const tables = await testDb().execute<{ table_name: string; has_updated: boolean }>(sql`
-    SELECT c.table_name, bool_or(u.column_name IS NOT NULL) AS has_updated
-    FROM information_schema.columns c
-    LEFT JOIN information_schema.columns u
-      ON u.table_name = c.table_name AND u.table_schema = c.table_schema AND u.column_name = 'updated_at'
-    WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' AND c.table_name <> 'idempotency_keys'
-    GROUP BY c.table_name ORDER BY c.table_name`);
-  const parts = tables.rows.map(
-    (t) =>
-      sql`SELECT ${t.table_name}::text AS t, count(*)::text || ':' || ${
-        t.has_updated ? sql.raw("COALESCE(max(updated_at)::text, '')") : sql.raw("''")
-      } AS v FROM ${sql.identifier(t.table_name)} WHERE tenant_id = ${tenantId}`,
-  );
-  const result = await testDb().execute<{ t: string; v: string }>(sql.join(parts, sql` UNION ALL `));
-  return Object.fromEntries(result.rows.map((r) => [r.t, r.v]));
-}
-
 /** The fingerprint once the first request's background work (queues, relays) has finished: 1 s without change. */
 async function settled(tenantId: string) {
-  let last = await fingerprint(tenantId);
+  let last = await tenantFingerprint(tenantId);
   let quiet = 0;
   for (let i = 0; i < 60 && quiet < 3; i++) {
     await new Promise((r) => setTimeout(r, 350));
-    const now = await fingerprint(tenantId);
+    const now = await tenantFingerprint(tenantId);
     quiet = JSON.stringify(now) === JSON.stringify(last) ? quiet + 1 : 0;
     last = now;
   }
@@ -260,7 +242,7 @@ describe('Idempotency-Key on every POST (generated from /openapi.json)', () => {
 
       const before = await settled(t.tenantId);
       const second = await call(c.body);
-      const after = await fingerprint(t.tenantId);
+      const after = await tenantFingerprint(t.tenantId);
       if (second.headers.get('idempotency-replay') !== 'true')
         problems.push(`${op}: the retry is not a replay (${second.status})`);
       if (second.status !== first.status) problems.push(`${op}: replayed ${second.status}, first was ${first.status}`);
