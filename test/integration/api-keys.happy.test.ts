@@ -41,8 +41,9 @@ describe('API keys', () => {
     expect((await api('GET', '/v1/subscribers', { key: extra.body.key })).status).toBe(200);
 
     const revoked = await api('DELETE', `/v1/api-keys/${extra.body.id}`, { key: t.key });
-    expect(revoked.status).toBe(200);
-    expect(revoked.body).toMatchObject({ id: extra.body.id, status: 'revoked' });
+    expect(revoked.status).toBe(204);
+    const listed = (await api('GET', '/v1/api-keys', { key: t.key })).body.data;
+    expect(listed.find((k: any) => k.id === extra.body.id)).toMatchObject({ status: 'revoked' });
     const after = await api('GET', '/v1/subscribers', { key: extra.body.key });
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe('api_key_revoked');
@@ -60,8 +61,12 @@ describe('API keys', () => {
     const t = await createTenant();
     const rolled = await api('POST', `/v1/api-keys/${t.keyId}/roll`, { key: t.key });
     expect(rolled.status).toBe(201);
-    const { apiKey, previous } = rolled.body;
+    const apiKey = rolled.body;
+    const created = await api('POST', '/v1/api-keys', { key: t.key, body: { name: 'same shape', mode: 'test' } });
+    expect(Object.keys(apiKey).sort()).toEqual(Object.keys(created.body).sort());
     expect(apiKey.key).toMatch(/^nk_test_/);
+    const keys = (await api('GET', '/v1/api-keys', { key: t.key })).body.data;
+    const previous = keys.find((k: any) => k.id === t.keyId);
     expect(apiKey).toMatchObject({ name: 'Default test key', scopes: ['admin'], status: 'active' });
     expect(previous).toMatchObject({ id: t.keyId, status: 'expiring' });
     const graceMs = new Date(previous.expiresAt).getTime() - Date.now();

@@ -78,7 +78,7 @@ describe('lifecycle guards', () => {
     const t = await createTenant();
     expectEnvelope(await api('DELETE', `/v1/api-keys/${t.keyId}`, { key: t.key }), 409, 'conflict');
     await createKey(t, ['admin']);
-    expect((await api('DELETE', `/v1/api-keys/${t.keyId}`, { key: t.key })).status).toBe(200);
+    expect((await api('DELETE', `/v1/api-keys/${t.keyId}`, { key: t.key })).status).toBe(204);
   });
 
   it('a rolled key cannot be rolled again (409), and a revoked key cannot be used to roll', async () => {

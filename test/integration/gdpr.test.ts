@@ -284,7 +284,8 @@ describe('GDPR export and erasure', () => {
     expect(erased.status, JSON.stringify(erased.body)).toBe(200);
     expect(erased.body).toMatchObject({
       erased: true,
-      subscriberId,
+      subscriberId: ext,
+      internalId: subscriberId,
       deliveries: 6,
       canceled: 0,
       notificationsWiped: 3,

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { deliveries, tenants } from '../../src/db/schema';
 import worker from '../../src/index';
-import { api, createLiveTenant, testDb, testEnv } from '../helpers/api';
+import { api, createLiveTenant, expectEnvelope, testDb, testEnv } from '../helpers/api';
 import { allDeliveries, endpointUrl, receivedRequests, uniqueName, waitForNotification } from '../helpers/stand-ins';
 
 async function runCron() {
@@ -83,9 +83,15 @@ describe('scheduled sends (sendAt) and cancel', () => {
       body: { to: { webhookUrl: endpointUrl(sentName) }, content: { body: 'x' } },
     });
     await waitForNotification(t.key, now.body.id, allDeliveries('sent'));
-    const afterSend = await api('POST', `/v1/notifications/${now.body.id}/cancel`, { key: t.key });
+    // Nothing left to cancel on a finished notification: 409, and it stays sent.
+    expectEnvelope(await api('POST', `/v1/notifications/${now.body.id}/cancel`, { key: t.key }), 409, 'conflict');
+    const afterSend = await api('GET', `/v1/notifications/${now.body.id}`, { key: t.key });
     expect(afterSend.body.deliveries.map((d: any) => d.status)).toEqual(['sent']);
     expect(afterSend.body.status).toBe('completed');
+    // Canceling a canceled one again answers it as it is.
+    const again = await api('POST', `/v1/notifications/${later.body.id}/cancel`, { key: t.key });
+    expect(again.status).toBe(200);
+    expect(again.body.status).toBe('canceled');
   });
 
   it('the cron re-enqueues a delivery whose enqueue was lost, so nothing accepted is dropped', async () => {

@@ -104,7 +104,7 @@ describe('retries, failures and dead letters', () => {
 
     await scriptEndpoint(name, [], { status: 200 });
     const replay = await api('POST', '/v1/dead-letters/replay', { key: t.key, body: { ids: [d.id] } });
-    expect(replay.status).toBe(200);
+    expect(replay.status).toBe(202);
     expect(replay.body).toEqual({ replayed: 1, ids: [d.id], more: false });
     const again = await api('POST', '/v1/dead-letters/replay', { key: t.key, body: { ids: [d.id] } });
     expect(again.body.replayed).toBe(0);

@@ -17,9 +17,11 @@ describe('subscriber tokens', () => {
     const claims = decodeJwt(issued.body.token);
     expect(claims).toMatchObject({ tid: t.tenantId, ext: 'kim', iss: 'notifykit', scope: 'preferences inbox' });
     const auth = { authorization: `Bearer ${issued.body.token}` };
-    expect((await api('GET', '/v1/me/preferences', { headers: auth })).body).toMatchObject({
-      externalId: 'kim',
+    // `subscriberId` is the tenant's own id, here as everywhere in the API.
+    expect((await api('GET', '/v1/me/preferences', { headers: auth })).body).toEqual({
+      subscriberId: 'kim',
       preferences: {},
+      updatedAt: null,
     });
     const put = await api('PUT', '/v1/me/preferences', { headers: auth, body: { channels: { sms: false } } });
     expect(put.status).toBe(200);

@@ -41,6 +41,12 @@ describe('templates API', () => {
       [2, true],
       [1, false],
     ]);
+    expect(versions.body.next).toBeNull();
+    // A page at a time, newest first, by the `next` cursor.
+    const first = await api('GET', '/v1/templates/welcome/versions?limit=1', { key: t.key });
+    expect([first.body.data.map((v: any) => v.version), first.body.next]).toEqual([[2], '2']);
+    const second = await api('GET', `/v1/templates/welcome/versions?limit=1&after=${first.body.next}`, { key: t.key });
+    expect([second.body.data.map((v: any) => v.version), second.body.next]).toEqual([[1], null]);
     const rolledBack = await api('POST', '/v1/templates/welcome/publish', { key: t.key, body: { version: 1 } });
     expect(rolledBack.body.publishedVersion).toBe(1);
     expectEnvelope(
@@ -223,7 +229,12 @@ describe('layouts and starters', () => {
       key: a.key,
       body: { name: 'Brand', html: '<main class="acme">{{ content }}</main>' },
     });
-    expect(put.status).toBe(200);
+    expect(put.status).toBe(201);
+    const replaced = await api('PUT', '/v1/layouts/brand', {
+      key: a.key,
+      body: { name: 'Brand', html: '<main class="acme">{{ content }}</main>' },
+    });
+    expect(replaced.status).toBe(200);
     expectEnvelope(
       await api('PUT', '/v1/layouts/bad', { key: a.key, body: { name: 'x', html: '<p>no slot</p>' } }),
       422,

@@ -62,11 +62,19 @@ describe('topics', () => {
     const page1 = await api('GET', '/v1/topics/news/subscribers?limit=2', { key: t.key });
     const page2 = await api('GET', `/v1/topics/news/subscribers?limit=2&after=${page1.body.next}`, { key: t.key });
     expect([...page1.body.data, ...page2.body.data].map((m: any) => m.subscriberId).sort()).toEqual([...ids].sort());
-    const removed = await api('DELETE', '/v1/topics/news/subscribers', { key: t.key, body: { subscribers: [ids[0]] } });
+    const removed = await api('POST', '/v1/topics/news/subscribers/remove', {
+      key: t.key,
+      body: { subscribers: [ids[0], 'nobody'] },
+    });
+    expect(removed.status).toBe(200);
     expect(removed.body).toEqual({ removed: 1 });
+    // One member: a DELETE without a body, 204; a second time it is no member, 404.
+    const one = await api('DELETE', `/v1/topics/news/subscribers/${ids[1]}`, { key: t.key });
+    expect(one.status).toBe(204);
+    expectEnvelope(await api('DELETE', `/v1/topics/news/subscribers/${ids[1]}`, { key: t.key }), 404, 'not_found');
     expect((await api('GET', '/v1/topics', { key: t.key })).body.data[0]).toMatchObject({
       key: 'news',
-      subscriberCount: 2,
+      subscriberCount: 1,
     });
     const tooMany = Array.from({ length: 1001 }, (_, i) => `u${i}`);
     expectEnvelope(
@@ -97,7 +105,8 @@ describe('topics', () => {
       ['GET', '/v1/topics/vip'],
       ['DELETE', '/v1/topics/vip'],
       ['PUT', '/v1/topics/vip/subscribers', { subscribers: members }],
-      ['DELETE', '/v1/topics/vip/subscribers', { subscribers: members }],
+      ['POST', '/v1/topics/vip/subscribers/remove', { subscribers: members }],
+      ['DELETE', `/v1/topics/vip/subscribers/${members[0]}`],
       ['GET', '/v1/topics/vip/subscribers'],
       ['GET', `/v1/broadcasts/${brd}`],
       ['POST', `/v1/broadcasts/${brd}/cancel`],
@@ -135,6 +144,9 @@ describe('broadcasts', () => {
       (b) => b.status === 'completed' && b.progress.sent === 2000,
     );
     expect(done.progress).toMatchObject({ enqueued: 2000, deliveries: 2000, pending: 0, failed: 0 });
+    // Finished: nothing left to cancel → 409, and it stays completed.
+    expectEnvelope(await api('POST', `/v1/broadcasts/${res.body.id}/cancel`, { key: t.key }), 409, 'conflict');
+    expect((await api('GET', `/v1/broadcasts/${res.body.id}`, { key: t.key })).body.status).toBe('completed');
 
     // A duplicated fan-out message (at-least-once queues) creates nothing more.
     const batch = createMessageBatch('notify-fanout', [

@@ -148,7 +148,8 @@ describe('outgoing events', () => {
       metadata: { orderId: 'o-42' },
     });
     for (const e of events) {
-      expect(e.payload.id).toMatch(/^evt_/);
+      // the same prefix + ULID form as every other id (src/lib/ids.ts)
+      expect(e.payload.id).toMatch(/^evt_[0-9a-hjkmnp-tv-z]{26}$/);
       // webhook-id is the event id: the deduplication key, the same on retries and replays
       expect(e.request.headers['webhook-id']).toBe(e.payload.id);
       expect(e.request.headers['content-type']).toBe('application/json');
@@ -362,6 +363,7 @@ describe('outgoing events', () => {
     expect(ok.body).toMatchObject({ succeeded: true, statusCode: 200, responseSnippet: 'pong', error: null });
     const [event] = await verifiedEvents(name, ep.secret);
     expect(event!.payload).toMatchObject({ type: 'webhook.test', id: ok.body.eventId });
+    expect(ok.body.eventId).toMatch(/^evt_[0-9a-hjkmnp-tv-z]{26}$/);
     const failed = await api('POST', `/v1/webhook-endpoints/${ep.id}/test`, { key: t.key });
     expect(failed.body).toMatchObject({ succeeded: false, statusCode: 500, error: 'http_500' });
     const attempts = await attemptsOf(t.key, ep.id);

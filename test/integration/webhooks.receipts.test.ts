@@ -106,6 +106,11 @@ describe('inbound provider receipts', () => {
       deliveryId: d.id,
       url: 'https://acme.test/offer',
     });
+    // Every timestamp in an event is ISO-8601 UTC with `Z`, as `Date#toISOString` writes it.
+    const isoZ = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+    expect(ofType('delivery.opened')(got)[0]!.payload.data.openedAt).toMatch(isoZ);
+    expect(ofType('delivery.clicked')(got)[0]!.payload.data.clickedAt).toMatch(isoZ);
+    for (const e of got) expect(e.payload.createdAt).toMatch(isoZ);
 
     // The same request again (a provider retry or a replay): accepted, nothing changes, no new events.
     expect((await deliver(req)).status).toBe(200);

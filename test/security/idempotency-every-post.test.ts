@@ -148,6 +148,12 @@ const CASES: Record<string, (t: TestTenant) => Promise<Case>> = {
     return { path: '/v1/templates/welcome/preview', body: { channel: 'sms', data: { name: 'Kim' } } };
   },
   'POST /v1/topics': async () => ({ path: '/v1/topics', body: { key: 'news', name: 'News' } }),
+  'POST /v1/topics/{key}/subscribers/remove': async (t) => {
+    await withKim(t);
+    await ok(t, 'POST', '/v1/topics', { key: 'news', name: 'News' });
+    await ok(t, 'PUT', '/v1/topics/news/subscribers', { subscribers: ['kim'] });
+    return { path: '/v1/topics/news/subscribers/remove', body: { subscribers: ['kim'] } };
+  },
   'POST /v1/webhook-endpoints': async () => ({
     path: '/v1/webhook-endpoints',
     body: { url: endpointUrl(uniqueName('idem')) },

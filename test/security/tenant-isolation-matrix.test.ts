@@ -26,7 +26,7 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/webhook-endpoints/{id}/replay': { since: new Date(Date.now() - 3_600_000).toISOString() },
   'PUT /v1/subscribers/{externalId}/preferences': { channels: { sms: false } },
   'PUT /v1/topics/{key}/subscribers': { subscribers: ['kim'] },
-  'DELETE /v1/topics/{key}/subscribers': { subscribers: ['kim'] },
+  'POST /v1/topics/{key}/subscribers/remove': { subscribers: ['kim'] },
 };
 
 describe('tenant isolation matrix', () => {
@@ -98,7 +98,9 @@ describe('tenant isolation matrix', () => {
         return template.replace('{channel}', 'email').replace('{address}', encodeURIComponent('kim@a.test'));
       }
       const prefix = Object.keys(ids).find((p) => template.startsWith(p));
-      return prefix ? template.replace(/\{[^}]+\}/, encodeURIComponent(ids[prefix]!)) : null;
+      // a second parameter names A's subscriber (topic membership)
+      const filled = prefix ? template.replace(/\{[^}]+\}/, encodeURIComponent(ids[prefix]!)) : null;
+      return filled?.replace('{subscriberId}', 'kim') ?? null;
     };
 
     const doc = (await api('GET', '/openapi.json')).body as {

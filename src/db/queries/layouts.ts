@@ -1,15 +1,17 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { layouts } from '../schema';
 
+/** `created` comes from Postgres' xmax: 0 on a fresh insert, the locking transaction id on an update. */
 export async function upsertLayout(db: Db, tenantId: string, key: string, fields: { name: string; html: string }) {
   const now = new Date();
   const [row] = await db
     .insert(layouts)
     .values({ tenantId, key, ...fields, createdAt: now, updatedAt: now })
     .onConflictDoUpdate({ target: [layouts.tenantId, layouts.key], set: { ...fields, updatedAt: now } })
-    .returning();
-  return row!;
+    .returning({ ...getTableColumns(layouts), created: sql<boolean>`(xmax = 0)` });
+  const { created, ...layout } = row!;
+  return { layout, created };
 }
 
 export const listLayouts = (db: Db, tenantId: string) =>

@@ -12,6 +12,7 @@ import {
   type Priority,
   subscribers,
 } from '../schema';
+import { isoUtc } from '../sql-time';
 import { type PageRequest, toPage } from './pagination';
 import { emitEvents, emittedOf } from './webhook-events';
 
@@ -90,7 +91,7 @@ export async function insertPlanned(db: Db, planned: PlannedNotification[], enqu
       // tenants without webhooks pay nothing for events.
       sql`
           SELECT n.tenant_id, 'notification.accepted' AS type, jsonb_build_object('notificationId', n.id,
-            'mode', n.mode, 'priority', n.priority, 'category', n.category, 'sendAt', to_char(n.send_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'mode', n.mode, 'priority', n.priority, 'category', n.category, 'sendAt', ${isoUtc(sql`n.send_at`)},
             'deliveries', COALESCE(g.deliveries, '[]'::jsonb), 'metadata', COALESCE(n.metadata, '{}'::jsonb)) AS data
           FROM ins_n n
           LEFT JOIN (

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client';
+import { isoUtc } from '../sql-time';
 import { DELIVERY_EVENT_DATA, emitEvents, emittedOf } from './webhook-events';
 
 /** What a receipt says happened to one delivery. */
@@ -67,9 +68,9 @@ export async function applyReceipts(db: Db, tenantId: string, provider: string, 
           ('delivery.failed', c.status = 'failed' AND b.status <> 'failed', '{}'::jsonb),
           ('delivery.complained', c.complained_at IS NOT NULL AND b.complained_at IS NULL, '{}'::jsonb),
           ('delivery.opened', c.first_opened_at IS NOT NULL AND b.first_opened_at IS NULL,
-            jsonb_build_object('openedAt', c.first_opened_at)),
+            jsonb_build_object('openedAt', ${isoUtc(sql`c.first_opened_at`)})),
           ('delivery.clicked', c.first_clicked_at IS NOT NULL AND b.first_clicked_at IS NULL,
-            jsonb_build_object('clickedAt', c.first_clicked_at, 'url', c.click_url))
+            jsonb_build_object('clickedAt', ${isoUtc(sql`c.first_clicked_at`)}, 'url', c.click_url))
         ) AS t(type, fire, extra)
         WHERE t.fire`,
       sql`

@@ -34,12 +34,27 @@ export const updateTemplate = (db: Db, tenantId: string, id: string, set: Partia
 export const deleteTemplate = (db: Db, tenantId: string, id: string) =>
   db.delete(templates).where(and(eq(templates.tenantId, tenantId), eq(templates.id, id)));
 
-export async function listTemplateVersions(db: Db, tenantId: string, templateId: string) {
-  return db
+/** Newest first, a page at a time: `before` is the last version of the previous page. */
+export async function listTemplateVersions(
+  db: Db,
+  tenantId: string,
+  templateId: string,
+  page: { limit: number; before?: number },
+) {
+  const rows = await db
     .select()
     .from(templateVersions)
-    .where(and(eq(templateVersions.tenantId, tenantId), eq(templateVersions.templateId, templateId)))
-    .orderBy(desc(templateVersions.version));
+    .where(
+      and(
+        eq(templateVersions.tenantId, tenantId),
+        eq(templateVersions.templateId, templateId),
+        page.before === undefined ? undefined : lt(templateVersions.version, page.before),
+      ),
+    )
+    .orderBy(desc(templateVersions.version))
+    .limit(page.limit + 1);
+  const data = rows.slice(0, page.limit);
+  return { data, next: rows.length > page.limit ? String(data.at(-1)!.version) : null };
 }
 
 export async function getTemplateVersion(db: Db, tenantId: string, templateId: string, version: number) {

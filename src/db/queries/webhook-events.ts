@@ -16,7 +16,7 @@ export function emitEvents(source: SQL, prefix?: SQL): SQL {
     emit_src AS (${source}),
     emit_ev AS (
       INSERT INTO webhook_events (id, tenant_id, type, data)
-      SELECT 'evt_' || replace(gen_random_uuid()::text, '-', ''), s.tenant_id, s.type, s.data FROM emit_src s
+      SELECT nk_prefixed_ulid('evt'), s.tenant_id, s.type, s.data FROM emit_src s
       WHERE EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.tenant_id = s.tenant_id)
       RETURNING id, tenant_id, type
     ),

@@ -174,7 +174,7 @@ export async function replay(
 export async function testEndpoint(ctx: EndpointContext, actor: Actor, id: string) {
   const endpoint = await getWebhookEndpoint(ctx.db, actor.tenantId, id);
   if (!endpoint) throw notFound('Webhook endpoint');
-  const eventId = `evt_${crypto.randomUUID().replaceAll('-', '')}`;
+  const eventId = newId('evt');
   const data = { endpointId: id, message: 'A test event from notifykit', metadata: {} };
   const createdAt = await insertTestEvent(ctx.db, actor.tenantId, id, eventId, data);
   const now = new Date();

@@ -31,6 +31,7 @@ export function registerGetProviderHealth(app: App) {
           latencyP50Ms: r.p50 === null ? null : Number(r.p50),
           latencyP95Ms: r.p95 === null ? null : Number(r.p95),
         })),
+        next: null,
       },
       200,
     );

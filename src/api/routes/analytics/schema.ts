@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { CHANNELS, type UsageSettings } from '../../../db/schema';
 import { DEFAULT_PRICES } from '../../../domain/analytics/pricing';
 import { SERIES_METRICS } from '../../../domain/analytics/report';
+import { pageOf } from '../../openapi';
 
 const MAX_RANGE_DAYS = 400;
 const isoDate = z.iso.datetime({ offset: true });
@@ -77,21 +78,18 @@ export const SeriesSchema = z
   })
   .openapi('AnalyticsTimeseries');
 
-export const ProvidersSchema = z
-  .object({
-    data: z.array(
-      z.object({
-        provider: z.string(),
-        channel: z.string(),
-        attempts: z.number().int(),
-        errors: z.number().int(),
-        errorRate: z.number(),
-        latencyP50Ms: z.number().nullable(),
-        latencyP95Ms: z.number().nullable(),
-      }),
-    ),
-  })
-  .openapi('ProviderHealth');
+/** One row per provider used in the range (bounded by the providers configured): one page, `next` always null. */
+export const ProvidersSchema = pageOf(
+  z.object({
+    provider: z.string(),
+    channel: z.string(),
+    attempts: z.number().int(),
+    errors: z.number().int(),
+    errorRate: z.number(),
+    latencyP50Ms: z.number().nullable(),
+    latencyP95Ms: z.number().nullable(),
+  }),
+).openapi('ProviderHealth');
 
 export const UsageSchema = z
   .object({

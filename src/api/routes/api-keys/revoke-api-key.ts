@@ -2,8 +2,8 @@ import { createRoute } from '@hono/zod-openapi';
 import { revokeKey } from '../../../domain/api-keys/manage-keys';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
-import { ApiKeySchema, KeyIdParam, presentApiKey } from './schema';
+import { AUTHED_ERRORS, bearerSecurity, errorResponses } from '../../openapi';
+import { KeyIdParam } from './schema';
 
 export const revokeApiKeyRoute = createRoute({
   method: 'delete',
@@ -14,14 +14,14 @@ export const revokeApiKeyRoute = createRoute({
   security: bearerSecurity,
   middleware: [requireScope('admin')] as const,
   request: { params: KeyIdParam },
-  responses: { 200: json(ApiKeySchema, 'The revoked key'), ...errorResponses(...AUTHED_ERRORS, 404, 409) },
+  responses: { 204: { description: 'Revoked' }, ...errorResponses(...AUTHED_ERRORS, 404, 409) },
 });
 
 export function registerRevokeApiKey(app: App) {
   app.openapi(revokeApiKeyRoute, async (c) => {
     const auth = authOf(c);
     const actor = { tenantId: auth.tenantId, keyId: auth.keyId, requestId: c.var.requestId };
-    const key = await revokeKey(c.var.db, actor, c.req.valid('param').id);
-    return c.json(presentApiKey(key), 200);
+    await revokeKey(c.var.db, actor, c.req.valid('param').id);
+    return c.body(null, 204);
   });
 }

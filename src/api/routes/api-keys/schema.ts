@@ -39,13 +39,6 @@ export const KeyIdParam = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: 'key_01jf…' }),
 });
 
-export const RollApiKeyResponse = z
-  .object({
-    apiKey: ApiKeyWithSecretSchema,
-    previous: ApiKeySchema.openapi({ description: 'The rolled key, valid until its expiresAt' }),
-  })
-  .openapi('RollApiKeyResponse');
-
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export const presentApiKey = (k: ApiKeyRow): z.infer<typeof ApiKeySchema> => ({

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { cancelBroadcastDeliveries, endBroadcast, getBroadcast } from '../../../db/queries/broadcasts';
-import { notFound } from '../../../errors';
+import { ApiError, notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
@@ -12,20 +12,32 @@ export const cancelBroadcastRoute = createRoute({
   path: '/v1/broadcasts/{id}/cancel',
   tags: ['Broadcasts'],
   summary: 'Stop the fan-out and cancel deliveries not yet sent',
+  description:
+    'A broadcast that has finished (fan-out over and nothing left pending) and was not canceled → 409; ' +
+    'canceling a canceled one again answers it as it is.',
   security: bearerSecurity,
   middleware: [requireScope('notifications:write')] as const,
   request: { params: BroadcastIdParam },
-  responses: { 200: json(BroadcastWithProgressSchema, 'After canceling'), ...errorResponses(...AUTHED_ERRORS, 404) },
+  responses: {
+    200: json(BroadcastWithProgressSchema, 'After canceling'),
+    ...errorResponses(...AUTHED_ERRORS, 404, 409),
+  },
 });
 
 export function registerCancelBroadcast(app: App) {
   app.openapi(cancelBroadcastRoute, async (c) => {
     const tenantId = authOf(c).tenantId;
     const { id } = c.req.valid('param');
-    if (!(await getBroadcast(c.var.db, tenantId, id))) throw notFound('Broadcast');
+    const broadcast = await getBroadcast(c.var.db, tenantId, id);
+    if (!broadcast) throw notFound('Broadcast');
     // Stop the chain first, so no chunk creates notifications after the deliveries are canceled.
-    await endBroadcast(c.var.db, tenantId, id, 'canceled', null);
-    await cancelBroadcastDeliveries(c.var.db, tenantId, id);
-    return c.json(await broadcastWithProgress(c.var.db, tenantId, id), 200);
+    const ended = await endBroadcast(c.var.db, tenantId, id, 'canceled', null);
+    const canceled = (await cancelBroadcastDeliveries(c.var.db, tenantId, id)).rowCount ?? 0;
+    const after = await broadcastWithProgress(c.var.db, tenantId, id);
+    const nothingToCancel = ended.length === 0 && canceled === 0 && after.progress.pending === 0;
+    if (nothingToCancel && broadcast.status !== 'canceled') {
+      throw new ApiError('conflict', `Broadcast already ${broadcast.status}: nothing left to cancel`);
+    }
+    return c.json(after, 200);
   });
 }

@@ -15,7 +15,10 @@ export const replayDeadLettersRoute = createRoute({
   security: bearerSecurity,
   middleware: [requireScope('notifications:write')] as const,
   request: { body: jsonBody(ReplayBody) },
-  responses: { 200: json(ReplayResult, 'What was replayed'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409) },
+  responses: {
+    202: json(ReplayResult, 'What was re-enqueued (sent in the background)'),
+    ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409),
+  },
 });
 
 export function registerReplayDeadLetters(app: App) {
@@ -38,6 +41,6 @@ export function registerReplayDeadLetters(app: App) {
       c.env,
       rows.map((r) => ({ tenantId, deliveryId: r.id, priority: r.priority, channel: r.channel })),
     );
-    return c.json({ replayed: rows.length, ids: rows.map((r) => r.id), more: rows.length === MAX_REPLAY }, 200);
+    return c.json({ replayed: rows.length, ids: rows.map((r) => r.id), more: rows.length === MAX_REPLAY }, 202);
   });
 }

@@ -1,9 +1,9 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { listLayouts } from '../../../db/queries/layouts';
 import { BUILT_IN_LAYOUTS } from '../../../domain/templates/built-ins';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf } from '../../openapi';
 import { LayoutSchema } from './schema';
 
 export const listLayoutsRoute = createRoute({
@@ -13,7 +13,10 @@ export const listLayoutsRoute = createRoute({
   summary: "The tenant's layouts and the built-in ones",
   security: bearerSecurity,
   middleware: [requireScope('read')] as const,
-  responses: { 200: json(z.object({ data: z.array(LayoutSchema) }), 'Layouts'), ...errorResponses(...AUTHED_ERRORS) },
+  responses: {
+    200: json(pageOf(LayoutSchema), 'Every layout (one page: `next` is always null)'),
+    ...errorResponses(...AUTHED_ERRORS),
+  },
 });
 
 export function registerListLayouts(app: App) {
@@ -32,6 +35,6 @@ export function registerListLayouts(app: App) {
       })),
       ...builtIns,
     ];
-    return c.json({ data }, 200);
+    return c.json({ data, next: null }, 200);
   });
 }

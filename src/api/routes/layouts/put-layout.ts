@@ -13,15 +13,28 @@ export const putLayoutRoute = createRoute({
   security: bearerSecurity,
   middleware: [requireScope('admin')] as const,
   request: { params: LayoutKeyParam, body: jsonBody(LayoutBody) },
-  responses: { 200: json(LayoutSchema, 'Saved'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS) },
+  responses: {
+    200: json(LayoutSchema, 'Replaced'),
+    201: json(LayoutSchema, 'Created'),
+    ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS),
+  },
 });
 
 export function registerPutLayout(app: App) {
   app.openapi(putLayoutRoute, async (c) => {
-    const row = await upsertLayout(c.var.db, authOf(c).tenantId, c.req.valid('param').key, c.req.valid('json'));
-    return c.json(
-      { key: row.key, name: row.name, html: row.html, builtIn: false, updatedAt: row.updatedAt.toISOString() },
-      200,
+    const { layout, created } = await upsertLayout(
+      c.var.db,
+      authOf(c).tenantId,
+      c.req.valid('param').key,
+      c.req.valid('json'),
     );
+    const body = {
+      key: layout.key,
+      name: layout.name,
+      html: layout.html,
+      builtIn: false,
+      updatedAt: layout.updatedAt.toISOString(),
+    };
+    return created ? c.json(body, 201) : c.json(body, 200);
   });
 }

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { cancelPendingDeliveries, getNotification } from '../../../db/queries/notifications';
-import { notFound } from '../../../errors';
+import { ApiError, notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
@@ -11,6 +11,8 @@ export const cancelNotificationRoute = createRoute({
   path: '/v1/notifications/{id}/cancel',
   tags: ['Notifications'],
   summary: 'Cancel the deliveries that have not started; those already sent stay sent',
+  description:
+    'A notification that has finished (`completed` or `failed`) → 409; canceling a canceled one again answers it as it is.',
   security: bearerSecurity,
   middleware: [requireScope('notifications:write')] as const,
   request: { params: NotificationIdParam },
@@ -26,9 +28,13 @@ export function registerCancelNotification(app: App) {
     const id = c.req.valid('param').id;
     // The update is tenant-scoped, so running it before knowing whether the notification exists is harmless and
     // saves a full read.
-    await cancelPendingDeliveries(c.var.db, tenantId, id);
+    const canceled = await cancelPendingDeliveries(c.var.db, tenantId, id);
     const found = await getNotification(c.var.db, tenantId, id);
     if (!found) throw notFound('Notification');
-    return c.json(presentNotification(found.notification, found.deliveries, found.attempts), 200);
+    const body = presentNotification(found.notification, found.deliveries, found.attempts);
+    if (canceled.length === 0 && (body.status === 'completed' || body.status === 'failed')) {
+      throw new ApiError('conflict', `Notification already ${body.status}: nothing left to cancel`);
+    }
+    return c.json(body, 200);
   });
 }

@@ -18,6 +18,7 @@ export const getMyPreferencesRoute = createRoute({
 export function registerGetMyPreferences(app: App) {
   app.openapi(getMyPreferencesRoute, async (c) => {
     const me = c.get('subscriber')!;
-    return c.json(await preferencesResponse(c.var.db, me.tenantId, me.externalId, undefined, me.subscriberId), 200);
+    const { response } = await preferencesResponse(c.var.db, me.tenantId, me.externalId, undefined, me.subscriberId);
+    return c.json(response, 200);
   });
 }

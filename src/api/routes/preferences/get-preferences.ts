@@ -23,6 +23,7 @@ export const getPreferencesRoute = createRoute({
 export function registerGetPreferences(app: App) {
   app.openapi(getPreferencesRoute, async (c) => {
     const tenantId = c.get('subscriber')?.tenantId ?? authOf(c).tenantId;
-    return c.json(await preferencesResponse(c.var.db, tenantId, c.req.valid('param').externalId), 200);
+    const { response } = await preferencesResponse(c.var.db, tenantId, c.req.valid('param').externalId);
+    return c.json(response, 200);
   });
 }

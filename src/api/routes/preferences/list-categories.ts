@@ -1,8 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { listCategories } from '../../../db/queries/preferences';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf } from '../../openapi';
 import { CategorySchema, presentCategory } from './schema';
 
 export const listCategoriesRoute = createRoute({
@@ -13,13 +13,14 @@ export const listCategoriesRoute = createRoute({
   security: bearerSecurity,
   middleware: [requireScope('read')] as const,
   responses: {
-    200: json(z.object({ data: z.array(CategorySchema) }), 'Categories'),
+    200: json(pageOf(CategorySchema), 'Every category (one page: `next` is always null)'),
     ...errorResponses(...AUTHED_ERRORS),
   },
 });
 
 export function registerListCategories(app: App) {
   app.openapi(listCategoriesRoute, async (c) => {
-    return c.json({ data: (await listCategories(c.var.db, authOf(c).tenantId)).map(presentCategory) }, 200);
+    const data = (await listCategories(c.var.db, authOf(c).tenantId)).map(presentCategory);
+    return c.json({ data, next: null }, 200);
   });
 }

@@ -19,9 +19,8 @@ export const putMyPreferencesRoute = createRoute({
 export function registerPutMyPreferences(app: App) {
   app.openapi(putMyPreferencesRoute, async (c) => {
     const me = c.get('subscriber')!;
-    return c.json(
-      await preferencesResponse(c.var.db, me.tenantId, me.externalId, c.req.valid('json'), me.subscriberId),
-      200,
-    );
+    const body = c.req.valid('json');
+    const { response } = await preferencesResponse(c.var.db, me.tenantId, me.externalId, body, me.subscriberId);
+    return c.json(response, 200);
   });
 }

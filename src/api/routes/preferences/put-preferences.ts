@@ -24,16 +24,21 @@ export const putPreferencesRoute = createRoute({
 export function registerPutPreferences(app: App) {
   app.openapi(putPreferencesRoute, async (c) => {
     const tenantId = c.get('subscriber')?.tenantId ?? authOf(c).tenantId;
-    const result = await preferencesResponse(c.var.db, tenantId, c.req.valid('param').externalId, c.req.valid('json'));
+    const { response, internalId } = await preferencesResponse(
+      c.var.db,
+      tenantId,
+      c.req.valid('param').externalId,
+      c.req.valid('json'),
+    );
     // Changed by the tenant on the subscriber's behalf: audited (the subscriber's own changes are theirs).
     if (!c.get('subscriber')) {
       await audit(c, {
         action: 'preferences.updated',
         targetType: 'subscriber',
-        targetId: result.subscriberId,
+        targetId: internalId,
         details: { fields: Object.keys(c.req.valid('json')) },
       });
     }
-    return c.json(result, 200);
+    return c.json(response, 200);
   });
 }

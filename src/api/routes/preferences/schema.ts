@@ -73,8 +73,7 @@ export type Prefs = z.infer<typeof PreferenceSetSchema>;
 
 export const PreferencesResponse = z
   .object({
-    subscriberId: z.string(),
-    externalId: z.string(),
+    subscriberId: z.string().openapi({ description: "The tenant's own user id", example: 'user-42' }),
     preferences: PreferenceSetSchema,
     updatedAt: z.iso.datetime().nullable(),
   })

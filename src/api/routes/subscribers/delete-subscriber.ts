@@ -10,7 +10,11 @@ import { ExternalIdParam } from './schema';
 const ErasureSchema = z
   .object({
     erased: z.literal(true),
-    subscriberId: z.string().nullable().openapi({ description: 'The internal id, as recorded in the audit log' }),
+    subscriberId: z.string().openapi({ description: "The tenant's own user id, as in the path", example: 'user-42' }),
+    internalId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Our id for them (`sub_…`), as the audit log records it (it keeps no personal data)' }),
     deliveries: z.number().int().openapi({ description: 'Deliveries whose recipient, address and links were erased' }),
     canceled: z.number().int().openapi({ description: 'Of those, still queued: canceled, never sent' }),
     notificationsWiped: z.number().int().openapi({ description: 'Sent only to them: content, data, metadata removed' }),
@@ -61,7 +65,8 @@ export function registerDeleteSubscriber(app: App) {
         externalId,
       );
       if (!report) throw notFound('Subscriber');
-      return c.json({ erased: true as const, ...report }, 200);
+      const { subscriberId: internalId, ...counts } = report;
+      return c.json({ erased: true as const, subscriberId: externalId, internalId, ...counts }, 200);
     }
     const deleted = await deleteSubscriber(c.var.db, auth.tenantId, externalId);
     if (!deleted) throw notFound('Subscriber');

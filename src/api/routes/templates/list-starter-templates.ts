@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { STARTER_TEMPLATES } from '../../../domain/templates/built-ins';
 import type { App } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf } from '../../openapi';
 
 export const listStarterTemplatesRoute = createRoute({
   method: 'get',
@@ -13,18 +13,16 @@ export const listStarterTemplatesRoute = createRoute({
   middleware: [requireScope('read')] as const,
   responses: {
     200: json(
-      z.object({
-        data: z.array(
-          z.object({
-            key: z.string(),
-            name: z.string(),
-            variables: z.array(z.string()),
-            locales: z.array(z.string()),
-            channels: z.array(z.string()),
-          }),
-        ),
-      }),
-      'Starters',
+      pageOf(
+        z.object({
+          key: z.string(),
+          name: z.string(),
+          variables: z.array(z.string()),
+          locales: z.array(z.string()),
+          channels: z.array(z.string()),
+        }),
+      ),
+      'Every starter (one page: `next` is always null)',
     ),
     ...errorResponses(...AUTHED_ERRORS),
   },
@@ -41,6 +39,7 @@ export function registerListStarterTemplates(app: App) {
           locales: Object.keys(t.locales),
           channels: [...new Set(Object.values(t.locales).flatMap((p) => Object.keys(p)))],
         })),
+        next: null,
       },
       200,
     ),

@@ -3,8 +3,18 @@ import { listTemplateVersions } from '../../../db/queries/templates';
 import { requireTemplate } from '../../../domain/templates/manage-templates';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf } from '../../openapi';
 import { presentVersion, TemplateKeyParam, TemplateVersionSchema } from './schema';
+
+// Versions are numbered, not ids, so the cursor is the last version number of the previous page.
+const VersionPageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Page size (1–100)' }),
+  after: z
+    .string()
+    .regex(/^[1-9][0-9]{0,8}$/, 'must be a cursor returned as "next"')
+    .optional()
+    .openapi({ description: 'The `next` cursor of the previous page' }),
+});
 
 export const listTemplateVersionsRoute = createRoute({
   method: 'get',
@@ -13,9 +23,9 @@ export const listTemplateVersionsRoute = createRoute({
   summary: 'Every published version, newest first',
   security: bearerSecurity,
   middleware: [requireScope('read')] as const,
-  request: { params: TemplateKeyParam },
+  request: { params: TemplateKeyParam, query: VersionPageQuery },
   responses: {
-    200: json(z.object({ data: z.array(TemplateVersionSchema) }), 'Versions'),
+    200: json(pageOf(TemplateVersionSchema), 'A page of versions'),
     ...errorResponses(...AUTHED_ERRORS, 404, 422),
   },
 });
@@ -24,7 +34,11 @@ export function registerListTemplateVersions(app: App) {
   app.openapi(listTemplateVersionsRoute, async (c) => {
     const tenantId = authOf(c).tenantId;
     const row = await requireTemplate(c.var.db, tenantId, c.req.valid('param').key);
-    const versions = await listTemplateVersions(c.var.db, tenantId, row.id);
-    return c.json({ data: versions.map((v) => presentVersion(v, row.publishedVersion)) }, 200);
+    const { limit, after } = c.req.valid('query');
+    const page = await listTemplateVersions(c.var.db, tenantId, row.id, {
+      limit,
+      before: after === undefined ? undefined : Number(after),
+    });
+    return c.json({ data: page.data.map((v) => presentVersion(v, row.publishedVersion)), next: page.next }, 200);
   });
 }

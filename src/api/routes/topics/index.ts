@@ -5,6 +5,7 @@ import { registerDeleteTopic } from './delete-topic';
 import { registerGetTopic } from './get-topic';
 import { registerListTopicSubscribers } from './list-topic-subscribers';
 import { registerListTopics } from './list-topics';
+import { registerRemoveTopicSubscriber } from './remove-topic-subscriber';
 import { registerRemoveTopicSubscribers } from './remove-topic-subscribers';
 
 export function registerTopicRoutes(app: App) {
@@ -14,5 +15,6 @@ export function registerTopicRoutes(app: App) {
   registerDeleteTopic(app);
   registerAddTopicSubscribers(app);
   registerRemoveTopicSubscribers(app);
+  registerRemoveTopicSubscriber(app);
   registerListTopicSubscribers(app);
 }

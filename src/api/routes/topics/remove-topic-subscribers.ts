@@ -7,10 +7,12 @@ import { MembersBody, TopicKeyParam } from './schema';
 import { topicOf } from './topic-lookup';
 
 export const removeTopicSubscribersRoute = createRoute({
-  method: 'delete',
-  path: '/v1/topics/{key}/subscribers',
+  method: 'post',
+  path: '/v1/topics/{key}/subscribers/remove',
   tags: ['Topics'],
   summary: 'Remove up to 1,000 subscribers from a topic',
+  description:
+    'A POST, because a DELETE with a body is dropped by some proxies and clients. Ids that are not members are ignored.',
   security: bearerSecurity,
   middleware: [requireScope('subscribers:write')] as const,
   request: { params: TopicKeyParam, body: jsonBody(MembersBody) },

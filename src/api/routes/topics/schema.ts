@@ -22,6 +22,14 @@ export const TopicKeyParam = z.object({
   key: TopicKey.openapi({ param: { name: 'key', in: 'path' } }),
 });
 
+export const TopicMemberParam = TopicKeyParam.extend({
+  subscriberId: ExternalId.openapi({
+    param: { name: 'subscriberId', in: 'path' },
+    description: "The tenant's own user id",
+    example: 'user-42',
+  }),
+});
+
 export const MembersBody = z
   .object({ subscribers: z.array(ExternalId).min(1).max(MAX_MEMBERS_PER_CALL) })
   .strict()
