@@ -28,6 +28,8 @@ export interface AppEnv {
     auth?: AuthContext;
     /** Set by requireSubscriber from a subscriber token. */
     subscriber?: SubscriberClaims;
+    /** Set once the Idempotency-Key handling has taken charge of this request. */
+    idempotencyClaimed?: boolean;
   };
 }
 

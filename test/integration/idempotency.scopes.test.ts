@@ -68,6 +68,22 @@ describe('Idempotency-Key: scopes and storage', () => {
     expect(rows.rows[0]!.response_body).not.toContain(first.body.id);
   });
 
+  it('a sealed answer whose cipher key was retired is not replayed, nor run again: 409 says it succeeded', async () => {
+    const t = await createTenant('idem-retired');
+    const headers = { 'idempotency-key': 'retired' };
+    const body = { name: 'ci', mode: 'test', scopes: ['read'] };
+    expect((await api('POST', '/v1/api-keys', { key: t.key, headers, body })).status).toBe(201);
+    // As if the operator removed the sealing key from CREDENTIALS_KEYS: the stored copy names a key id we lack.
+    await testDb().execute(sql`
+      UPDATE idempotency_keys SET response_body = regexp_replace(response_body, '^sealed:[^:]+:', 'sealed:retired-2025:')
+      WHERE tenant_id = ${t.tenantId} AND key = 'retired'`);
+    const again = await api('POST', '/v1/api-keys', { key: t.key, headers, body });
+    const error = expectEnvelope(again, 409, 'conflict');
+    expect(error.message).toContain('already succeeded (201)');
+    const keys = (await api('GET', '/v1/api-keys', { key: t.key })).body.data;
+    expect(keys.filter((k: any) => k.name === 'ci')).toHaveLength(1);
+  });
+
   it('a key must be printable ASCII: a control character is refused before anything runs', async () => {
     const t = await createTenant('idem-ascii');
     const res = await api('POST', '/v1/topics', {

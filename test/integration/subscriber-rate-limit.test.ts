@@ -52,6 +52,22 @@ describe('subscriber-token routes are rate limited per subscriber', () => {
     expect((await api('GET', '/v1/inbox/counts', { headers: asSubscriber(kim) })).status).toBe(200);
   });
 
+  it('the inbox socket draws on the same budget: a reconnect loop gets 429 before reaching the inbox object', async () => {
+    const t = await createTenant('subscriber-limits-ws');
+    const kim = await inboxToken(t.key, 'kim');
+    // Without Upgrade the answer is 426 once the token and budget pass, so each attempt costs no socket.
+    const burst = await Promise.all(
+      Array.from({ length: LIMIT * 3 }, () => api('GET', `/v1/inbox/ws?token=${encodeURIComponent(kim)}`)),
+    );
+    const statuses = burst.map((r) => r.status);
+    expect(statuses.filter((s) => s === 426).length).toBeGreaterThanOrEqual(LIMIT);
+    expect(statuses.filter((s) => s === 426 || s === 429)).toHaveLength(burst.length);
+    expectEnvelope(burst.find((r) => r.status === 429)!, 429, 'rate_limited');
+    // and it is Kim's one bucket: her next REST call finds it (nearly) empty, where a fresh one would say LIMIT - 1
+    const next = await api('GET', '/v1/inbox/counts', { headers: asSubscriber(kim) });
+    expect(Number(next.headers.get('ratelimit-remaining') ?? 0)).toBeLessThanOrEqual(2);
+  });
+
   it('failed subscriber tokens are throttled per client IP like failed API keys', async () => {
     const ip = randomIp();
     const results = [];

@@ -46,9 +46,6 @@ const isFinal = (status: number) => status < 500 && status !== 409 && status !==
 /** Statuses whose response has no body (a Response with one would be refused). */
 const NULL_BODY = new Set([204, 205, 304]);
 
-/** Requests this module has already taken charge of (a route behind two authentication layers claims once). */
-const handled = new WeakSet<Request>();
-
 async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -84,11 +81,12 @@ export async function idempotentPost(
   scope: IdempotencyScope,
   next: Next,
 ): Promise<Response | undefined> {
-  if (c.req.method !== 'POST' || handled.has(c.req.raw)) {
+  // A route behind two authentication layers (a key or a subscriber token) claims once.
+  if (c.req.method !== 'POST' || c.get('idempotencyClaimed')) {
     await next();
     return;
   }
-  handled.add(c.req.raw);
+  c.set('idempotencyClaimed', true);
   const clientKey = keyOf(c);
   if (clientKey === undefined) {
     await next();
@@ -150,12 +148,17 @@ async function replay(c: Context<AppEnv>, tenantId: string, status: number, stor
     // `sealed:<key id>:v1.<iv>.<data>`: the ciphertext is base64 and dots, so the last colon ends the key id.
     const rest = stored.slice(SEALED.length);
     const at = rest.lastIndexOf(':');
-    const opened = await decryptCredentials(
-      cipherKeysOf(c.var.config),
-      tenantId,
-      rest.slice(0, at),
-      rest.slice(at + 1),
-    );
+    const keys = cipherKeysOf(c.var.config);
+    if (!keys.keys[rest.slice(0, at)]) {
+      // The operator retired the key that sealed it: the answer cannot be shown again, and running the request a
+      // second time would create a second secret-bearing object. The caller learns it succeeded and what to do.
+      throw new ApiError(
+        'conflict',
+        `The request with this Idempotency-Key already succeeded (${status}), but its answer held a secret that ` +
+          'can no longer be shown; list the resource to find it, or send a new request with a new key',
+      );
+    }
+    const opened = await decryptCredentials(keys, tenantId, rest.slice(0, at), rest.slice(at + 1));
     body = String(opened);
     headers['cache-control'] = 'no-store';
   }

@@ -5,6 +5,7 @@ import { verifySubscriberToken } from '../../../domain/subscribers/subscriber-to
 import { INBOX_CONNECT_HEADER, type InboxConnect } from '../../../durable-objects/inbox-hub';
 import { ApiError } from '../../../errors';
 import type { App } from '../../context';
+import { limitSubscriber } from '../../middleware/subscriber-auth';
 import { AUTHED_ERRORS, errorResponses } from '../../openapi';
 import { SocketQuery } from './schema';
 
@@ -18,7 +19,7 @@ export const connectInboxSocketRoute = createRoute({
   request: { query: SocketQuery },
   responses: {
     101: { description: 'Switching protocols' },
-    ...errorResponses(...AUTHED_ERRORS, 404, 422, 426),
+    ...errorResponses(...AUTHED_ERRORS, 404, 422, 426, 429),
   },
 });
 
@@ -40,6 +41,8 @@ export function registerConnectInboxSocket(app: App) {
       );
     }
     const claims = await verifySubscriberToken(c.var.db, c.var.config, token);
+    // The same budget as the subscriber's other requests, so reconnect loops cannot hammer the inbox object.
+    await limitSubscriber(c, claims.subscriberId);
     if (!claims.scopes.includes('inbox'))
       throw new ApiError('insufficient_scope', "This token lacks the 'inbox' scope");
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
