@@ -1,18 +1,20 @@
-import { createRoute } from '@hono/zod-openapi';
 import { cancelBroadcastDeliveries, endBroadcast, getBroadcast } from '../../../db/queries/broadcasts';
 import { notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { broadcastWithProgress } from './broadcast-progress';
 import { BroadcastIdParam, BroadcastWithProgressSchema } from './schema';
 
-export const cancelBroadcastRoute = createRoute({
+export const cancelBroadcastRoute = operation({
   method: 'post',
   path: '/v1/broadcasts/{id}/cancel',
+  operationId: 'cancelBroadcast',
   tags: ['Broadcasts'],
   summary: 'Stop the fan-out and cancel deliveries not yet sent',
-  security: bearerSecurity,
+  description:
+    'Deliveries already handed to a provider stay sent; the rest end as canceled. Canceling a finished broadcast changes nothing.',
   middleware: [requireScope('notifications:write')] as const,
   request: { params: BroadcastIdParam },
   responses: { 200: json(BroadcastWithProgressSchema, 'After canceling'), ...errorResponses(...AUTHED_ERRORS, 404) },

@@ -1,17 +1,19 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { listTemplateVersions } from '../../../db/queries/templates';
 import { requireTemplate } from '../../../domain/templates/manage-templates';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { presentVersion, TemplateKeyParam, TemplateVersionSchema } from './schema';
 
-export const listTemplateVersionsRoute = createRoute({
+export const listTemplateVersionsRoute = operation({
   method: 'get',
   path: '/v1/templates/{key}/versions',
+  operationId: 'listTemplateVersions',
   tags: ['Templates'],
   summary: 'Every published version, newest first',
-  security: bearerSecurity,
+  description: 'Each version is the immutable content that was published; `published` marks the one sends use.',
   middleware: [requireScope('read')] as const,
   request: { params: TemplateKeyParam },
   responses: {

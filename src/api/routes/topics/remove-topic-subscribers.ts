@@ -1,19 +1,21 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { removeMembers } from '../../../db/queries/topics';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
+import { operation } from '../../operation';
 import { MembersBody, TopicKeyParam } from './schema';
 import { topicOf } from './topic-lookup';
 
-export const removeTopicSubscribersRoute = createRoute({
+export const removeTopicSubscribersRoute = operation({
   method: 'delete',
   path: '/v1/topics/{key}/subscribers',
+  operationId: 'removeTopicSubscribers',
   tags: ['Topics'],
   summary: 'Remove up to 1,000 subscribers from a topic',
-  security: bearerSecurity,
+  description: 'Ids not in the topic are ignored.',
   middleware: [requireScope('subscribers:write')] as const,
-  request: { params: TopicKeyParam, body: jsonBody(MembersBody) },
+  request: { params: TopicKeyParam, body: jsonBody(MembersBody, { subscribers: ['user-43'] }) },
   responses: {
     200: json(z.object({ removed: z.number().int() }), 'Removed'),
     ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 404),
