@@ -12,7 +12,7 @@ export const putLayoutRoute = operation({
   tags: ['Templates'],
   summary: 'Create or replace an email layout (HTML with a {{ content }} slot); a key of a built-in overrides it',
   description:
-    'The layout wraps the rendered email HTML of every template that names it; its HTML must contain the `{{ content }}` slot exactly once.',
+    'The layout wraps the rendered email HTML of every template that names it; its HTML must contain the `{{ content }}` slot.',
   middleware: [requireScope('admin')] as const,
   request: {
     params: LayoutKeyParam,

@@ -20,7 +20,8 @@ export const listNotificationsRoute = operation({
   operationId: 'listNotifications',
   tags: ['Notifications'],
   summary: 'List notifications, newest first',
-  description: 'Pages with a cursor; filter by status or subscriber to find a send without knowing its id.',
+  description:
+    'Pages with a cursor; filter by delivery status, channel or creation time to find a send without knowing its id.',
   middleware: [requireScope('read')] as const,
   request: { query: ListQuery },
   responses: {

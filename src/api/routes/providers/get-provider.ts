@@ -13,7 +13,7 @@ export const getProviderRoute = operation({
   tags: ['Providers'],
   summary: 'A provider configuration (credentials never included)',
   description:
-    'Shows channel, provider type, priority, enabled state and circuit-breaker state; credentials are write-only.',
+    'Shows channel, provider, priority, enabled state and a fingerprint of the credentials, which are write-only.',
   middleware: [requireScope('read')] as const,
   request: { params: ProviderIdParam },
   responses: { 200: json(ProviderSchema, 'The provider'), ...errorResponses(...AUTHED_ERRORS, 404) },

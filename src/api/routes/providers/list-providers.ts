@@ -13,7 +13,8 @@ export const listProvidersRoute = operation({
   operationId: 'listProviders',
   tags: ['Providers'],
   summary: 'List provider configurations (credentials never included)',
-  description: 'In failover order per channel (lowest priority number first).',
+  description:
+    "Paged with a cursor, newest first; `priority` gives each one its place in its channel's failover chain (lowest first).",
   middleware: [requireScope('read')] as const,
   request: { query: pageQuery('prv').extend({ channel: z.enum(CHANNELS).optional() }) },
   responses: { 200: json(pageOf(ProviderSchema), 'A page of providers'), ...errorResponses(...AUTHED_ERRORS, 422) },
