@@ -8,6 +8,7 @@ import { inboxDemoPageSecurity } from './api/middleware/page-security';
 import { requestContext } from './api/middleware/request-context';
 import { apiSecurityHeaders, noStoreByDefault } from './api/middleware/security-headers';
 import { subscriberCors } from './api/middleware/subscriber-cors';
+import { registerOpenApiDocument } from './api/openapi-document';
 import { registerAnalyticsRoutes } from './api/routes/analytics';
 import { registerApiKeyRoutes } from './api/routes/api-keys';
 import { registerAuditLogRoutes } from './api/routes/audit-log';
@@ -86,25 +87,7 @@ export function createApp(): App {
   registerInboxClientRoutes(app);
   registerDashboardRoutes(app);
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'A tenant API key: `Authorization: Bearer nk_test_…` or `nk_live_…`',
-  });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'SubscriberToken', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-    description: 'A subscriber token from POST /v1/subscribers/{externalId}/token',
-  });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'notifykit API',
-      version: '1.0.0',
-      description: 'Multi-tenant notifications: email, SMS, push, chat, in-app and webhooks behind one API.',
-    },
-  });
+  registerOpenApiDocument(app);
   registerDocsRoutes(app);
 
   app.notFound(routeNotFound(allowedMethods));

@@ -51,12 +51,17 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
-export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+/** A required JSON body; its example is typed by the schema, so it cannot drift from what the route accepts. */
+export const jsonBody = <T extends z.ZodType>(schema: T, example: z.input<T>) => ({
   required: true,
-  content: { 'application/json': { schema } },
+  content: { 'application/json': { schema, example } },
 });
 
-export const bearerSecurity = [{ ApiKey: [] }];
+/** A JSON body the route also accepts absent (or `{}`). */
+export const optionalJsonBody = <T extends z.ZodType>(schema: T, example: z.input<T>) => ({
+  required: false,
+  content: { 'application/json': { schema, example } },
+});
 
 /** `?limit=&after=` shared by every list endpoint. */
 export const pageQuery = (idPrefix: string) =>

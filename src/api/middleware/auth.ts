@@ -8,6 +8,7 @@ import { hasScope, type Scope } from '../../domain/api-keys/scopes';
 import { SESSION_COOKIE, verifyDashboardSession } from '../../domain/dashboard/session';
 import { ApiError } from '../../errors';
 import type { AppEnv } from '../context';
+import { withAccess } from './access';
 import { idempotentPost } from './idempotency';
 import { enforceRateLimit } from './rate-limit';
 
@@ -24,20 +25,31 @@ type AuthKey = NonNullable<Awaited<ReturnType<typeof findApiKeyByHash>>>;
  * a replay is only served to a caller allowed to make the request.
  */
 export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const header = c.req.header('authorization');
-    const key = header ? await throttleFailures(c, keyFromBearer(c.var.db, header)) : await keyFromDashboardSession(c);
+  const who = scope === 'admin' ? 'an API key with `admin`' : `an API key with \`${scope}\` or \`admin\``;
+  return withAccess(
+    async (c, next) => {
+      const header = c.req.header('authorization');
+      const key = header
+        ? await throttleFailures(c, keyFromBearer(c.var.db, header))
+        : await keyFromDashboardSession(c);
 
-    c.set('auth', { tenantId: key.tenantId, keyId: key.id, mode: key.mode, scopes: key.scopes });
-    c.set('log', c.var.log.child({ tenantId: key.tenantId, keyId: key.id }));
-    const perSecond = key.tenantRateLimitPerSecond ?? c.var.config.API_RATE_LIMIT_PER_SECOND;
-    await enforceRateLimit(c, `key:${key.id}`, { capacity: perSecond, refillPerSecond: perSecond });
+      c.set('auth', { tenantId: key.tenantId, keyId: key.id, mode: key.mode, scopes: key.scopes });
+      c.set('log', c.var.log.child({ tenantId: key.tenantId, keyId: key.id }));
+      const perSecond = key.tenantRateLimitPerSecond ?? c.var.config.API_RATE_LIMIT_PER_SECOND;
+      await enforceRateLimit(c, `key:${key.id}`, { capacity: perSecond, refillPerSecond: perSecond });
 
-    if (!hasScope(key.scopes, scope)) {
-      throw new ApiError('insufficient_scope', `This API key lacks the '${scope}' scope`);
-    }
-    return idempotentPost(c, { tenantId: key.tenantId }, next);
-  };
+      if (!hasScope(key.scopes, scope)) {
+        throw new ApiError('insufficient_scope', `This API key lacks the '${scope}' scope`);
+      }
+      return idempotentPost(c, { tenantId: key.tenantId }, next);
+    },
+    {
+      security: [{ ApiKey: [] }],
+      scope,
+      line: `Required scope: \`${scope}\` (${who}).`,
+      idempotent: true,
+    },
+  );
 }
 
 /** Failed key checks allowed per client IP: a burst of 30, then one every 2 s (answers 429 beyond). */

@@ -1,16 +1,18 @@
-import { createRoute } from '@hono/zod-openapi';
 import { providerHealth } from '../../../db/queries/usage';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { ProvidersSchema, RangeQuery } from './schema';
 
-export const getProviderHealthRoute = createRoute({
+export const getProviderHealthRoute = operation({
   method: 'get',
   path: '/v1/analytics/providers',
+  operationId: 'getProviderHealth',
   tags: ['Analytics'],
   summary: 'Per provider: attempts, error rate and latency',
-  security: bearerSecurity,
+  description:
+    'Computed from delivery attempts in the requested window, one row per configured provider; use it to spot a provider whose errors or latency are climbing before failover kicks in.',
   middleware: [requireScope('read')] as const,
   request: { query: RangeQuery },
   responses: { 200: json(ProvidersSchema, 'Provider health'), ...errorResponses(...AUTHED_ERRORS, 422) },

@@ -1,17 +1,19 @@
-import { createRoute } from '@hono/zod-openapi';
 import { usageByChannel } from '../../../db/queries/usage';
 import { addSums, EMPTY_SUMS, hourRange, reportOf } from '../../../domain/analytics/report';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { RangeQuery, SummarySchema } from './schema';
 
-export const getSummaryRoute = createRoute({
+export const getSummaryRoute = operation({
   method: 'get',
   path: '/v1/analytics/summary',
+  operationId: 'getSummary',
   tags: ['Analytics'],
   summary: 'Totals per channel: volume, outcomes, engagement, latency, cost',
-  security: bearerSecurity,
+  description:
+    'Aggregates the deliveries of the requested window per channel. Engagement counts opens and clicks reported by tracking and provider receipts; cost uses the unit prices of the usage settings.',
   middleware: [requireScope('read')] as const,
   request: { query: RangeQuery },
   responses: { 200: json(SummarySchema, 'Summary'), ...errorResponses(...AUTHED_ERRORS, 422) },

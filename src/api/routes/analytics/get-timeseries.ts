@@ -1,18 +1,19 @@
-import { createRoute } from '@hono/zod-openapi';
 import { usageSeries } from '../../../db/queries/usage';
 import { bucketStarts, EMPTY_SUMS, hourRange, metricValue } from '../../../domain/analytics/report';
 import { type App, authOf } from '../../context';
 import { validationError } from '../../error-handler';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { RangeQuery, SeriesQuery, SeriesSchema } from './schema';
 
-export const getTimeseriesRoute = createRoute({
+export const getTimeseriesRoute = operation({
   method: 'get',
   path: '/v1/analytics/timeseries',
+  operationId: 'getTimeseries',
   tags: ['Analytics'],
   summary: 'One metric over time, per channel (every bucket present)',
-  security: bearerSecurity,
+  description: 'Buckets with no traffic are returned as zero, so a chart can plot the series without filling gaps.',
   middleware: [requireScope('read')] as const,
   // RangeQuery transforms, so it is merged by hand below rather than `.extend`ed.
   request: { query: SeriesQuery.extend({ from: RangeQuery.in.shape.from, to: RangeQuery.in.shape.to }) },

@@ -1,17 +1,19 @@
-import { createRoute } from '@hono/zod-openapi';
 import { getUsageSettings } from '../../../db/queries/tenants';
 import { notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { presentUsageSettings, UsageSettingsSchema } from './schema';
 
-export const getUsageSettingsRoute = createRoute({
+export const getUsageSettingsRoute = operation({
   method: 'get',
   path: '/v1/usage/settings',
+  operationId: 'getUsageSettings',
   tags: ['Analytics'],
   summary: 'Tracking, unit prices and budget',
-  security: bearerSecurity,
+  description:
+    'Open and click tracking switches, the unit price per channel used for cost figures, and the monthly budget the usage endpoint compares against.',
   middleware: [requireScope('read')] as const,
   responses: { 200: json(UsageSettingsSchema, 'Settings'), ...errorResponses(...AUTHED_ERRORS) },
 });

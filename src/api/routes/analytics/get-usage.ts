@@ -1,19 +1,21 @@
-import { createRoute } from '@hono/zod-openapi';
 import { getUsageSettings } from '../../../db/queries/tenants';
 import { usageByChannel } from '../../../db/queries/usage';
 import { monthStart } from '../../../domain/analytics/budget';
 import { notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { UsageSchema } from './schema';
 
-export const getUsageRoute = createRoute({
+export const getUsageRoute = operation({
   method: 'get',
   path: '/v1/usage',
+  operationId: 'getUsage',
   tags: ['Analytics'],
   summary: "This month's volume and cost against the budget",
-  security: bearerSecurity,
+  description:
+    'Counts and costs the deliveries of the current calendar month (UTC) per channel, with the share of the monthly budget used.',
   middleware: [requireScope('read')] as const,
   responses: { 200: json(UsageSchema, 'Usage'), ...errorResponses(...AUTHED_ERRORS) },
 });

@@ -1,16 +1,17 @@
-import { createRoute } from '@hono/zod-openapi';
 import { listApiKeys } from '../../../db/queries/api-keys';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { operation } from '../../operation';
 import { ApiKeySchema, presentApiKey } from './schema';
 
-export const listApiKeysRoute = createRoute({
+export const listApiKeysRoute = operation({
   method: 'get',
   path: '/v1/api-keys',
+  operationId: 'listApiKeys',
   tags: ['API keys'],
   summary: "List the tenant's API keys (prefix and last 4 only), newest first",
-  security: bearerSecurity,
+  description: "Shows each key's name, mode, scopes, status and last use; never the key itself.",
   middleware: [requireScope('admin')] as const,
   request: { query: pageQuery('key') },
   responses: { 200: json(pageOf(ApiKeySchema), 'A page of keys'), ...errorResponses(...AUTHED_ERRORS, 422) },

@@ -1,19 +1,19 @@
-import { createRoute } from '@hono/zod-openapi';
 import { rollKey } from '../../../domain/api-keys/manage-keys';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { ApiKeyWithSecretSchema, KeyIdParam, presentApiKey } from './schema';
 
-export const rollApiKeyRoute = createRoute({
+export const rollApiKeyRoute = operation({
   method: 'post',
   path: '/v1/api-keys/{id}/roll',
+  operationId: 'rollApiKey',
   tags: ['API keys'],
   summary: 'Replace a key; the old one keeps working for the grace period (API_KEY_ROLL_GRACE_HOURS, 24 h)',
   description:
-    'Answers the new key as a create does. The old key now has `status: expiring` and its `expiresAt` ' +
-    '(`GET /v1/api-keys/{id}`).',
-  security: bearerSecurity,
+    'Answers the new key once, in the same shape as a create. The old key now has `status: expiring` and an ' +
+    '`expiresAt` at the end of the grace period (see `GET /v1/api-keys`), so callers can switch without downtime.',
   middleware: [requireScope('admin')] as const,
   request: { params: KeyIdParam },
   responses: {

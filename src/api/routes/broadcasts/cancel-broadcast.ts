@@ -1,21 +1,21 @@
-import { createRoute } from '@hono/zod-openapi';
 import { cancelBroadcastDeliveries, endBroadcast, getBroadcast } from '../../../db/queries/broadcasts';
 import { ApiError, notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { broadcastWithProgress } from './broadcast-progress';
 import { BroadcastIdParam, BroadcastWithProgressSchema } from './schema';
 
-export const cancelBroadcastRoute = createRoute({
+export const cancelBroadcastRoute = operation({
   method: 'post',
   path: '/v1/broadcasts/{id}/cancel',
+  operationId: 'cancelBroadcast',
   tags: ['Broadcasts'],
   summary: 'Stop the fan-out and cancel deliveries not yet sent',
   description:
-    'A broadcast that has finished (fan-out over and nothing left pending) and was not canceled → 409; ' +
-    'canceling a canceled one again answers it as it is.',
-  security: bearerSecurity,
+    'Deliveries already handed to a provider stay sent; the rest end as canceled. A broadcast that has finished ' +
+    '(fan-out over, nothing pending) and was not canceled → 409; canceling a canceled one again answers it as it is.',
   middleware: [requireScope('notifications:write')] as const,
   request: { params: BroadcastIdParam },
   responses: {

@@ -1,16 +1,18 @@
-import { createRoute } from '@hono/zod-openapi';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { broadcastWithProgress } from './broadcast-progress';
 import { BroadcastIdParam, BroadcastWithProgressSchema } from './schema';
 
-export const getBroadcastRoute = createRoute({
+export const getBroadcastRoute = operation({
   method: 'get',
   path: '/v1/broadcasts/{id}',
+  operationId: 'getBroadcast',
   tags: ['Broadcasts'],
   summary: 'A broadcast and its progress: total, enqueued, sent, failed …',
-  security: bearerSecurity,
+  description:
+    'Progress counters are updated as the fan-out enqueues and delivers, so polling this shows how far a large send has gone.',
   middleware: [requireScope('read')] as const,
   request: { params: BroadcastIdParam },
   responses: { 200: json(BroadcastWithProgressSchema, 'The broadcast'), ...errorResponses(...AUTHED_ERRORS, 404) },

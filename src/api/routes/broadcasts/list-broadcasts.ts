@@ -1,16 +1,17 @@
-import { createRoute } from '@hono/zod-openapi';
 import { listBroadcasts } from '../../../db/queries/broadcasts';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { operation } from '../../operation';
 import { BroadcastSchema, presentBroadcast } from './schema';
 
-export const listBroadcastsRoute = createRoute({
+export const listBroadcastsRoute = operation({
   method: 'get',
   path: '/v1/broadcasts',
+  operationId: 'listBroadcasts',
   tags: ['Broadcasts'],
   summary: 'Sends to topics, newest first',
-  security: bearerSecurity,
+  description: 'A broadcast is created by every send to a topic; this pages through them with their status.',
   middleware: [requireScope('read')] as const,
   request: { query: pageQuery('brd') },
   responses: { 200: json(pageOf(BroadcastSchema), 'A page of broadcasts'), ...errorResponses(...AUTHED_ERRORS, 422) },

@@ -1,17 +1,19 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { listDeadLetters } from '../../../db/queries/dead-letters';
 import { CHANNELS } from '../../../db/schema';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { operation } from '../../operation';
 import { DeadLetterSchema, presentDeadLetter } from './schema';
 
-export const listDeadLettersRoute = createRoute({
+export const listDeadLettersRoute = operation({
   method: 'get',
   path: '/v1/dead-letters',
+  operationId: 'listDeadLetters',
   tags: ['Dead letters'],
   summary: 'Deliveries that exhausted their retries, newest first',
-  security: bearerSecurity,
+  description: "Each entry carries the delivery's last error, so the cause can be fixed before replaying it.",
   middleware: [requireScope('read')] as const,
   request: { query: pageQuery('dlv').extend({ channel: z.enum(CHANNELS).optional() }) },
   responses: {

@@ -1,20 +1,20 @@
-import { createRoute } from '@hono/zod-openapi';
 import { requeueDeadLetters } from '../../../db/queries/dead-letters';
 import { enqueueDeliveries } from '../../../queues/enqueue-deliveries';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
+import { operation } from '../../operation';
 import { MAX_REPLAY, ReplayBody, ReplayResult } from './schema';
 
-export const replayDeadLettersRoute = createRoute({
+export const replayDeadLettersRoute = operation({
   method: 'post',
   path: '/v1/dead-letters/replay',
+  operationId: 'replayDeadLetters',
   tags: ['Dead letters'],
   summary: 'Re-enqueue dead-lettered deliveries with a fresh retry budget',
   description: 'Only deliveries still dead-lettered are replayed, so repeating a replay enqueues nothing twice.',
-  security: bearerSecurity,
   middleware: [requireScope('notifications:write')] as const,
-  request: { body: jsonBody(ReplayBody) },
+  request: { body: jsonBody(ReplayBody, { filter: { channel: 'sms', from: '2030-01-15T00:00:00Z' } }) },
   responses: {
     202: json(ReplayResult, 'What was re-enqueued (sent in the background)'),
     ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409),

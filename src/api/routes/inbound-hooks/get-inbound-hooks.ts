@@ -1,16 +1,18 @@
-import { createRoute } from '@hono/zod-openapi';
 import { hooksTokenOf, receiptUrls } from '../../../domain/receipts/hooks-token';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { ReceiptUrlsSchema, receiptOrigin } from './schema';
 
-export const getInboundHooksRoute = createRoute({
+export const getInboundHooksRoute = operation({
   method: 'get',
   path: '/v1/inbound-hooks',
+  operationId: 'getInboundHooks',
   tags: ['Webhooks'],
   summary: 'The URLs providers post delivery receipts to (delivered, bounced, complaints, opens, clicks)',
-  security: bearerSecurity,
+  description:
+    "One URL per supported provider; paste it into the provider's webhook settings. The token in the URL identifies the tenant, so treat these URLs as secrets.",
   middleware: [requireScope('admin')] as const,
   responses: { 200: json(ReceiptUrlsSchema, 'Receipt URLs'), ...errorResponses(...AUTHED_ERRORS) },
 });

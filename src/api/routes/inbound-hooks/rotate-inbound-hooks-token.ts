@@ -1,17 +1,19 @@
-import { createRoute } from '@hono/zod-openapi';
 import { receiptUrls, rotateHooksToken } from '../../../domain/receipts/hooks-token';
 import type { App } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { actorOf } from '../providers/actor';
 import { ReceiptUrlsSchema, receiptOrigin } from './schema';
 
-export const rotateInboundHooksRoute = createRoute({
+export const rotateInboundHooksRoute = operation({
   method: 'post',
   path: '/v1/inbound-hooks/rotate-token',
+  operationId: 'rotateInboundHooksToken',
   tags: ['Webhooks'],
   summary: 'Replace the token in the receipt URLs (the old URLs stop working at once)',
-  security: bearerSecurity,
+  description:
+    'Use it when a receipt URL has leaked. Every provider must then be given the new URLs from the response.',
   middleware: [requireScope('admin')] as const,
   responses: { 200: json(ReceiptUrlsSchema, 'The new receipt URLs'), ...errorResponses(...AUTHED_ERRORS) },
 });

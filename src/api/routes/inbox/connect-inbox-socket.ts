@@ -1,21 +1,32 @@
-import { createRoute } from '@hono/zod-openapi';
 import { decodeJwt } from 'jose';
 import { inboxObjectName, WS_PROTOCOL } from '../../../domain/inbox/protocol';
 import { verifySubscriberToken } from '../../../domain/subscribers/subscriber-token';
 import { INBOX_CONNECT_HEADER, type InboxConnect } from '../../../durable-objects/inbox-hub';
 import { ApiError } from '../../../errors';
 import type { App } from '../../context';
+import type { Access } from '../../middleware/access';
 import { limitSubscriber } from '../../middleware/subscriber-auth';
 import { AUTHED_ERRORS, errorResponses } from '../../openapi';
+import { operation } from '../../operation';
 import { SocketQuery } from './schema';
 
-export const connectInboxSocketRoute = createRoute({
+/** Browsers cannot set Authorization on a WebSocket, so the handler checks the token itself (below). */
+const SOCKET_ACCESS: Access = {
+  security: [{ SubscriberTokenQuery: [] }],
+  scope: 'inbox',
+  line: 'Required scope: `inbox` (a subscriber token, as `?token=` or the second subprotocol).',
+  idempotent: false,
+};
+
+export const connectInboxSocketRoute = operation({
   method: 'get',
   path: '/v1/inbox/ws',
+  operationId: 'connectInboxSocket',
   tags: ['Inbox'],
   summary: 'Live inbox over a WebSocket',
   description:
     'Upgrade with the subscriber token as `?token=` or in `Sec-WebSocket-Protocol: notifykit-inbox, <token>`. Protocol: docs/inbox.md.',
+  access: SOCKET_ACCESS,
   request: { query: SocketQuery },
   responses: {
     101: { description: 'Switching protocols' },

@@ -1,17 +1,19 @@
-import { createRoute } from '@hono/zod-openapi';
 import { inboxStatus } from '../../../db/queries/inbox';
 import { notFound } from '../../../errors';
 import type { App } from '../../context';
 import { requireSubscriber } from '../../middleware/subscriber-auth';
 import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { InboxCountsSchema } from './schema';
 
-export const getInboxCountsRoute = createRoute({
+export const getInboxCountsRoute = operation({
   method: 'get',
   path: '/v1/inbox/counts',
+  operationId: 'getInboxCounts',
   tags: ['Inbox'],
   summary: 'Unread and unseen counts',
-  security: [{ SubscriberToken: [] }],
+  description:
+    'Cheap enough to poll for a badge; the live socket (GET /v1/inbox/ws) pushes the same counts when they change.',
   middleware: [requireSubscriber('inbox')] as const,
   responses: { 200: json(InboxCountsSchema, 'Counts'), ...errorResponses(...AUTHED_ERRORS, 404) },
 });

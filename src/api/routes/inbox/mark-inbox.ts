@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import { markInbox } from '../../../db/queries/inbox';
 import { recordEngagement } from '../../../domain/analytics/record-engagement';
 import { inboxEngagement } from '../../../domain/inbox/engagement';
@@ -7,18 +6,19 @@ import { notFound } from '../../../errors';
 import type { App } from '../../context';
 import { requireSubscriber } from '../../middleware/subscriber-auth';
 import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
+import { operation } from '../../operation';
 import { MarkBody, MarkResultSchema } from './schema';
 
-export const markInboxRoute = createRoute({
+export const markInboxRoute = operation({
   method: 'post',
   path: '/v1/inbox/mark',
+  operationId: 'markInbox',
   tags: ['Inbox'],
   summary: 'Mark messages seen, read or archived (or undo)',
   description:
     "Every open socket of the subscriber receives the change and the new counts. Other subscribers' ids are ignored.",
-  security: [{ SubscriberToken: [] }],
   middleware: [requireSubscriber('inbox')] as const,
-  request: { body: jsonBody(MarkBody) },
+  request: { body: jsonBody(MarkBody, { ids: ['dlv_01jh5x3k2m8q9r7s6t5v4w3x2y'], state: 'read' }) },
   responses: { 200: json(MarkResultSchema, 'Marked'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 404) },
 });
 

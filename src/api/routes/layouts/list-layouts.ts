@@ -1,17 +1,19 @@
-import { createRoute } from '@hono/zod-openapi';
 import { listLayouts } from '../../../db/queries/layouts';
 import { BUILT_IN_LAYOUTS } from '../../../domain/templates/built-ins';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json, pageOf } from '../../openapi';
+import { operation } from '../../operation';
 import { LayoutSchema } from './schema';
 
-export const listLayoutsRoute = createRoute({
+export const listLayoutsRoute = operation({
   method: 'get',
   path: '/v1/layouts',
+  operationId: 'listLayouts',
   tags: ['Templates'],
   summary: "The tenant's layouts and the built-in ones",
-  security: bearerSecurity,
+  description:
+    "Built-in layouts are listed with the tenant's overrides applied, so the result is what templates render with.",
   middleware: [requireScope('read')] as const,
   responses: {
     200: json(pageOf(LayoutSchema), 'Every layout (one page: `next` is always null)'),

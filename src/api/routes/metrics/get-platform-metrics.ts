@@ -1,15 +1,17 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { App } from '../../context';
 import { requireMetricsToken } from '../../middleware/metrics-token';
 import { errorResponses } from '../../openapi';
+import { operation } from '../../operation';
 import { exposition, scrape } from './scrape';
 
-export const getPlatformMetricsRoute = createRoute({
+export const getPlatformMetricsRoute = operation({
   method: 'get',
   path: '/metrics',
+  operationId: 'getPlatformMetrics',
   tags: ['System'],
   summary: 'Prometheus metrics of the whole platform (operator token; docs/operations.md)',
-  security: [{ MetricsToken: [] }],
+  description:
+    "Prometheus text exposition of queue depth, delivery outcomes and latencies across every tenant, for the operator's scraper.",
   middleware: [requireMetricsToken] as const,
   responses: {
     200: exposition('Prometheus text format 0.0.4, every tenant added up, no tenant labels'),

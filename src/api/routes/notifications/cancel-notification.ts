@@ -1,19 +1,21 @@
-import { createRoute } from '@hono/zod-openapi';
 import { cancelPendingDeliveries, getNotification } from '../../../db/queries/notifications';
 import { ApiError, notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { NotificationIdParam, NotificationSchema, presentNotification } from './schema';
 
-export const cancelNotificationRoute = createRoute({
+export const cancelNotificationRoute = operation({
   method: 'post',
   path: '/v1/notifications/{id}/cancel',
+  operationId: 'cancelNotification',
   tags: ['Notifications'],
   summary: 'Cancel the deliveries that have not started; those already sent stay sent',
   description:
-    'A notification that has finished (`completed` or `failed`) → 409; canceling a canceled one again answers it as it is.',
-  security: bearerSecurity,
+    'Useful for a scheduled send or one still waiting in a queue. Answers with the notification and the state of ' +
+    'each delivery after canceling. A notification that has finished (`completed` or `failed`) → 409; canceling a ' +
+    'canceled one again answers it as it is.',
   middleware: [requireScope('notifications:write')] as const,
   request: { params: NotificationIdParam },
   responses: {

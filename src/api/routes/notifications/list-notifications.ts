@@ -1,9 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { listNotifications } from '../../../db/queries/notifications';
 import { CHANNELS, DELIVERY_STATUSES } from '../../../db/schema';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { operation } from '../../operation';
 import { NotificationListItemSchema, presentListItem } from './schema';
 
 const ListQuery = pageQuery('ntf').extend({
@@ -13,12 +14,14 @@ const ListQuery = pageQuery('ntf').extend({
   to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Created at or before' }),
 });
 
-export const listNotificationsRoute = createRoute({
+export const listNotificationsRoute = operation({
   method: 'get',
   path: '/v1/notifications',
+  operationId: 'listNotifications',
   tags: ['Notifications'],
   summary: 'List notifications, newest first',
-  security: bearerSecurity,
+  description:
+    'Pages with a cursor; filter by delivery status, channel or creation time to find a send without knowing its id.',
   middleware: [requireScope('read')] as const,
   request: { query: ListQuery },
   responses: {

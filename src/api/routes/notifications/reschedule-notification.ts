@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { getNotification, rescheduleQueued } from '../../../db/queries/notifications';
 import type { Channel, Priority } from '../../../db/schema';
 import { sendAtProblem } from '../../../domain/notifications/send-request';
@@ -8,7 +8,8 @@ import { secondsUntil } from '../../../lib/seconds-until';
 import { enqueueDeliveries } from '../../../queues/enqueue-deliveries';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
+import { operation } from '../../operation';
 import { NotificationIdParam, NotificationSchema, presentNotification } from './schema';
 
 const RescheduleBody = z
@@ -20,15 +21,15 @@ const RescheduleBody = z
   })
   .openapi('RescheduleNotificationRequest');
 
-export const rescheduleNotificationRoute = createRoute({
+export const rescheduleNotificationRoute = operation({
   method: 'post',
   path: '/v1/notifications/{id}/reschedule',
+  operationId: 'rescheduleNotification',
   tags: ['Notifications'],
   summary: 'Move the deliveries that have not gone out yet to a new time',
   description: 'Works until it fires; 409 when nothing is left to move (already sent or canceled).',
-  security: bearerSecurity,
   middleware: [requireScope('notifications:write')] as const,
-  request: { params: NotificationIdParam, body: jsonBody(RescheduleBody) },
+  request: { params: NotificationIdParam, body: jsonBody(RescheduleBody, { sendAt: '2030-01-15T09:00:00Z' }) },
   responses: {
     200: json(NotificationSchema, 'The notification after rescheduling'),
     ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 404, 409),

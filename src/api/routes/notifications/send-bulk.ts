@@ -1,11 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { acceptNotifications } from '../../../domain/notifications/accept';
 import { SendNotificationBody, type SendNotificationRequest } from '../../../domain/notifications/send-request';
 import { ApiError, errorEnvelope } from '../../../errors';
 import type { App } from '../../context';
 import { validationError } from '../../error-handler';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, ErrorSchema, errorResponses, json, jsonBody } from '../../openapi';
+import { AUTHED_ERRORS, BODY_ERRORS, ErrorSchema, errorResponses, json, jsonBody } from '../../openapi';
+import { operation } from '../../operation';
 import { AcceptedNotificationSchema, presentAccepted } from './schema';
 import { acceptContext } from './send-notification';
 
@@ -38,15 +39,22 @@ const BulkResult = z
   })
   .openapi('BulkSendResponse');
 
-export const sendBulkRoute = createRoute({
+export const sendBulkRoute = operation({
   method: 'post',
   path: '/v1/notifications/bulk',
+  operationId: 'sendBulk',
   tags: ['Notifications'],
   summary: `Send up to ${MAX_BULK_ITEMS} notifications in one request, with a result per item`,
   description: 'Valid items are accepted even when others are rejected. One round of database writes for all.',
-  security: bearerSecurity,
   middleware: [requireScope('notifications:write')] as const,
-  request: { body: jsonBody(BulkBody) },
+  request: {
+    body: jsonBody(BulkBody, {
+      notifications: [
+        { to: 'user-42', template: 'welcome', data: { name: 'Kim' } },
+        { to: 'user-43', template: 'welcome', data: { name: 'Sam' } },
+      ],
+    }),
+  },
   responses: { 202: json(BulkResult, 'Per-item results'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409) },
 });
 

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { startBroadcast } from '../../../domain/broadcasts/start-broadcast';
 import { acceptNotifications } from '../../../domain/notifications/accept';
@@ -6,21 +6,30 @@ import { isTopicSend, SendNotificationBody } from '../../../domain/notifications
 import { urlPolicyFor } from '../../../lib/ssrf-guard';
 import { type App, type AppEnv, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
+import { operation } from '../../operation';
 import { BroadcastSchema, presentBroadcast } from '../broadcasts/schema';
 import { AcceptedNotificationSchema, presentAccepted } from './schema';
 
-export const sendNotificationRoute = createRoute({
+export const sendNotificationRoute = operation({
   method: 'post',
   path: '/v1/notifications',
+  operationId: 'sendNotification',
   tags: ['Notifications'],
   summary: 'Send a notification to one or more recipients',
   description:
     'Accepted notifications are durable before the 202: each delivery is then sent, retried, or visibly failed. ' +
     'Supports Idempotency-Key.',
-  security: bearerSecurity,
   middleware: [requireScope('notifications:write')] as const,
-  request: { body: jsonBody(SendNotificationBody) },
+  request: {
+    body: jsonBody(SendNotificationBody, {
+      to: 'user-42',
+      template: 'welcome',
+      data: { name: 'Kim' },
+      channels: ['email', 'in_app'],
+      category: 'account',
+    }),
+  },
   responses: {
     202: json(
       z.union([AcceptedNotificationSchema, BroadcastSchema]),

@@ -1,20 +1,18 @@
-import { createRoute } from '@hono/zod-openapi';
 import { type App, authOf } from '../../context';
 import { requireScopeOrSelf } from '../../middleware/subscriber-auth';
 import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { ExternalIdParam } from '../subscribers/schema';
 import { preferencesResponse } from './preferences-response';
 import { PreferencesResponse } from './schema';
 
-/** Either an API key, or the subscriber's own token. */
-const keyOrSubscriberToken: Record<string, string[]>[] = [{ ApiKey: [] }, { SubscriberToken: [] }];
-
-export const getPreferencesRoute = createRoute({
+export const getPreferencesRoute = operation({
   method: 'get',
   path: '/v1/subscribers/{externalId}/preferences',
+  operationId: 'getPreferences',
   tags: ['Preferences'],
   summary: "A subscriber's preferences (absent entries mean allowed); API key, or the subscriber's own token",
-  security: keyOrSubscriberToken,
+  description: 'Per category and channel; an entry that is absent means the subscriber has not opted out.',
   middleware: [requireScopeOrSelf('read', 'preferences')] as const,
   request: { params: ExternalIdParam },
   responses: { 200: json(PreferencesResponse, 'Preferences'), ...errorResponses(...AUTHED_ERRORS, 404, 422) },

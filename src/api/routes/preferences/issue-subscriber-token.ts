@@ -1,24 +1,27 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { getSubscriber } from '../../../db/queries/subscribers';
 import { issueSubscriberToken } from '../../../domain/subscribers/subscriber-token';
 import { notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { validationError } from '../../error-handler';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, optionalJsonBody } from '../../openapi';
+import { operation } from '../../operation';
 import { ExternalIdParam } from '../subscribers/schema';
 import { TokenBody } from './schema';
 
-export const issueSubscriberTokenRoute = createRoute({
+export const issueSubscriberTokenRoute = operation({
   method: 'post',
   path: '/v1/subscribers/{externalId}/token',
+  operationId: 'issueSubscriberToken',
   tags: ['Preferences'],
   summary: 'Issue a short-lived subscriber token (JWT) for your front end',
-  security: bearerSecurity,
+  description:
+    'Mint it on your server and hand it to the browser or app: it lets that one subscriber read their inbox and manage their preferences, nothing else.',
   middleware: [requireScope('subscribers:write')] as const,
   request: {
     params: ExternalIdParam,
-    body: { required: false, content: { 'application/json': { schema: TokenBody } } },
+    body: optionalJsonBody(TokenBody, { ttlSeconds: 900, scopes: ['inbox'] }),
   },
   responses: {
     201: json(z.object({ token: z.string(), expiresAt: z.iso.datetime() }).openapi('SubscriberToken'), 'Issued'),

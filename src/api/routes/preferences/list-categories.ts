@@ -1,16 +1,17 @@
-import { createRoute } from '@hono/zod-openapi';
 import { listCategories } from '../../../db/queries/preferences';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json, pageOf } from '../../openapi';
+import { operation } from '../../operation';
 import { CategorySchema, presentCategory } from './schema';
 
-export const listCategoriesRoute = createRoute({
+export const listCategoriesRoute = operation({
   method: 'get',
   path: '/v1/categories',
+  operationId: 'listCategories',
   tags: ['Preferences'],
   summary: "The tenant's categories",
-  security: bearerSecurity,
+  description: 'The categories sends can name and subscribers can opt out of.',
   middleware: [requireScope('read')] as const,
   responses: {
     200: json(pageOf(CategorySchema), 'Every category (one page: `next` is always null)'),

@@ -1,23 +1,21 @@
-import { createRoute } from '@hono/zod-openapi';
 import { audit } from '../../audit';
 import { type App, authOf } from '../../context';
 import { requireScopeOrSelf } from '../../middleware/subscriber-auth';
 import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
+import { operation } from '../../operation';
 import { ExternalIdParam } from '../subscribers/schema';
 import { preferencesResponse } from './preferences-response';
-import { PreferenceSetSchema, PreferencesResponse } from './schema';
+import { PREFERENCE_SET_EXAMPLE, PreferenceSetSchema, PreferencesResponse } from './schema';
 
-/** Either an API key, or the subscriber's own token. */
-const keyOrSubscriberToken: Record<string, string[]>[] = [{ ApiKey: [] }, { SubscriberToken: [] }];
-
-export const putPreferencesRoute = createRoute({
+export const putPreferencesRoute = operation({
   method: 'put',
   path: '/v1/subscribers/{externalId}/preferences',
+  operationId: 'putPreferences',
   tags: ['Preferences'],
   summary: "Replace a subscriber's preferences; API key, or the subscriber's own token",
-  security: keyOrSubscriberToken,
+  description: 'The whole preference set is replaced; entries left out go back to allowed.',
   middleware: [requireScopeOrSelf('subscribers:write', 'preferences')] as const,
-  request: { params: ExternalIdParam, body: jsonBody(PreferenceSetSchema) },
+  request: { params: ExternalIdParam, body: jsonBody(PreferenceSetSchema, PREFERENCE_SET_EXAMPLE) },
   responses: { 200: json(PreferencesResponse, 'Saved'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 404) },
 });
 

@@ -71,6 +71,13 @@ export const PreferenceSetSchema = z
 
 export type Prefs = z.infer<typeof PreferenceSetSchema>;
 
+/** The request example of both preference PUTs (tenant and subscriber). */
+export const PREFERENCE_SET_EXAMPLE: z.input<typeof PreferenceSetSchema> = {
+  quietHours: { start: '22:00', end: '07:00', channels: ['sms', 'push'] },
+  channels: { sms: false },
+  categories: { marketing: { enabled: false } },
+};
+
 export const PreferencesResponse = z
   .object({
     subscriberId: z.string().openapi({ description: "The tenant's own user id", example: 'user-42' }),

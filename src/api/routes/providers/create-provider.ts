@@ -1,20 +1,28 @@
-import { createRoute } from '@hono/zod-openapi';
 import { createProvider } from '../../../domain/providers/manage-providers';
 import type { App } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
+import { operation } from '../../operation';
 import { actorOf } from './actor';
 import { CreateProviderBody, ProviderSchema, presentProvider } from './schema';
 
-export const createProviderRoute = createRoute({
+export const createProviderRoute = operation({
   method: 'post',
   path: '/v1/providers',
+  operationId: 'createProvider',
   tags: ['Providers'],
   summary: "Add a provider account to a channel's failover chain",
   description: 'Credentials are validated against the provider, encrypted at rest (AES-256-GCM) and never returned.',
-  security: bearerSecurity,
   middleware: [requireScope('admin')] as const,
-  request: { body: jsonBody(CreateProviderBody) },
+  request: {
+    body: jsonBody(CreateProviderBody, {
+      channel: 'email',
+      provider: 'resend',
+      name: 'Resend (primary)',
+      credentials: { apiKey: 're_123456789abcdef', from: 'Acme <hello@acme.test>' },
+      priority: 0,
+    }),
+  },
   responses: { 201: json(ProviderSchema, 'Created'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409) },
 });
 

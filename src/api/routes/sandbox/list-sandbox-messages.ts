@@ -1,17 +1,20 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { listSandboxMessages } from '../../../db/queries/sandbox';
 import { CHANNELS } from '../../../db/schema';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { operation } from '../../operation';
 import { SandboxMessageSchema } from './schema';
 
-export const listSandboxMessagesRoute = createRoute({
+export const listSandboxMessagesRoute = operation({
   method: 'get',
   path: '/v1/sandbox/messages',
+  operationId: 'listSandboxMessages',
   tags: ['Sandbox'],
   summary: 'Messages sent with a test key: rendered, stored, never handed to a provider',
-  security: bearerSecurity,
+  description:
+    'Lets an integration test assert on exactly what would have been sent, without a real provider or recipient.',
   middleware: [requireScope('read')] as const,
   request: {
     query: pageQuery('sbx').extend({

@@ -1,16 +1,17 @@
-import { createRoute } from '@hono/zod-openapi';
 import { setPaused } from '../../../domain/schedules/manage-schedules';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { presentSchedule, ScheduleIdParam, ScheduleSchema } from './schema';
 
-export const pauseScheduleRoute = createRoute({
+export const pauseScheduleRoute = operation({
   method: 'post',
   path: '/v1/schedules/{id}/pause',
+  operationId: 'pauseSchedule',
   tags: ['Schedules'],
   summary: 'Pause a schedule',
-  security: bearerSecurity,
+  description: 'No runs are created while it is paused; resume it to continue.',
   middleware: [requireScope('notifications:write')] as const,
   request: { params: ScheduleIdParam },
   responses: { 200: json(ScheduleSchema, 'The schedule'), ...errorResponses(...AUTHED_ERRORS, 404) },

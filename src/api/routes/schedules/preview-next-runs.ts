@@ -1,18 +1,19 @@
-import { createRoute } from '@hono/zod-openapi';
 import { getSchedule } from '../../../db/queries/schedules';
 import { localTime, nextRuns } from '../../../domain/schedules/recurrence';
 import { notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { NextRunsQuery, NextRunsSchema, ScheduleIdParam } from './schema';
 
-export const previewNextRunsRoute = createRoute({
+export const previewNextRunsRoute = operation({
   method: 'get',
   path: '/v1/schedules/{id}/next',
+  operationId: 'previewNextRuns',
   tags: ['Schedules'],
   summary: "Preview the next runs, in UTC and in the schedule's time zone",
-  security: bearerSecurity,
+  description: 'Check a cron expression or interval before relying on it; nothing is created.',
   middleware: [requireScope('read')] as const,
   request: { params: ScheduleIdParam, query: NextRunsQuery },
   responses: { 200: json(NextRunsSchema, 'The next runs'), ...errorResponses(...AUTHED_ERRORS, 404, 422) },

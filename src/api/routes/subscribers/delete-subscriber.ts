@@ -1,10 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { deleteSubscriber } from '../../../db/queries/subscribers';
 import { eraseSubscriber } from '../../../domain/subscribers/erase-subscriber';
 import { notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { ExternalIdParam } from './schema';
 
 const ErasureSchema = z
@@ -26,9 +27,10 @@ const ErasureSchema = z
   })
   .openapi('SubscriberErasure');
 
-export const deleteSubscriberRoute = createRoute({
+export const deleteSubscriberRoute = operation({
   method: 'delete',
   path: '/v1/subscribers/{externalId}',
+  operationId: 'deleteSubscriber',
   tags: ['Subscribers'],
   summary: 'Delete a subscriber, or erase everything held about them (`?erase=true`)',
   description:
@@ -36,7 +38,6 @@ export const deleteSubscriberRoute = createRoute({
     'keeps naming them. With `erase=true` (GDPR Art. 17): irreversibly removes or redacts their personal data ' +
     'everywhere while keeping anonymous delivery rows for analytics, and records the erasure in the audit log ' +
     '(200). Also works after a plain delete. See docs/operations.md#gdpr-export-and-erasure.',
-  security: bearerSecurity,
   middleware: [requireScope('subscribers:write')] as const,
   request: {
     params: ExternalIdParam,

@@ -1,11 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { CHANNELS } from '../../../db/schema';
 import { presentInboxMessage } from '../../../domain/inbox/protocol';
 import { collectSubjectData, EXPORT_DELIVERY_LIMIT, type SubjectData } from '../../../domain/subscribers/subject-data';
 import { notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { InboxMessageSchema } from '../inbox/schema';
 import { DeliverySchema, presentDelivery } from '../notifications/schema';
 import { ExternalIdParam, presentSubscriber, SubscriberSchema } from './schema';
@@ -94,16 +95,16 @@ const ExportSchema = z
   })
   .openapi('SubscriberExport');
 
-export const exportSubscriberRoute = createRoute({
+export const exportSubscriberRoute = operation({
   method: 'get',
   path: '/v1/subscribers/{externalId}/export',
+  operationId: 'exportSubscriber',
   tags: ['Subscribers'],
   summary: 'Everything held about one person (GDPR access and portability)',
   description:
     'Profile, preferences, topics, the notifications they received with their deliveries, attempts and engagement, ' +
     'sandbox renderings, inbox, suppressions of their addresses, webhook events about them with the attempts, and ' +
     'audit entries. Shape: docs/operations.md#gdpr-export-and-erasure.',
-  security: bearerSecurity,
   middleware: [requireScope('read')] as const,
   request: { params: ExternalIdParam },
   responses: { 200: json(ExportSchema, 'The export'), ...errorResponses(...AUTHED_ERRORS, 404, 422) },

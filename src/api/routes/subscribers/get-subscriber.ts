@@ -1,17 +1,18 @@
-import { createRoute } from '@hono/zod-openapi';
 import { getSubscriber } from '../../../db/queries/subscribers';
 import { notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { ExternalIdParam, presentSubscriber, SubscriberSchema } from './schema';
 
-export const getSubscriberRoute = createRoute({
+export const getSubscriberRoute = operation({
   method: 'get',
   path: '/v1/subscribers/{externalId}',
+  operationId: 'getSubscriber',
   tags: ['Subscribers'],
   summary: 'Get a subscriber by your own user id',
-  security: bearerSecurity,
+  description: 'Subscribers are addressed by the id you use for the person in your own system (`externalId`).',
   middleware: [requireScope('read')] as const,
   request: { params: ExternalIdParam },
   responses: { 200: json(SubscriberSchema, 'The subscriber'), ...errorResponses(...AUTHED_ERRORS, 404, 422) },

@@ -1,23 +1,33 @@
-import { createRoute } from '@hono/zod-openapi';
 import { upsertSubscriber } from '../../../db/queries/subscribers';
 import { ApiError } from '../../../errors';
 import { newId } from '../../../lib/ids';
 import { urlPolicyFor, urlProblem } from '../../../lib/ssrf-guard';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
+import { operation } from '../../operation';
 import { ExternalIdParam, presentSubscriber, SubscriberSchema, UpsertSubscriberBody } from './schema';
 
-export const upsertSubscriberRoute = createRoute({
+export const upsertSubscriberRoute = operation({
   method: 'put',
   path: '/v1/subscribers/{externalId}',
+  operationId: 'upsertSubscriber',
   tags: ['Subscribers'],
   summary: 'Create or update a subscriber by your own user id',
   description:
     'Merges: fields present overwrite (null clears), absent fields are kept. 201 when created, 200 when updated.',
-  security: bearerSecurity,
   middleware: [requireScope('subscribers:write')] as const,
-  request: { params: ExternalIdParam, body: jsonBody(UpsertSubscriberBody) },
+  request: {
+    params: ExternalIdParam,
+    body: jsonBody(UpsertSubscriberBody, {
+      email: 'kim@acme.test',
+      phone: '+14155550123',
+      name: 'Kim Lee',
+      locale: 'en-US',
+      timezone: 'America/Los_Angeles',
+      data: { plan: 'pro' },
+    }),
+  },
   responses: {
     200: json(SubscriberSchema, 'Updated'),
     201: json(SubscriberSchema, 'Created'),

@@ -1,18 +1,20 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { insertAuditEntry } from '../../../db/queries/audit-log';
 import { deleteSuppression } from '../../../db/queries/suppressions';
 import { CHANNELS } from '../../../db/schema';
 import { notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses } from '../../openapi';
+import { operation } from '../../operation';
 
-export const deleteSuppressionRoute = createRoute({
+export const deleteSuppressionRoute = operation({
   method: 'delete',
   path: '/v1/suppressions/{channel}/{address}',
+  operationId: 'deleteSuppression',
   tags: ['Suppressions'],
   summary: 'Lift a suppression (for example after the recipient fixed their address)',
-  security: bearerSecurity,
+  description: 'Sends to the address are attempted again from then on.',
   middleware: [requireScope('admin')] as const,
   request: {
     params: z.object({

@@ -1,17 +1,19 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { listSuppressions } from '../../../db/queries/suppressions';
 import { CHANNELS } from '../../../db/schema';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { SuppressionSchema } from './schema';
 
-export const listSuppressionsRoute = createRoute({
+export const listSuppressionsRoute = operation({
   method: 'get',
   path: '/v1/suppressions',
+  operationId: 'listSuppressions',
   tags: ['Suppressions'],
   summary: 'Addresses providers reported invalid; sends to them end `suppressed` without a provider call',
-  security: bearerSecurity,
+  description: 'Filled from provider receipts (hard bounces, complaints, invalid numbers). Pages with a cursor.',
   middleware: [requireScope('read')] as const,
   request: {
     query: z.object({

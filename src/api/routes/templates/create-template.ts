@@ -1,20 +1,35 @@
-import { createRoute } from '@hono/zod-openapi';
 import { STARTER_TEMPLATES } from '../../../domain/templates/built-ins';
 import { createTemplate } from '../../../domain/templates/manage-templates';
 import { audit } from '../../audit';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
+import { operation } from '../../operation';
 import { CreateTemplateBody, presentTemplate, TemplateSchema } from './schema';
 
-export const createTemplateRoute = createRoute({
+export const createTemplateRoute = operation({
   method: 'post',
   path: '/v1/templates',
+  operationId: 'createTemplate',
   tags: ['Templates'],
   summary: 'Create a template (as a draft; publish to use it in sends)',
-  security: bearerSecurity,
+  description:
+    'Give the full content, or `starter` to copy a built-in starter template. Sends use the published version, so publish before sending.',
   middleware: [requireScope('admin')] as const,
-  request: { body: jsonBody(CreateTemplateBody) },
+  request: {
+    body: jsonBody(CreateTemplateBody, {
+      key: 'welcome',
+      name: 'Welcome',
+      defaultLocale: 'en',
+      variables: ['name'],
+      locales: {
+        en: {
+          email: { subject: 'Welcome, {{ name }}', html: '<p>Hi {{ name }}, thanks for joining.</p>' },
+          sms: { text: 'Hi {{ name }}, welcome to Acme.' },
+        },
+      },
+    }),
+  },
   responses: { 201: json(TemplateSchema, 'Created'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409) },
 });
 

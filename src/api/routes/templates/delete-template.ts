@@ -1,17 +1,18 @@
-import { createRoute } from '@hono/zod-openapi';
 import { removeTemplate } from '../../../domain/templates/manage-templates';
 import { audit } from '../../audit';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses } from '../../openapi';
+import { operation } from '../../operation';
 import { TemplateKeyParam } from './schema';
 
-export const deleteTemplateRoute = createRoute({
+export const deleteTemplateRoute = operation({
   method: 'delete',
   path: '/v1/templates/{key}',
+  operationId: 'deleteTemplate',
   tags: ['Templates'],
   summary: 'Delete a template and its versions',
-  security: bearerSecurity,
+  description: 'Sends that name the template fail validation afterwards.',
   middleware: [requireScope('admin')] as const,
   request: { params: TemplateKeyParam },
   responses: { 204: { description: 'Deleted' }, ...errorResponses(...AUTHED_ERRORS, 404, 422) },

@@ -1,15 +1,17 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { STARTER_TEMPLATES } from '../../../domain/templates/built-ins';
 import type { App } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json, pageOf } from '../../openapi';
+import { operation } from '../../operation';
 
-export const listStarterTemplatesRoute = createRoute({
+export const listStarterTemplatesRoute = operation({
   method: 'get',
   path: '/v1/starter-templates',
+  operationId: 'listStarterTemplates',
   tags: ['Templates'],
   summary: 'Built-in starter templates (welcome, password reset, receipt, price drop) to copy',
-  security: bearerSecurity,
+  description: 'Create a template from one with `starter` on POST /v1/templates.',
   middleware: [requireScope('read')] as const,
   responses: {
     200: json(

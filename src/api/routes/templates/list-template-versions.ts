@@ -1,9 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { listTemplateVersions } from '../../../db/queries/templates';
 import { requireTemplate } from '../../../domain/templates/manage-templates';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json, pageOf } from '../../openapi';
+import { operation } from '../../operation';
 import { presentVersion, TemplateKeyParam, TemplateVersionSchema } from './schema';
 
 // Versions are numbered, not ids, so the cursor is the last version number of the previous page.
@@ -16,12 +17,13 @@ const VersionPageQuery = z.object({
     .openapi({ description: 'The `next` cursor of the previous page' }),
 });
 
-export const listTemplateVersionsRoute = createRoute({
+export const listTemplateVersionsRoute = operation({
   method: 'get',
   path: '/v1/templates/{key}/versions',
+  operationId: 'listTemplateVersions',
   tags: ['Templates'],
   summary: 'Every published version, newest first',
-  security: bearerSecurity,
+  description: 'Each version is the immutable content that was published; `published` marks the one sends use.',
   middleware: [requireScope('read')] as const,
   request: { params: TemplateKeyParam, query: VersionPageQuery },
   responses: {

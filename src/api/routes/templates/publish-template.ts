@@ -1,22 +1,24 @@
-import { createRoute } from '@hono/zod-openapi';
 import { publishTemplate } from '../../../domain/templates/manage-templates';
 import { audit } from '../../audit';
 import { type App, authOf } from '../../context';
 import { validationError } from '../../error-handler';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, optionalJsonBody } from '../../openapi';
+import { operation } from '../../operation';
 import { PublishBody, presentTemplate, TemplateKeyParam, TemplateSchema } from './schema';
 
-export const publishTemplateRoute = createRoute({
+export const publishTemplateRoute = operation({
   method: 'post',
   path: '/v1/templates/{key}/publish',
+  operationId: 'publishTemplate',
   tags: ['Templates'],
   summary: 'Freeze the draft as a new immutable version, or publish an earlier version again (rollback)',
-  security: bearerSecurity,
+  description:
+    'With no body the draft is published as the next version; with `version`, that earlier version becomes the one sends use.',
   middleware: [requireScope('admin')] as const,
   request: {
     params: TemplateKeyParam,
-    body: { required: false, content: { 'application/json': { schema: PublishBody } } },
+    body: optionalJsonBody(PublishBody, { version: 3 }),
   },
   responses: { 200: json(TemplateSchema, 'Published'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 404, 409) },
 });

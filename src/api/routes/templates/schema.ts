@@ -142,6 +142,7 @@ export const TemplateSchema = z
       defaultLocale: z.string(),
       variables: z.array(z.string()),
       locales: z.record(z.string(), TemplatePartsSchema),
+      layout: TemplateContentSchema.shape.layout,
     }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),

@@ -1,9 +1,10 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { signUp } from '../../../domain/tenants/sign-up';
 import type { App, AppEnv } from '../../context';
+import { PUBLIC_ACCESS } from '../../middleware/access';
 import { enforceRateLimit } from '../../middleware/rate-limit';
 import { BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
+import { operation } from '../../operation';
 import { presentApiKey } from '../api-keys/schema';
 import { presentTenant, SignUpBody, SignUpResponse } from './schema';
 
@@ -15,14 +16,16 @@ const signupRateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-export const signUpRoute = createRoute({
+export const signUpRoute = operation({
   method: 'post',
   path: '/v1/tenants',
+  operationId: 'signUp',
   tags: ['Onboarding'],
   summary: 'Create a tenant and its first (test) API key',
   description: 'No authentication. The full key appears in this response only. Rate limited per client IP.',
+  access: PUBLIC_ACCESS,
   middleware: [signupRateLimit] as const,
-  request: { body: jsonBody(SignUpBody) },
+  request: { body: jsonBody(SignUpBody, { name: 'Acme Inc.', email: 'dev@acme.test' }) },
   responses: {
     201: json(SignUpResponse, 'Tenant created'),
     ...errorResponses(...BODY_ERRORS, 429, 503),

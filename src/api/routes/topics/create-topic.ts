@@ -1,20 +1,21 @@
-import { createRoute } from '@hono/zod-openapi';
 import { insertTopic } from '../../../db/queries/topics';
 import { ApiError } from '../../../errors';
 import { newId } from '../../../lib/ids';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
+import { operation } from '../../operation';
 import { CreateTopicBody, presentTopic, TopicSchema } from './schema';
 
-export const createTopicRoute = createRoute({
+export const createTopicRoute = operation({
   method: 'post',
   path: '/v1/topics',
+  operationId: 'createTopic',
   tags: ['Topics'],
   summary: 'Create a topic (a list of subscribers a send or schedule can target)',
-  security: bearerSecurity,
+  description: 'A send to `{ "topic": key }` reaches every subscriber of the topic as one broadcast.',
   middleware: [requireScope('subscribers:write')] as const,
-  request: { body: jsonBody(CreateTopicBody) },
+  request: { body: jsonBody(CreateTopicBody, { key: 'product-updates', name: 'Product updates' }) },
   responses: { 201: json(TopicSchema, 'Created'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409) },
 });
 

@@ -1,17 +1,18 @@
-import { createRoute } from '@hono/zod-openapi';
 import { deleteTopic } from '../../../db/queries/topics';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses } from '../../openapi';
+import { operation } from '../../operation';
 import { TopicKeyParam } from './schema';
 import { topicOf } from './topic-lookup';
 
-export const deleteTopicRoute = createRoute({
+export const deleteTopicRoute = operation({
   method: 'delete',
   path: '/v1/topics/{key}',
+  operationId: 'deleteTopic',
   tags: ['Topics'],
   summary: 'Delete a topic and its memberships (subscribers are kept)',
-  security: bearerSecurity,
+  description: 'Broadcasts already started continue.',
   middleware: [requireScope('subscribers:write')] as const,
   request: { params: TopicKeyParam },
   responses: { 204: { description: 'Deleted' }, ...errorResponses(...AUTHED_ERRORS, 404, 422) },

@@ -1,17 +1,18 @@
-import { createRoute } from '@hono/zod-openapi';
 import { countMembers } from '../../../db/queries/topics';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { presentTopic, TopicKeyParam, TopicSchema } from './schema';
 import { topicOf } from './topic-lookup';
 
-export const getTopicRoute = createRoute({
+export const getTopicRoute = operation({
   method: 'get',
   path: '/v1/topics/{key}',
+  operationId: 'getTopic',
   tags: ['Topics'],
   summary: 'A topic',
-  security: bearerSecurity,
+  description: 'With its subscriber count.',
   middleware: [requireScope('read')] as const,
   request: { params: TopicKeyParam },
   responses: { 200: json(TopicSchema, 'The topic'), ...errorResponses(...AUTHED_ERRORS, 404, 422) },

@@ -1,17 +1,19 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { membersAfter } from '../../../db/queries/topics';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { operation } from '../../operation';
 import { TopicKeyParam } from './schema';
 import { topicOf } from './topic-lookup';
 
-export const listTopicSubscribersRoute = createRoute({
+export const listTopicSubscribersRoute = operation({
   method: 'get',
   path: '/v1/topics/{key}/subscribers',
+  operationId: 'listTopicSubscribers',
   tags: ['Topics'],
   summary: "A topic's subscribers (your ids), in a stable order",
-  security: bearerSecurity,
+  description: 'Pages with a cursor.',
   middleware: [requireScope('read')] as const,
   request: { params: TopicKeyParam, query: pageQuery('sub') },
   responses: {

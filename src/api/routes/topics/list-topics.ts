@@ -1,16 +1,17 @@
-import { createRoute } from '@hono/zod-openapi';
 import { listTopics } from '../../../db/queries/topics';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { operation } from '../../operation';
 import { presentTopic, TopicSchema } from './schema';
 
-export const listTopicsRoute = createRoute({
+export const listTopicsRoute = operation({
   method: 'get',
   path: '/v1/topics',
+  operationId: 'listTopics',
   tags: ['Topics'],
   summary: 'List topics with their subscriber counts',
-  security: bearerSecurity,
+  description: 'Pages with a cursor.',
   middleware: [requireScope('read')] as const,
   request: { query: pageQuery('top') },
   responses: { 200: json(pageOf(TopicSchema), 'A page of topics'), ...errorResponses(...AUTHED_ERRORS, 422) },

@@ -1,19 +1,19 @@
-import { createRoute } from '@hono/zod-openapi';
 import { removeMembers } from '../../../db/queries/topics';
 import { notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses } from '../../openapi';
+import { operation } from '../../operation';
 import { TopicMemberParam } from './schema';
 import { topicOf } from './topic-lookup';
 
-export const removeTopicSubscriberRoute = createRoute({
+export const removeTopicSubscriberRoute = operation({
   method: 'delete',
   path: '/v1/topics/{key}/subscribers/{subscriberId}',
+  operationId: 'removeTopicSubscriber',
   tags: ['Topics'],
   summary: 'Remove one subscriber from a topic',
   description: 'For many at once, `POST /v1/topics/{key}/subscribers/remove`.',
-  security: bearerSecurity,
   middleware: [requireScope('subscribers:write')] as const,
   request: { params: TopicMemberParam },
   responses: { 204: { description: 'Removed' }, ...errorResponses(...AUTHED_ERRORS, 404, 422) },

@@ -1,17 +1,18 @@
-import { createRoute } from '@hono/zod-openapi';
 import { deleteEndpoint } from '../../../domain/webhooks/manage-endpoints';
 import { type App, appContextOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses } from '../../openapi';
+import { operation } from '../../operation';
 import { actorOf } from '../providers/actor';
 import { EndpointIdParam } from './schema';
 
-export const deleteEndpointRoute = createRoute({
+export const deleteEndpointRoute = operation({
   method: 'delete',
   path: '/v1/webhook-endpoints/{id}',
+  operationId: 'deleteWebhookEndpoint',
   tags: ['Webhooks'],
   summary: 'Remove an endpoint and its delivery history',
-  security: bearerSecurity,
+  description: 'Events stop being sent to it at once.',
   middleware: [requireScope('admin')] as const,
   request: { params: EndpointIdParam },
   responses: { 204: { description: 'Deleted' }, ...errorResponses(...AUTHED_ERRORS, 404) },

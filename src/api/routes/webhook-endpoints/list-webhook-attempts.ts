@@ -1,17 +1,19 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { getWebhookEndpoint, listWebhookAttempts } from '../../../db/queries/webhook-endpoints';
 import { notFound } from '../../../errors';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { operation } from '../../operation';
 import { AttemptSchema, EndpointIdParam, presentAttempt } from './schema';
 
-export const listAttemptsRoute = createRoute({
+export const listAttemptsRoute = operation({
   method: 'get',
   path: '/v1/webhook-endpoints/{id}/attempts',
+  operationId: 'listWebhookAttempts',
   tags: ['Webhooks'],
   summary: 'Delivery attempts to this endpoint, newest first',
-  security: bearerSecurity,
+  description: 'Each attempt with the event, the HTTP status and the time it took, for debugging a receiver.',
   middleware: [requireScope('read')] as const,
   request: {
     params: EndpointIdParam,

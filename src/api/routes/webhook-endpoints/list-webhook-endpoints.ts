@@ -1,16 +1,17 @@
-import { createRoute } from '@hono/zod-openapi';
 import { listWebhookEndpoints } from '../../../db/queries/webhook-endpoints';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json, pageOf, pageQuery } from '../../openapi';
+import { operation } from '../../operation';
 import { presentEndpoint, WebhookEndpointSchema } from './schema';
 
-export const listEndpointsRoute = createRoute({
+export const listEndpointsRoute = operation({
   method: 'get',
   path: '/v1/webhook-endpoints',
+  operationId: 'listWebhookEndpoints',
   tags: ['Webhooks'],
   summary: 'List webhook endpoints (secrets never included)',
-  security: bearerSecurity,
+  description: 'Pages with a cursor.',
   middleware: [requireScope('read')] as const,
   request: { query: pageQuery('whe') },
   responses: {

@@ -1,17 +1,19 @@
-import { createRoute } from '@hono/zod-openapi';
 import { testEndpoint } from '../../../domain/webhooks/manage-endpoints';
 import { type App, appContextOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, bearerSecurity, errorResponses, json } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json } from '../../openapi';
+import { operation } from '../../operation';
 import { actorOf } from '../providers/actor';
 import { EndpointIdParam, TestResultSchema } from './schema';
 
-export const testRoute = createRoute({
+export const testRoute = operation({
   method: 'post',
   path: '/v1/webhook-endpoints/{id}/test',
+  operationId: 'testWebhookEndpoint',
   tags: ['Webhooks'],
   summary: 'Send a signed `webhook.test` event now and return what the endpoint answered',
-  security: bearerSecurity,
+  description:
+    "Use it to check a receiver's URL and signature verification; the result holds the status code and the time it took.",
   middleware: [requireScope('admin')] as const,
   request: { params: EndpointIdParam },
   responses: { 200: json(TestResultSchema, 'The attempt'), ...errorResponses(...AUTHED_ERRORS, 404) },

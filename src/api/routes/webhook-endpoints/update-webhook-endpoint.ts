@@ -1,20 +1,23 @@
-import { createRoute } from '@hono/zod-openapi';
 import { updateEndpoint } from '../../../domain/webhooks/manage-endpoints';
 import { type App, appContextOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, BODY_ERRORS, bearerSecurity, errorResponses, json, jsonBody } from '../../openapi';
+import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
+import { operation } from '../../operation';
 import { actorOf } from '../providers/actor';
 import { EndpointIdParam, presentEndpoint, UpdateWebhookEndpointBody, WebhookEndpointSchema } from './schema';
 
-export const updateEndpointRoute = createRoute({
+export const updateEndpointRoute = operation({
   method: 'patch',
   path: '/v1/webhook-endpoints/{id}',
+  operationId: 'updateWebhookEndpoint',
   tags: ['Webhooks'],
   summary: 'Change the URL, event types or description; enable or disable',
   description: 'Re-enabling an endpoint we disabled clears its failure streak.',
-  security: bearerSecurity,
   middleware: [requireScope('admin')] as const,
-  request: { params: EndpointIdParam, body: jsonBody(UpdateWebhookEndpointBody) },
+  request: {
+    params: EndpointIdParam,
+    body: jsonBody(UpdateWebhookEndpointBody, { events: ['delivery.failed', 'delivery.bounced'], enabled: true }),
+  },
   responses: { 200: json(WebhookEndpointSchema, 'Updated'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 404) },
 });
 
