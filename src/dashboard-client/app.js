@@ -287,14 +287,14 @@ async function latencySection(summary) {
     bars.push({
       key: `${row.channel}:sentP50Ms`,
       label: `${row.channel} p50`,
-      value: row.latency?.sentP50Ms ?? 0,
+      value: row.latency?.sentP50Ms ?? null, // null: no samples, shown as — like the table
       channel: row.channel,
       light: true,
     });
     bars.push({
       key: `${row.channel}:sentP95Ms`,
       label: `${row.channel} p95`,
-      value: row.latency?.sentP95Ms ?? 0,
+      value: row.latency?.sentP95Ms ?? null,
       channel: row.channel,
     });
   }
@@ -544,9 +544,19 @@ function notificationsSection() {
   });
 }
 
+/**
+ * Who a delivery went to, as the tenant knows them: `recipient` is the subscriber's own id (or the inline address);
+ * the address follows when it says more. An in_app address is our internal subscriber id, which means nothing to
+ * the tenant.
+ */
+function deliveredTo(d) {
+  const extra = d.channel !== 'in_app' && d.address && d.address !== d.recipient;
+  return extra ? `${d.recipient} (${d.address})` : d.recipient;
+}
+
 function deliveryDetails(d) {
   const facts = [
-    `${d.channel} → ${d.address}`,
+    `${d.channel} → ${deliveredTo(d)}`,
     d.status,
     `${d.attemptCount} attempt${d.attemptCount === 1 ? '' : 's'}`,
     d.provider ? `via ${d.provider}` : null,
@@ -780,12 +790,13 @@ function lineChart(name, lines, { format, yMax }) {
       s('text', { x: L - 6, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#57606a' }, format(v)),
     );
   }
-  const every = Math.max(1, Math.ceil(times.length / 6));
+  // A label centred on the last point would run past the right edge, so that one ends at its point instead. Hour
+  // labels are twice as wide as day labels: fewer of them keep that last one clear of its neighbour.
+  const every = Math.max(1, Math.ceil(times.length / (state.granularity === 'hour' ? 5 : 6)));
   times.forEach((t, i) => {
     if (i % every !== 0) return;
-    svg.append(
-      s('text', { x: x(i), y: H - 8, 'text-anchor': 'middle', 'font-size': 11, fill: '#57606a' }, timeLabel(t)),
-    );
+    const anchor = times.length > 1 && i === times.length - 1 ? 'end' : 'middle';
+    svg.append(s('text', { x: x(i), y: H - 8, 'text-anchor': anchor, 'font-size': 11, fill: '#57606a' }, timeLabel(t)));
   });
   const dots = times.length <= 48;
   for (const line of lines) {
@@ -825,7 +836,7 @@ function lineChart(name, lines, { format, yMax }) {
   return wrap;
 }
 
-/** Horizontal bars: [{ key, label, value, channel, light? }]. */
+/** Horizontal bars: [{ key, label, value, channel, light? }]; a null value (nothing measured) has no bar, just —. */
 function barChart(name, bars, { format }) {
   const W = 640;
   const L = 120;
@@ -853,21 +864,30 @@ function barChart(name, bars, { format }) {
   const max = Math.max(0, ...bars.map((b) => Number(b.value ?? 0))) || 1;
   bars.forEach((b, i) => {
     const top = 4 + i * row;
-    const width = (Number(b.value ?? 0) / max) * (W - L - R);
+    const measured = b.value !== null && b.value !== undefined;
+    const width = measured ? (Number(b.value) / max) * (W - L - R) : 0;
+    svg.append(s('text', { x: L - 8, y: top + 14, 'text-anchor': 'end', 'font-size': 12, fill: '#1f2328' }, b.label));
+    if (measured) {
+      svg.append(
+        s('rect', {
+          x: L,
+          y: top + 3,
+          width: Math.max(width, 1).toFixed(1),
+          height: row - 8,
+          rx: 2,
+          fill: COLORS[b.channel] ?? '#888',
+          'fill-opacity': b.light ? 0.45 : 1,
+          'data-bar': b.key,
+          'data-value': b.value,
+        }),
+      );
+    }
     svg.append(
-      s('text', { x: L - 8, y: top + 14, 'text-anchor': 'end', 'font-size': 12, fill: '#1f2328' }, b.label),
-      s('rect', {
-        x: L,
-        y: top + 3,
-        width: Math.max(width, 1).toFixed(1),
-        height: row - 8,
-        rx: 2,
-        fill: COLORS[b.channel] ?? '#888',
-        'fill-opacity': b.light ? 0.45 : 1,
-        'data-bar': b.key,
-        'data-value': b.value ?? 0,
-      }),
-      s('text', { x: L + width + 6, y: top + 14, 'font-size': 12, fill: '#57606a' }, format(b.value ?? 0)),
+      s(
+        'text',
+        { x: L + width + 6, y: top + 14, 'font-size': 12, fill: '#57606a', 'data-bar-text': b.key },
+        measured ? format(b.value) : '—',
+      ),
     );
   });
   return wrap;
@@ -919,7 +939,13 @@ function sessionEnded() {
 
 function enter(me) {
   signedIn = true;
-  $('[data-whoami]').textContent = `${me.mode} key ${me.keyId} · ${me.tenantId}`;
+  // Names for people; the ids stay in the tooltip for support requests.
+  const who = $('[data-whoami]');
+  who.replaceChildren(
+    h('strong', { 'data-tenant-name': '' }, me.tenantName ?? me.tenantId),
+    ` · ${me.mode} key “${me.keyName ?? me.keyId}”`,
+  );
+  who.title = `tenant ${me.tenantId} · key ${me.keyId}`;
   show('dashboard');
   refresh();
 }

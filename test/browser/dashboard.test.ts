@@ -6,13 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 // @ts-expect-error pg ships no types and the project has no @types/pg
 import pg from 'pg';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestWrangler, type TestWrangler } from '../helpers/test-wrangler';
 import { TEST_DB, TEST_STAND_INS } from '../test-db';
-import { launchChromium } from './chromium';
+import { apiCaller, type DashboardStack, startDashboardStack, watchProblems } from './dashboard-harness';
 
-const PORT = 8798; // dev 8787, the inbox demo test 8797
+const PORT = 8798; // dev 8787, the inbox demo test 8797, dashboard-display 8794
 const BASE = `http://127.0.0.1:${PORT}`;
 const SHOTS = path.resolve('.artifacts/browser');
 const SECTIONS = [
@@ -29,18 +28,7 @@ const SECTIONS = [
 ];
 const HOSTILE = '<img src=x onerror="window.__xss=1">Order shipped';
 
-async function call(method: string, urlPath: string, key?: string, body?: unknown) {
-  const res = await fetch(BASE + urlPath, {
-    method,
-    headers: {
-      ...(key ? { authorization: `Bearer ${key}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, text };
-}
+const call = apiCaller(BASE);
 
 /** The HTTP stand-in answers `/hooks/<name>` with `status` from now on (test/stand-ins/provider-stand-in.mjs). */
 async function scriptHook(name: string, status: number) {
@@ -82,21 +70,14 @@ const sectionsSettled = async (page: Page) =>
 const dataValue = async (page: Page, selector: string) => Number(await page.getAttribute(selector, 'data-value'));
 
 describe('dashboard in chromium', () => {
-  let wrangler: TestWrangler;
-  let browser: Browser;
+  let stack: DashboardStack;
 
   beforeAll(async () => {
-    // ENVIRONMENT=test (the helper's default): no Secure cookie, since chromium talks plain http to 127.0.0.1.
-    wrangler = startTestWrangler(PORT, {
-      PUBLIC_BASE_URL: BASE,
-      ALLOW_PRIVATE_WEBHOOK_TARGETS: 'on', // the webhook stand-in listens on 127.0.0.1
-    });
-    [browser] = await Promise.all([launchChromium(), wrangler.ready]);
+    stack = await startDashboardStack(PORT);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await wrangler?.stop();
+    await stack?.stop();
   });
 
   it('signs in, shows the analytics the API reports, replays a dead letter, fits a phone', async () => {
@@ -154,14 +135,9 @@ describe('dashboard in chromium', () => {
     await scriptHook(`dash-dead-${run}`, 200); // the endpoint recovers: the replay will go through
 
     // ---- sign in through the form ----
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await stack.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    page.on('console', (m) => {
-      // Before sign-in the page asks who it is and hears 401; chromium logs that failed load.
-      if (m.type() === 'error' && !/status of 401/.test(m.text())) problems.push(m.text());
-    });
+    const problems = watchProblems(page);
     await page.goto(`${BASE}/dashboard`);
     await page.waitForSelector('[data-section="sign-in"]:not([hidden])');
     expect(await page.isVisible('[data-controls]')).toBe(false);

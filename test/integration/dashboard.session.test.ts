@@ -42,11 +42,19 @@ async function sendOne(t: TestTenant) {
 
 describe('dashboard sign-in and session cookie', () => {
   it('sign-in sets an 8 h HttpOnly SameSite=Strict cookie holding a dashboard JWT, never the key', async () => {
-    const t = await createTenant();
+    const t = await createTenant('Acme <Shop>');
     const { res, setCookie, token } = await signIn(t.key);
     expect(setCookie).toBe(`nk_session=${token}; Max-Age=${8 * 3600}; Path=/; HttpOnly; SameSite=Strict`);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(res.body).toMatchObject({ tenantId: t.tenantId, keyId: t.keyId, mode: 'test', scopes: ['admin'] });
+    // The names are for the page's header, the ids for tools.
+    expect(res.body).toMatchObject({
+      tenantId: t.tenantId,
+      tenantName: 'Acme <Shop>',
+      keyId: t.keyId,
+      keyName: 'Default test key',
+      mode: 'test',
+      scopes: ['admin'],
+    });
     const expiresIn = new Date(res.body.expiresAt).getTime() - Date.now();
     expect(expiresIn).toBeGreaterThan(SESSION_TTL_SECONDS * 1000 - 60_000);
     expect(expiresIn).toBeLessThanOrEqual(SESSION_TTL_SECONDS * 1000);
@@ -133,7 +141,9 @@ describe('dashboard sign-in and session cookie', () => {
     expect((await withCookie(cookie, 'GET', `/v1/notifications/${id}`)).body.id).toBe(id);
     expect((await withCookie(cookie, 'GET', '/dashboard/session')).body).toMatchObject({
       tenantId: t.tenantId,
+      tenantName: 'Test tenant',
       keyId: t.keyId,
+      keyName: 'Default test key',
     });
     // Same-origin writes work (the dashboard's Replay button).
     const replay = await withCookie(cookie, 'POST', '/v1/dead-letters/replay', { ids: ['dlv_nothing'] });

@@ -36,6 +36,16 @@ export async function findApiKeyById(db: Db, tenantId: string, id: string) {
   return row;
 }
 
+/** The names a dashboard session shows in its header: the tenant's and the key's. */
+export async function getTenantAndKeyNames(db: Db, tenantId: string, keyId: string) {
+  const [row] = await db
+    .select({ tenantName: tenants.name, keyName: apiKeys.name })
+    .from(apiKeys)
+    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, keyId)));
+  return row;
+}
+
 export const insertApiKey = (db: Db, row: NewApiKey) => db.insert(apiKeys).values(row).returning();
 
 export async function getApiKey(db: Db, tenantId: string, id: string) {

@@ -6,6 +6,7 @@ import type { App, AppEnv } from '../../context';
 import { activeApiKey } from '../../middleware/auth';
 import { enforceRateLimit } from '../../middleware/rate-limit';
 import { readCappedBody } from '../../read-capped-body';
+import { sessionBody } from './session-body';
 import { FORM_TYPE, refuseOtherOrigins, secureCookies } from './session-request';
 
 // An API key is 57 characters; a sign-in body has no reason to be larger than this.
@@ -64,15 +65,12 @@ export function registerSignIn(app: App) {
     c.header('Cache-Control', 'no-store');
     c.var.log.info('dashboard sign-in', { tenantId: key.tenantId, keyId: key.id });
     if (form) return c.redirect('/dashboard', 303);
-    return c.json(
-      {
-        tenantId: key.tenantId,
-        keyId: key.id,
-        mode: key.mode,
-        scopes: key.scopes,
-        expiresAt: session.expiresAt.toISOString(),
-      },
-      200,
-    );
+    const who = await sessionBody(c.var.db, {
+      tenantId: key.tenantId,
+      keyId: key.id,
+      mode: key.mode,
+      scopes: key.scopes,
+    });
+    return c.json({ ...who, expiresAt: session.expiresAt.toISOString() }, 200);
   });
 }
