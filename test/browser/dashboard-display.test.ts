@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCaller, type DashboardStack, signIn, startDashboardStack, watchProblems } from './dashboard-harness';
 
-const PORT = 8793; // dev 8787, docs 8795, request-trace 8796, inbox demo 8797, dashboard 8798
+const PORT = 8793; // dev 8787, OpenAPI lint 8794, docs 8795, request-trace 8796, inbox demo 8797, dashboard 8798
 const BASE = `http://127.0.0.1:${PORT}`;
 const TENANT_NAME = 'Display <b>Co</b>';
 const call = apiCaller(BASE);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DB, TEST_STAND_INS } from '../test-db';
 import { apiCaller, type DashboardStack, startDashboardStack, watchProblems } from './dashboard-harness';
 
-const PORT = 8798; // dev 8787, the inbox demo test 8797, dashboard-display 8794
+const PORT = 8798; // dev 8787, the inbox demo test 8797, dashboard-display 8793
 const BASE = `http://127.0.0.1:${PORT}`;
 const SHOTS = path.resolve('.artifacts/browser');
 const SECTIONS = [
