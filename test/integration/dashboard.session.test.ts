@@ -147,7 +147,7 @@ describe('dashboard sign-in and session cookie', () => {
     });
     // Same-origin writes work (the dashboard's Replay button).
     const replay = await withCookie(cookie, 'POST', '/v1/dead-letters/replay', { ids: ['dlv_nothing'] });
-    expect(replay.status).toBe(200);
+    expect(replay.status).toBe(202);
     expect(replay.body).toEqual({ replayed: 0, ids: [], more: false });
 
     // A read-only key's session reads but cannot write.
