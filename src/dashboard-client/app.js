@@ -529,8 +529,11 @@ function notificationsSection() {
         toggle.setAttribute('aria-expanded', 'true');
         api(`/v1/notifications/${encodeURIComponent(n.id)}`).then(
           (full) => {
-            if (full.deliveries.length === 0) cell.replaceChildren('No deliveries.');
-            else cell.replaceChildren(...full.deliveries.map(deliveryDetails));
+            const used = full.template
+              ? [h('p', { 'data-template': '' }, `Template ${full.template.key} v${full.template.version}`)]
+              : [];
+            if (full.deliveries.length === 0) cell.replaceChildren(...used, 'No deliveries.');
+            else cell.replaceChildren(...used, ...full.deliveries.map(deliveryDetails));
             opened.dataset.state = 'ready';
           },
           (err) => {

@@ -79,6 +79,36 @@ describe('recurring schedules', () => {
     }
   });
 
+  it('takes every `to` form a send takes: one subscriber id, one inline recipient, a list, a topic', async () => {
+    const t = await createTenant();
+    await withSubscriber(t);
+    await api('POST', '/v1/topics', { key: t.key, body: { key: 'weekly' } });
+    const forms = [
+      ['ada', ['ada']],
+      [{ email: 'bo@example.test' }, [{ email: 'bo@example.test' }]],
+      [
+        ['ada', { phone: '+14155550123' }],
+        ['ada', { phone: '+14155550123' }],
+      ],
+      [{ topic: 'weekly' }, { topic: 'weekly' }],
+    ] as const;
+    for (const [to, stored] of forms) {
+      const s = await createSchedule(t, { cron: '0 9 * * *', to });
+      expect(s.send.to).toEqual(stored);
+    }
+    const one = await createSchedule(t, { cron: '0 9 * * *', to: 'ada' });
+    await setNextRun(one.id, '2027-06-02T09:00:00Z');
+    await runCron(new Date('2027-06-02T09:00:00Z'));
+    expect((await notificationsOf(t.tenantId, one.id)).map((r) => r.dedupe_key)).toEqual([
+      `${one.id}@2027-06-02T09:00:00.000Z`,
+    ]);
+    const patched = await api('PATCH', `/v1/schedules/${one.id}`, {
+      key: t.key,
+      body: { to: { email: 'cy@example.test' } },
+    });
+    expect(patched.body.send.to).toEqual([{ email: 'cy@example.test' }]);
+  });
+
   it('0 9 * * 1-5 in America/New_York runs at 09:00 local across both DST changes', async () => {
     const t = await createTenant();
     const s = await createSchedule(t, { cron: '0 9 * * 1-5', timezone: 'America/New_York' });

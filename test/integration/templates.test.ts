@@ -195,6 +195,39 @@ describe('sending with a template', () => {
     expect((await receivedMail(to))[0]!.subject).toBe('Welcome to Acme, P');
   });
 
+  it('a notification shows the template key and version it used (also in the list, also after the template is deleted)', async () => {
+    const t = await createTenant();
+    await api('POST', '/v1/templates', { key: t.key, body: welcome });
+    await api('POST', '/v1/templates/welcome/publish', { key: t.key });
+    await api('PATCH', '/v1/templates/welcome', { key: t.key, body: { name: 'Welcome v2' } });
+    await api('POST', '/v1/templates/welcome/publish', { key: t.key });
+    const send = async (body: Record<string, unknown>) => {
+      const res = await api('POST', '/v1/notifications', {
+        key: t.key,
+        body: { to: { email: 'a@b.test' }, channels: ['email'], ...body },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      return res.body.id as string;
+    };
+    const data = { product: 'Acme', name: 'A' };
+    const published = await send({ template: 'welcome', data });
+    const pinned = await send({ template: 'welcome', templateVersion: 1, data });
+    const inline = await send({ content: { subject: 'Hi', text: 'plain' } });
+    const templateOf = async (id: string) =>
+      (await api('GET', `/v1/notifications/${id}`, { key: t.key })).body.template;
+    expect(await templateOf(published)).toEqual({ key: 'welcome', version: 2 });
+    expect(await templateOf(pinned)).toEqual({ key: 'welcome', version: 1 });
+    expect(await templateOf(inline)).toBeNull();
+    const listed = (await api('GET', '/v1/notifications', { key: t.key })).body.data;
+    expect(Object.fromEntries(listed.map((n: any) => [n.id, n.template]))).toEqual({
+      [published]: { key: 'welcome', version: 2 },
+      [pinned]: { key: 'welcome', version: 1 },
+      [inline]: null,
+    });
+    expect((await api('DELETE', '/v1/templates/welcome', { key: t.key })).status).toBe(204);
+    expect(await templateOf(pinned)).toEqual({ key: 'welcome', version: 1 });
+  });
+
   it('a template that fails to render fails that delivery with render_error, without a provider call', async () => {
     const t = await createLiveTenant();
     await api('POST', '/v1/templates', {

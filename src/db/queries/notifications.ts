@@ -30,6 +30,7 @@ export interface PlannedNotification {
     sendAt: string | null;
     fallback: Channel[] | null;
     templateId: string | null;
+    templateKey: string | null;
     templateVersion: number | null;
     broadcastId?: string | null;
     scheduleId?: string | null;
@@ -110,12 +111,15 @@ export async function insertPlanned(db: Db, planned: PlannedNotification[], enqu
       sql`
           ins_n AS (
             INSERT INTO notifications (id, tenant_id, mode, priority, category, content, data, metadata, send_at,
-              fallback, template_id, template_version, broadcast_id, schedule_id, dedupe_key, request_id, traceparent)
+              fallback, template_id, template_key, template_version, broadcast_id, schedule_id, dedupe_key, request_id,
+              traceparent)
             SELECT id, "tenantId", mode, priority, category, content, data, metadata, "sendAt", fallback,
-              "templateId", "templateVersion", "broadcastId", "scheduleId", "dedupeKey", "requestId", traceparent
+              "templateId", "templateKey", "templateVersion", "broadcastId", "scheduleId", "dedupeKey", "requestId",
+              traceparent
             FROM jsonb_to_recordset(${JSON.stringify(notificationRows)}::jsonb) AS x(
               id text, "tenantId" text, mode text, priority text, category text, content jsonb, data jsonb,
-              metadata jsonb, "sendAt" timestamptz, fallback jsonb, "templateId" text, "templateVersion" int,
+              metadata jsonb, "sendAt" timestamptz, fallback jsonb, "templateId" text, "templateKey" text,
+              "templateVersion" int,
               "broadcastId" text, "scheduleId" text, "dedupeKey" text, "requestId" text, traceparent text)
             ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
             RETURNING id, tenant_id, mode, priority, category, send_at, metadata

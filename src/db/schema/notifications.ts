@@ -53,8 +53,13 @@ export const notifications = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>(),
     metadata: jsonb('metadata').$type<Record<string, unknown>>(),
     sendAt: tstz('send_at'),
-    /** A template send: the key and the version resolved at acceptance (published or pinned). */
+    /**
+     * A template send: the template, the key it was sent by and the version resolved at acceptance (published or
+     * pinned), which is the one rendered. The key is kept so the send still says what it used after the template is
+     * deleted.
+     */
     templateId: text('template_id'),
+    templateKey: text('template_key'),
     templateVersion: integer('template_version'),
     /** Channels to fall back to, in order, when a delivery's channel ends permanently failed. */
     fallback: jsonb('fallback').$type<Channel[]>(),

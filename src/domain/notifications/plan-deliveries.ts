@@ -226,6 +226,7 @@ export function planDeliveries(req: SendNotificationRequest, ctx: PlanContext): 
       sendAt: sendAt?.toISOString() ?? null,
       fallback: req.fallback ?? null,
       templateId: template?.id ?? null,
+      templateKey: template ? req.template! : null,
       templateVersion: template?.version ?? null,
     },
     deliveries,

@@ -22,10 +22,17 @@ type UpdateInput = Timing & Record<string, unknown>;
 
 const TIMING = ['name', 'cron', 'every', 'timezone', 'startAt', 'endAt', 'paused'] as const;
 
+/**
+ * The send part of the input. One recipient is stored as a list of one, so everything that reads a schedule's
+ * recipients (runs, erasure) sees one shape: a list or a topic.
+ */
 function splitInput<T extends Record<string, unknown>>(input: T) {
   const send: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input))
     if (!(TIMING as readonly string[]).includes(k) && v !== undefined) send[k] = v;
+  const to = send.to;
+  if (to !== undefined && !Array.isArray(to) && !(typeof to === 'object' && to !== null && 'topic' in to))
+    send.to = [to];
   return send;
 }
 

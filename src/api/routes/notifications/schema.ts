@@ -75,6 +75,10 @@ const notificationFields = {
   priority: z.enum(PRIORITIES),
   category: z.string().nullable(),
   content: NotificationContentSchema,
+  template: z
+    .object({ key: z.string(), version: z.number().int() })
+    .nullable()
+    .openapi({ description: 'Template sends: the template and the version rendered; null for inline content' }),
   data: z.record(z.string(), z.unknown()).nullable(),
   metadata: z.record(z.string(), z.unknown()).nullable(),
   sendAt: z.iso.datetime().nullable(),
@@ -160,6 +164,8 @@ function notificationBase(n: NotificationRow, statuses: DeliveryRow['status'][])
     priority: n.priority,
     category: n.category,
     content: n.content,
+    template:
+      n.templateKey !== null && n.templateVersion !== null ? { key: n.templateKey, version: n.templateVersion } : null,
     data: n.data,
     metadata: n.metadata,
     sendAt: iso(n.sendAt),

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { ScheduleRow } from '../../../db/schema';
-import { MAX_RECIPIENTS, SendNotificationBody, TopicTarget } from '../../../domain/notifications/send-request';
+import { SendNotificationBody } from '../../../domain/notifications/send-request';
 import { isIanaTimeZone } from '../../../domain/subscribers/contact-rules';
 
 const send = SendNotificationBody.shape;
@@ -23,9 +23,9 @@ const timing = {
   endAt: z.iso.datetime({ offset: true }),
 };
 
-/** What each occurrence sends: the send request fields, with `to` = subscriber ids or a topic. */
+/** What each occurrence sends: the send request's own fields, `to` included (every form a send takes). */
 const what = {
-  to: z.union([z.array(send.to.options[0]).min(1).max(MAX_RECIPIENTS), TopicTarget]),
+  to: send.to,
   template: send.template,
   templateVersion: send.templateVersion,
   content: send.content,
