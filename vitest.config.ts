@@ -6,6 +6,18 @@ export default defineConfig({
   test: {
     // Runs once for all projects: the fresh Postgres and provider stand-ins both projects talk to.
     globalSetup: ['./test/global-setup.ts'],
+    // `npm run coverage` (not `npm test`): istanbul, because the workers pool cannot run v8 coverage (no
+    // node:inspector in workerd). Only code that runs inside the test isolate is counted: the `workers` project.
+    // The `node` and `browser` projects drive `wrangler dev` child processes, whose src is not instrumented.
+    // src/inbox-client/ and src/dashboard-client/ are browser code the Worker serves as text (wrangler.toml
+    // [[rules]]): chromium runs them in the browser project, where istanbul cannot reach.
+    coverage: {
+      provider: 'istanbul',
+      include: ['src/**'],
+      exclude: ['src/inbox-client/**', 'src/dashboard-client/**', 'src/**/*.d.ts'],
+      reporter: ['text-summary', 'json-summary', 'html'],
+      reportsDirectory: './coverage',
+    },
     projects: [
       {
         plugins: [
