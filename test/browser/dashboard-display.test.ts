@@ -2,7 +2,7 @@
 // rather than "0 ms" where nothing was measured, and chart labels that fit inside their chart at every period.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCaller, type DashboardStack, signIn, startDashboardStack, watchProblems } from './dashboard-harness';
+import { apiCaller, type BrowserStack, signIn, startBrowserStack, watchProblems } from './browser-stack';
 
 const PORT = 8793; // dev 8787, OpenAPI lint 8794, docs 8795, request-trace 8796, inbox demo 8797, dashboard 8798
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -21,10 +21,10 @@ async function settled(page: Page, ...names: string[]) {
 }
 
 describe('dashboard display in chromium', () => {
-  let stack: DashboardStack;
+  let stack: BrowserStack;
 
   beforeAll(async () => {
-    stack = await startDashboardStack(PORT);
+    stack = await startBrowserStack(PORT);
   }, 60_000);
 
   afterAll(async () => {

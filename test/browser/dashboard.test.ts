@@ -9,7 +9,7 @@ import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DB, TEST_STAND_INS } from '../test-db';
-import { apiCaller, type DashboardStack, startDashboardStack, watchProblems } from './dashboard-harness';
+import { apiCaller, type BrowserStack, startBrowserStack, watchProblems } from './browser-stack';
 
 const PORT = 8798; // dev 8787, the inbox demo test 8797, dashboard-display 8793
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -70,10 +70,10 @@ const sectionsSettled = async (page: Page) =>
 const dataValue = async (page: Page, selector: string) => Number(await page.getAttribute(selector, 'data-value'));
 
 describe('dashboard in chromium', () => {
-  let stack: DashboardStack;
+  let stack: BrowserStack;
 
   beforeAll(async () => {
-    stack = await startDashboardStack(PORT);
+    stack = await startBrowserStack(PORT);
   }, 60_000);
 
   afterAll(async () => {

@@ -2,41 +2,23 @@
 // Postgres from test/global-setup.ts), the demo page in chromium, a notification sent through the API arriving live.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestWrangler, type TestWrangler } from '../helpers/test-wrangler';
-import { launchChromium } from './chromium';
+import { apiCaller, type BrowserStack, startBrowserStack } from './browser-stack';
 
 const PORT = 8797; // dev uses 8787; a port of its own so both can run
-const BASE = `http://127.0.0.1:${PORT}`;
 const SCREENSHOT = path.resolve('.artifacts/browser/inbox.png');
 
 describe('in-app inbox demo page in chromium', () => {
-  let wrangler: TestWrangler;
-  let browser: Browser;
+  let stack: BrowserStack;
+  const call = apiCaller(`http://127.0.0.1:${PORT}`);
 
   beforeAll(async () => {
-    wrangler = startTestWrangler(PORT, { PUBLIC_BASE_URL: BASE });
-    [browser] = await Promise.all([launchChromium(), wrangler.ready]);
+    stack = await startBrowserStack(PORT);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await wrangler?.stop();
+    await stack?.stop();
   });
-
-  async function call(method: string, urlPath: string, bearer?: string, body?: unknown) {
-    const res = await fetch(BASE + urlPath, {
-      method,
-      headers: {
-        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null, text };
-  }
 
   it('shows a notification sent through the API live, and a click marks it read', async () => {
     const signup = await call('POST', '/v1/tenants', undefined, {
@@ -50,7 +32,7 @@ describe('in-app inbox demo page in chromium', () => {
     expect(minted.status, minted.text).toBe(201);
     const token = minted.body.token as string;
 
-    const page = await browser.newPage({ viewport: { width: 900, height: 560 } });
+    const page = await stack.browser.newPage({ viewport: { width: 900, height: 560 } });
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
     page.on('console', (m) => (m.type() === 'warning' || m.type() === 'error' ? problems.push(m.text()) : undefined));
@@ -64,7 +46,7 @@ describe('in-app inbox demo page in chromium', () => {
         });
       });
     });
-    await page.goto(`${BASE}/demo/inbox#token=${token}`);
+    await page.goto(`${stack.base}/demo/inbox#token=${token}`);
     await page.waitForSelector('[data-inbox-bell]');
     await socketReady;
     const badge = page.locator('[data-inbox-badge]');

@@ -1,18 +1,18 @@
-// What the dashboard's browser tests share: a `wrangler dev` of their own (the Worker with its local queues, on the
-// test Postgres and provider stand-ins from test/global-setup.ts) with chromium, API calls with a key, sign-in
-// through the page's form, and the page's own errors collected.
+// What the browser tests share: a `wrangler dev` of their own (the Worker with its local queues and Durable Objects,
+// on the test Postgres and provider stand-ins from test/global-setup.ts) with chromium, API calls with a key, the
+// dashboard's sign-in through its form, and the page's own errors collected.
 import type { Browser, Page } from 'playwright-core';
 import { startTestWrangler } from '../helpers/test-wrangler';
 import { launchChromium } from './chromium';
 
-export interface DashboardStack {
+export interface BrowserStack {
   base: string;
   browser: Browser;
   stop(): Promise<void>;
 }
 
 /** wrangler dev on `port` and chromium, started side by side; neither is left running if the other fails. */
-export async function startDashboardStack(port: number): Promise<DashboardStack> {
+export async function startBrowserStack(port: number): Promise<BrowserStack> {
   const base = `http://127.0.0.1:${port}`;
   // ENVIRONMENT=test (the helper's default): no Secure cookie, since chromium talks plain http to 127.0.0.1.
   const wrangler = startTestWrangler(port, {
