@@ -188,6 +188,35 @@ describe('recurring schedules', () => {
     expect((await api('GET', `/v1/schedules/${s.id}`, { key: t.key })).body.lastRunAt).toBe(back.toISOString());
   });
 
+  it('a budget stop holds a schedule like downtime: refused runs are recorded, the latest fires once it lifts', async () => {
+    const t = await createTenant();
+    await withSubscriber(t);
+    const s = await createSchedule(t, { cron: '*/10 * * * *' });
+    await setNextRun(s.id, '2027-06-01T10:00:00Z');
+    const stop = (month: string | null) =>
+      testDb().execute(sql`UPDATE tenants SET budget_stopped_month = ${month} WHERE id = ${t.tenantId}`);
+    await stop(new Date().toISOString().slice(0, 7));
+    await runCron(new Date('2027-06-01T10:00:00Z'));
+    await runCron(new Date('2027-06-01T10:10:00Z'));
+    const held = (await api('GET', `/v1/schedules/${s.id}`, { key: t.key })).body;
+    expect(held).toMatchObject({
+      lastRunAt: null,
+      nextRunAt: '2027-06-01T10:00:00.000Z',
+      lastError: { code: 'budget_exceeded', at: '2027-06-01T10:10:00.000Z' },
+    });
+    expect(await notificationsOf(t.tenantId, s.id)).toEqual([]);
+    await stop(null);
+    await runCron(new Date('2027-06-01T10:25:00Z'));
+    expect((await notificationsOf(t.tenantId, s.id)).map((r) => r.dedupe_key)).toEqual([
+      `${s.id}@2027-06-01T10:20:00.000Z`,
+    ]);
+    expect((await api('GET', `/v1/schedules/${s.id}`, { key: t.key })).body).toMatchObject({
+      lastRunAt: '2027-06-01T10:25:00.000Z',
+      nextRunAt: '2027-06-01T10:30:00.000Z',
+      lastError: null,
+    });
+  });
+
   it('pause stops runs; resume continues from now; every 1d is anchored at startAt in the zone', async () => {
     const t = await createTenant();
     await withSubscriber(t);

@@ -57,11 +57,13 @@ async function runOccurrence(ctx: CronContext, s: ScheduleRow) {
     error = { code: err.code, message: err.details?.[0]?.message ?? err.message, at: at.toISOString() };
     ctx.log.warn('schedule occurrence refused', { scheduleId: s.id, code: err.code });
   }
+  // A budget stop holds the schedule like downtime: it stays due, and the latest missed run fires once it lifts.
+  const held = error?.code === 'budget_exceeded';
   await advanceSchedule(
     ctx.db,
     { tenantId: s.tenantId, id: s.id, nextRunAt: s.nextRunAt! },
-    firedAt,
-    nextRun(s.pattern, s, at),
+    held ? s.lastRunAt : firedAt,
+    held ? s.nextRunAt! : nextRun(s.pattern, s, at),
     error,
   );
 }
