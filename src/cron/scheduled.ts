@@ -17,7 +17,7 @@ type Job = { name: string; run: (ctx: CronContext) => Promise<void> };
 export const CRON_JOBS: Record<string, Job[]> = {
   // Every minute: what is due soon goes to the queues, delayed to its exact second.
   '* * * * *': [
-    // Schedules first: occurrences due within the minute are enqueued (delayed) by the accept they go through.
+    // Schedules first: the occurrences due this minute are enqueued by the accept they go through.
     { name: 'run-due-schedules', run: runDueSchedules },
     { name: 'enqueue-due-deliveries', run: enqueueDueDeliveries },
     { name: 'enqueue-due-webhooks', run: enqueueDueWebhooks },

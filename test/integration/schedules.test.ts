@@ -128,7 +128,9 @@ describe('recurring schedules', () => {
     // Driven by the cron at a chosen time: the run on the first EDT Monday of 2027 fires at 13:00Z = 09:00 local.
     await withSubscriber(t);
     await setNextRun(s.id, '2027-03-15T13:00:00Z');
-    await runCron(new Date('2027-03-15T12:59:30Z'));
+    await runCron(new Date('2027-03-15T12:59:00Z')); // not yet due
+    expect(await notificationsOf(t.tenantId, s.id)).toEqual([]);
+    await runCron(new Date('2027-03-15T13:00:00Z'));
     const runs = await notificationsOf(t.tenantId, s.id);
     expect(runs.map((r) => r.dedupe_key)).toEqual([`${s.id}@2027-03-15T13:00:00.000Z`]);
     const after = (await api('GET', `/v1/schedules/${s.id}`, { key: t.key })).body;
@@ -140,7 +142,7 @@ describe('recurring schedules', () => {
     await withSubscriber(t);
     const s = await createSchedule(t, { cron: '0 * * * *' });
     await setNextRun(s.id, '2027-06-01T10:00:00Z');
-    const at = new Date('2027-06-01T09:59:10Z');
+    const at = new Date('2027-06-01T10:00:00Z');
     await Promise.all([runCron(at), runCron(at)]);
     await setNextRun(s.id, '2027-06-01T10:00:00Z'); // a replayed run that finds the old state again
     await runCron(at);
@@ -157,13 +159,62 @@ describe('recurring schedules', () => {
     expect((await notificationsOf(t.tenantId, s.id)).map((r) => r.dedupe_key)).toEqual([
       `${s.id}@2027-06-01T10:50:00.000Z`,
     ]);
-    expect((await api('GET', `/v1/schedules/${s.id}`, { key: t.key })).body.nextRunAt).toBe('2027-06-01T11:00:00.000Z');
+    expect((await api('GET', `/v1/schedules/${s.id}`, { key: t.key })).body).toMatchObject({
+      lastRunAt: '2027-06-01T10:55:00.000Z', // when it fired
+      nextRunAt: '2027-06-01T11:00:00.000Z',
+    });
 
     await api('DELETE', '/v1/subscribers/ada', { key: t.key });
-    await runCron(new Date('2027-06-01T10:59:30Z'));
+    await runCron(new Date('2027-06-01T11:00:00Z'));
     const refused = (await api('GET', `/v1/schedules/${s.id}`, { key: t.key })).body;
     expect(refused.lastError).toMatchObject({ code: 'validation_failed', at: '2027-06-01T11:00:00.000Z' });
     expect(refused.nextRunAt).toBe('2027-06-01T11:10:00.000Z');
+  });
+
+  it('a missed run fires once when the cron comes back, even just before the next slot; lastRunAt is never ahead', async () => {
+    const t = await createTenant();
+    await withSubscriber(t);
+    const s = await createSchedule(t, { cron: '*/10 * * * *' });
+    await setNextRun(s.id, '2027-06-01T08:00:00Z');
+    const back = new Date('2027-06-01T10:59:30Z');
+    await runCron(back);
+    expect((await notificationsOf(t.tenantId, s.id)).map((r) => r.dedupe_key)).toEqual([
+      `${s.id}@2027-06-01T10:50:00.000Z`,
+    ]);
+    const after = (await api('GET', `/v1/schedules/${s.id}`, { key: t.key })).body;
+    expect(after).toMatchObject({ lastRunAt: back.toISOString(), nextRunAt: '2027-06-01T11:00:00.000Z' });
+    await runCron(new Date('2027-06-01T10:59:45Z')); // the next slot is not claimed ahead of its time
+    expect(await notificationsOf(t.tenantId, s.id)).toHaveLength(1);
+    expect((await api('GET', `/v1/schedules/${s.id}`, { key: t.key })).body.lastRunAt).toBe(back.toISOString());
+  });
+
+  it('a budget stop holds a schedule like downtime: refused runs are recorded, the latest fires once it lifts', async () => {
+    const t = await createTenant();
+    await withSubscriber(t);
+    const s = await createSchedule(t, { cron: '*/10 * * * *' });
+    await setNextRun(s.id, '2027-06-01T10:00:00Z');
+    const stop = (month: string | null) =>
+      testDb().execute(sql`UPDATE tenants SET budget_stopped_month = ${month} WHERE id = ${t.tenantId}`);
+    await stop(new Date().toISOString().slice(0, 7));
+    await runCron(new Date('2027-06-01T10:00:00Z'));
+    await runCron(new Date('2027-06-01T10:10:00Z'));
+    const held = (await api('GET', `/v1/schedules/${s.id}`, { key: t.key })).body;
+    expect(held).toMatchObject({
+      lastRunAt: null,
+      nextRunAt: '2027-06-01T10:00:00.000Z',
+      lastError: { code: 'budget_exceeded', at: '2027-06-01T10:10:00.000Z' },
+    });
+    expect(await notificationsOf(t.tenantId, s.id)).toEqual([]);
+    await stop(null);
+    await runCron(new Date('2027-06-01T10:25:00Z'));
+    expect((await notificationsOf(t.tenantId, s.id)).map((r) => r.dedupe_key)).toEqual([
+      `${s.id}@2027-06-01T10:20:00.000Z`,
+    ]);
+    expect((await api('GET', `/v1/schedules/${s.id}`, { key: t.key })).body).toMatchObject({
+      lastRunAt: '2027-06-01T10:25:00.000Z',
+      nextRunAt: '2027-06-01T10:30:00.000Z',
+      lastError: null,
+    });
   });
 
   it('pause stops runs; resume continues from now; every 1d is anchored at startAt in the zone', async () => {
@@ -193,9 +244,9 @@ describe('recurring schedules', () => {
     await api('PUT', '/v1/topics/weekly/subscribers', { key: t.key, body: { subscribers: ['ada'] } });
     const s = await createSchedule(t, { cron: '0 9 * * 1', to: { topic: 'weekly' } });
     await setNextRun(s.id, '2027-06-07T09:00:00Z'); // a Monday
-    await runCron(new Date('2027-06-07T08:59:30Z'));
+    await runCron(new Date('2027-06-07T09:00:00Z'));
     await setNextRun(s.id, '2027-06-07T09:00:00Z');
-    await runCron(new Date('2027-06-07T08:59:30Z'));
+    await runCron(new Date('2027-06-07T09:00:00Z'));
     const list = await api('GET', '/v1/broadcasts', { key: t.key });
     expect(list.body.data).toHaveLength(1);
     expect(list.body.data[0]).toMatchObject({ scheduleId: s.id, topic: 'weekly' });

@@ -295,6 +295,43 @@ describe('outgoing events', () => {
     expect(again.body).toMatchObject({ enabled: true, disabledReason: null, failingSince: null });
   });
 
+  it('replay after re-enabling never sends an endpoint the event of its own disabling', async () => {
+    const t = await createLiveTenant();
+    const name = uniqueName('back');
+    await scriptEndpoint(name, [{ status: 410 }]);
+    const since = new Date(Date.now() - 1000).toISOString();
+    const back = await createEndpoint(t.key, { name });
+    const watcher = await createEndpoint(t.key, { events: ['webhook_endpoint.disabled'] });
+    const id = await sendMail(t.key);
+    await waitForNotification(t.key, id, allDeliveries('sent'));
+    await waitForEvents(watcher.name, watcher.secret, hasType('webhook_endpoint.disabled'));
+    await api('PATCH', `/v1/webhook-endpoints/${back.id}`, { key: t.key, body: { enabled: true } });
+    const before = (await receivedRequests(name)).length;
+    const replayed = await api('POST', `/v1/webhook-endpoints/${back.id}/replay`, { key: t.key, body: { since } });
+    expect(replayed.status).toBe(202);
+    expect(replayed.body.replayed).toBe(2); // notification.accepted and delivery.sent
+    await waitForEvents(name, back.secret, (e) => e.length >= before + 2);
+    await new Promise((r) => setTimeout(r, 1000));
+    const received = await verifiedEvents(name, back.secret);
+    expect(
+      received
+        .slice(before)
+        .map((e) => e.payload.type)
+        .sort(),
+    ).toEqual(['delivery.sent', 'notification.accepted']);
+  });
+
+  it('a 410 answer to a test is reported and does not disable the endpoint', async () => {
+    const t = await createTenant();
+    const name = uniqueName('probe410');
+    await scriptEndpoint(name, [{ status: 410 }]);
+    const ep = await createEndpoint(t.key, { name });
+    const res = await api('POST', `/v1/webhook-endpoints/${ep.id}/test`, { key: t.key });
+    expect(res.body).toMatchObject({ succeeded: false, statusCode: 410 });
+    const endpoint = (await api('GET', `/v1/webhook-endpoints/${ep.id}`, { key: t.key })).body;
+    expect(endpoint).toMatchObject({ enabled: true, disabledReason: null });
+  });
+
   it('an endpoint failing for 5 days straight is disabled on its next failure', async () => {
     const t = await createLiveTenant();
     const name = uniqueName('dying');

@@ -28,7 +28,7 @@ describe('patternFor', () => {
 describe('occurrenceToRun', () => {
   const s = { timezone: 'UTC', startAt: null, endAt: null };
 
-  it('runs the stored next run when it is due within the window, nothing when it is not', () => {
+  it('runs the stored next run once it is due, nothing before', () => {
     const next = new Date('2027-06-01T10:00:00Z');
     expect(occurrenceToRun('0 * * * *', s, next, new Date('2027-06-01T10:00:30Z'))).toEqual({
       at: next,
@@ -45,6 +45,10 @@ describe('occurrenceToRun', () => {
       new Date('2027-06-01T10:55:00Z'),
     );
     expect(result).toEqual({ at: new Date('2027-06-01T10:50:00Z'), skipped: true });
+    // Just before the next slot: still the missed one, never the coming one.
+    expect(
+      occurrenceToRun('*/10 * * * *', s, new Date('2027-06-01T08:00:00Z'), new Date('2027-06-01T10:59:30Z')),
+    ).toEqual({ at: new Date('2027-06-01T10:50:00Z'), skipped: true });
   });
 
   it('respects endAt: no runs after it', () => {

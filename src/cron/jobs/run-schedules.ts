@@ -9,36 +9,33 @@ import { urlPolicyFor } from '../../lib/ssrf-guard';
 import type { CronContext } from '../cron-context';
 
 const SCHEDULES_PER_RUN = 500;
-/** A run claims what is due up to this far ahead, and hands it to the queue delayed to its second. */
-const WINDOW_MS = 60_000;
 
 /**
  * Recurring schedules: each due occurrence creates its notifications (or broadcast) once — the dedupe key is
  * schedule id + occurrence time, so a cron run that repeats, overlaps or comes late creates nothing twice — then
- * the schedule moves to its next run. Missed occurrences (downtime) are skipped except the latest.
+ * the schedule moves to its next run. An occurrence is due at its minute, which is the minute of a cron run, so it
+ * goes out with that run; nothing is claimed ahead, so `lastRunAt` (when the run fired) is never in the future.
+ * After downtime the latest missed occurrence fires once, at once, and older ones are skipped.
  */
 export async function runDueSchedules(ctx: CronContext) {
-  const windowEnd = new Date(ctx.scheduledTime.getTime() + WINDOW_MS);
-  const due = await dueSchedules(ctx.db, windowEnd, SCHEDULES_PER_RUN);
+  const due = await dueSchedules(ctx.db, ctx.scheduledTime, SCHEDULES_PER_RUN);
   for (const s of due) {
     try {
-      await runOccurrence(ctx, s, windowEnd);
+      await runOccurrence(ctx, s);
     } catch (err) {
       ctx.log.error('schedule occurrence failed; retried next minute', { scheduleId: s.id, err });
     }
   }
 }
 
-async function runOccurrence(ctx: CronContext, s: ScheduleRow, windowEnd: Date) {
-  const occurrence = occurrenceToRun(s.pattern, s, s.nextRunAt!, windowEnd);
+async function runOccurrence(ctx: CronContext, s: ScheduleRow) {
+  const firedAt = ctx.scheduledTime;
+  const occurrence = occurrenceToRun(s.pattern, s, s.nextRunAt!, firedAt);
   if (!occurrence) return;
   if (occurrence.skipped) ctx.log.warn('missed schedule runs skipped', { scheduleId: s.id, running: occurrence.at });
   const at = occurrence.at;
   const dedupeKey = `${s.id}@${at.toISOString()}`;
-  const req = {
-    ...(s.request as Omit<SendNotificationRequest, 'sendAt'>),
-    ...(at.getTime() > Date.now() ? { sendAt: at.toISOString() } : {}),
-  } as SendNotificationRequest;
+  const req = s.request as SendNotificationRequest;
   const accept = {
     db: ctx.db,
     env: ctx.env,
@@ -60,11 +57,13 @@ async function runOccurrence(ctx: CronContext, s: ScheduleRow, windowEnd: Date) 
     error = { code: err.code, message: err.details?.[0]?.message ?? err.message, at: at.toISOString() };
     ctx.log.warn('schedule occurrence refused', { scheduleId: s.id, code: err.code });
   }
+  // A budget stop holds the schedule like downtime: it stays due, and the latest missed run fires once it lifts.
+  const held = error?.code === 'budget_exceeded';
   await advanceSchedule(
     ctx.db,
     { tenantId: s.tenantId, id: s.id, nextRunAt: s.nextRunAt! },
-    at,
-    nextRun(s.pattern, s, at),
+    held ? s.lastRunAt : firedAt,
+    held ? s.nextRunAt! : nextRun(s.pattern, s, at),
     error,
   );
 }

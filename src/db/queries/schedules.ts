@@ -62,7 +62,7 @@ export function dueSchedules(db: Db, until: Date, limit: number) {
 export async function advanceSchedule(
   db: Db,
   s: { tenantId: string; id: string; nextRunAt: Date },
-  ran: Date,
+  ran: Date | null,
   next: Date | null,
   error: { code: string; message: string; at: string } | null,
 ) {

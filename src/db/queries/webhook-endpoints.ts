@@ -77,9 +77,11 @@ export interface ReplayWindow {
   types?: string[] | undefined;
 }
 
+// An endpoint never receives the event of its own disabling (it goes to the others), replayed or not.
 const replayWhere = (tenantId: string, w: ReplayWindow) => sql`
   ev.tenant_id = ${tenantId} AND ev.created_at >= ${w.since}::timestamptz AND ev.created_at < ${w.until}::timestamptz
   AND ev.type <> 'webhook.test'
+  AND NOT (ev.type = 'webhook_endpoint.disabled' AND ev.data->>'endpointId' = e.id)
   AND (cardinality(e.event_types) = 0 OR ev.type = ANY(e.event_types))
   ${w.types?.length ? sql`AND ev.type IN (SELECT jsonb_array_elements_text(${JSON.stringify(w.types)}::jsonb))` : sql``}`;
 

@@ -91,18 +91,18 @@ export function nextRun(pattern: string, r: Pick<Recurrence, 'timezone' | 'start
 }
 
 /**
- * The occurrence to run now, given the stored next run and the end of this cron window: the latest run in
- * [nextRunAt, windowEnd]. Older missed runs (downtime, a paused cron) are skipped: running a backlog of stale
- * reminders at once is worse than running the latest. Null when nothing is due.
+ * The occurrence to run at `now`, given the stored next run: the latest run in [nextRunAt, now], never a later
+ * one. Older missed runs (downtime, a paused cron) are skipped: running a backlog of stale reminders at once is
+ * worse than running the latest. Null when nothing is due yet.
  */
 export function occurrenceToRun(
   pattern: string,
   r: Pick<Recurrence, 'timezone' | 'startAt' | 'endAt'>,
   nextRunAt: Date,
-  windowEnd: Date,
+  now: Date,
 ): { at: Date; skipped: boolean } | null {
-  if (nextRunAt.getTime() > windowEnd.getTime()) return null;
-  const [latest] = cronOf(pattern, r).previousRuns(1, new Date(windowEnd.getTime() + 1));
+  if (nextRunAt.getTime() > now.getTime()) return null;
+  const [latest] = cronOf(pattern, r).previousRuns(1, new Date(now.getTime() + 1));
   if (!latest || latest.getTime() <= nextRunAt.getTime()) return { at: nextRunAt, skipped: false };
   return { at: latest, skipped: true };
 }
