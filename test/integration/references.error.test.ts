@@ -147,3 +147,23 @@ describe('schedules must name a template and topic the tenant has', () => {
     await api('DELETE', `/v1/schedules/${id}`, { key: t.key });
   });
 });
+
+describe('a send to a topic checks its template as a schedule does (one check, domain/templates)', () => {
+  it('unknown, unpublished, or a pinned version that does not exist → 422 naming the field, no broadcast', async () => {
+    const t = await createTenant();
+    await api('POST', '/v1/topics', { key: t.key, body: { key: 'news', name: 'News' } });
+    await api('POST', '/v1/templates', { key: t.key, body: template('draft-only') });
+    await api('POST', '/v1/templates', { key: t.key, body: template('ready') });
+    await api('POST', '/v1/templates/ready/publish', { key: t.key });
+    const refused: [Record<string, unknown>, string, string][] = [
+      [{ template: 'nope' }, 'body.template', 'unknown_template'],
+      [{ template: 'draft-only' }, 'body.template', 'template_not_published'],
+      [{ template: 'ready', templateVersion: 7 }, 'body.templateVersion', 'unknown_template_version'],
+    ];
+    for (const [extra, path, code] of refused) {
+      const body = { to: { topic: 'news' }, ...extra };
+      expectDetail(await api('POST', '/v1/notifications', { key: t.key, body }), path, code);
+    }
+    expect((await api('GET', '/v1/broadcasts', { key: t.key })).body.data).toEqual([]);
+  });
+});

@@ -1,11 +1,11 @@
 import { insertBroadcast } from '../../db/queries/broadcasts';
-import { loadTemplatesByKeys } from '../../db/queries/templates';
 import { countMembers, getTopicByKey } from '../../db/queries/topics';
 import { ApiError } from '../../errors';
 import { newId } from '../../lib/ids';
 import { sendFanoutMessage } from '../../queues/enqueue-fanout';
 import type { AcceptContext } from '../notifications/accept';
 import type { SendNotificationRequest } from '../notifications/send-request';
+import { templateReferenceProblem } from '../templates/template-reference';
 
 export interface BroadcastOrigin {
   dedupeKey: string;
@@ -27,7 +27,10 @@ export async function startBroadcast(
       { path: 'body.to.topic', message: 'no such topic', code: 'unknown_topic' },
     ]);
   }
-  if (req.template) await checkTemplate(ctx, req.template, req.templateVersion);
+  if (req.template) {
+    const problem = await templateReferenceProblem(ctx.db, ctx.tenantId, req.template, req.templateVersion);
+    if (problem) throw new ApiError('validation_failed', problem.message, [problem]);
+  }
   const total = await countMembers(ctx.db, ctx.tenantId, topic.id);
   const { to: _to, ...request } = req;
   const row = await insertBroadcast(ctx.db, {
@@ -51,14 +54,4 @@ export async function startBroadcast(
     );
   }
   return row;
-}
-
-async function checkTemplate(ctx: AcceptContext, key: string, version: number | undefined) {
-  const [template] = await loadTemplatesByKeys(ctx.db, ctx.tenantId, [key]);
-  const problem = !template
-    ? `unknown template '${key}'`
-    : version === undefined && template.publishedVersion === null
-      ? `template '${key}' has no published version`
-      : null;
-  if (problem) throw new ApiError('validation_failed', problem, [{ path: 'body.template', message: problem }]);
 }

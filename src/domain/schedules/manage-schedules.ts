@@ -1,10 +1,10 @@
 import type { Db } from '../../db/client';
 import { getSchedule, insertSchedule, updateSchedule } from '../../db/queries/schedules';
-import { getTemplateVersion, loadTemplatesByKeys } from '../../db/queries/templates';
 import { getTopicByKey } from '../../db/queries/topics';
 import type { ScheduleRow } from '../../db/schema';
 import { ApiError, type ErrorDetail, notFound } from '../../errors';
 import { newId } from '../../lib/ids';
+import { templateReferenceProblem } from '../templates/template-reference';
 import { nextRun, patternFor } from './recurrence';
 
 /** Timing fields; every other field is what each occurrence sends (validated by the API schema). */
@@ -53,24 +53,10 @@ function patternOrError(r: { cron?: string | undefined; every?: string | undefin
  */
 async function requireSendReferences(db: Db, tenantId: string, send: Record<string, unknown>) {
   const details: ErrorDetail[] = [];
-  const template = typeof send.template === 'string' ? send.template : undefined;
   const version = typeof send.templateVersion === 'number' ? send.templateVersion : undefined;
-  if (template !== undefined) {
-    const [row] = await loadTemplatesByKeys(db, tenantId, [template]);
-    if (!row) details.push({ path: 'body.template', message: `no template '${template}'`, code: 'unknown_template' });
-    else if (version !== undefined) {
-      if (!(await getTemplateVersion(db, tenantId, row.id, version)))
-        details.push({
-          path: 'body.templateVersion',
-          message: `template '${template}' has no version ${version}`,
-          code: 'unknown_template_version',
-        });
-    } else if (row.publishedVersion === null)
-      details.push({
-        path: 'body.template',
-        message: `template '${template}' has no published version: publish it first`,
-        code: 'template_not_published',
-      });
+  if (typeof send.template === 'string') {
+    const problem = await templateReferenceProblem(db, tenantId, send.template, version);
+    if (problem) details.push(problem);
   }
   const to = send.to as { topic?: unknown } | undefined;
   if (to && typeof to === 'object' && !Array.isArray(to) && typeof to.topic === 'string') {
