@@ -2,6 +2,7 @@
 // on the test Postgres and provider stand-ins from test/global-setup.ts) with chromium, API calls with a key, the
 // dashboard's sign-in through its form, and the page's own errors collected.
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startTestWrangler } from '../helpers/test-wrangler';
 import { launchChromium } from './chromium';
 
@@ -71,4 +72,19 @@ export async function signIn(page: Page, base: string, key: string) {
   await page.fill('#api-key', key);
   await page.click('[data-form="sign-in"] button[type="submit"]');
   await page.waitForSelector('[data-view="dashboard"]:not([hidden])');
+}
+
+/** Starts a stack on `port` before the file's tests and stops it after; the getter is valid inside tests. */
+export function useBrowserStack(port: number): () => BrowserStack {
+  let stack: BrowserStack | undefined;
+  beforeAll(async () => {
+    stack = await startBrowserStack(port);
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  return () => {
+    if (!stack) throw new Error('the browser stack is used outside a test');
+    return stack;
+  };
 }

@@ -1,8 +1,8 @@
 // What the dashboard shows a person, in chromium: the tenant's own names and ids rather than internal ones, "—"
 // rather than "0 ms" where nothing was measured, and chart labels that fit inside their chart at every period.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCaller, type BrowserStack, signIn, startBrowserStack, watchProblems } from './browser-stack';
+import { describe, expect, it } from 'vitest';
+import { apiCaller, signIn, useBrowserStack, watchProblems } from './browser-stack';
 
 const PORT = 8793; // dev 8787, OpenAPI lint 8794, docs 8795, request-trace 8796, inbox demo 8797, dashboard 8798
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -21,15 +21,7 @@ async function settled(page: Page, ...names: string[]) {
 }
 
 describe('dashboard display in chromium', () => {
-  let stack: BrowserStack;
-
-  beforeAll(async () => {
-    stack = await startBrowserStack(PORT);
-  }, 60_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useBrowserStack(PORT);
 
   it('names the tenant, shows external ids, "—" for no samples, every chart label inside its chart', async () => {
     const signup = await call('POST', '/v1/tenants', undefined, { name: TENANT_NAME, email: 'display@example.test' });
@@ -55,7 +47,7 @@ describe('dashboard display in chromium', () => {
     const summary = (await call('GET', `/v1/analytics/summary?${range}`, key)).body;
     expect(summary.channels.find((c: any) => c.channel === 'sms').latency.sentP50Ms).toBeNull();
 
-    const context = await stack.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await stack().browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const problems = watchProblems(page);
     await signIn(page, BASE, key);

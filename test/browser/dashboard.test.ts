@@ -7,9 +7,9 @@ import path from 'node:path';
 // @ts-expect-error pg ships no types and the project has no @types/pg
 import pg from 'pg';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TEST_DB, TEST_STAND_INS } from '../test-db';
-import { apiCaller, type BrowserStack, startBrowserStack, watchProblems } from './browser-stack';
+import { apiCaller, useBrowserStack, watchProblems } from './browser-stack';
 
 const PORT = 8798; // dev 8787, the inbox demo test 8797, dashboard-display 8793
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -70,15 +70,7 @@ const sectionsSettled = async (page: Page) =>
 const dataValue = async (page: Page, selector: string) => Number(await page.getAttribute(selector, 'data-value'));
 
 describe('dashboard in chromium', () => {
-  let stack: BrowserStack;
-
-  beforeAll(async () => {
-    stack = await startBrowserStack(PORT);
-  }, 60_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useBrowserStack(PORT);
 
   it('signs in, shows the analytics the API reports, replays a dead letter, fits a phone', async () => {
     // ---- seed: sandbox sends (test key), webhook sends that succeed and fail (live key), one dead letter ----
@@ -135,7 +127,7 @@ describe('dashboard in chromium', () => {
     await scriptHook(`dash-dead-${run}`, 200); // the endpoint recovers: the replay will go through
 
     // ---- sign in through the form ----
-    const context = await stack.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await stack().browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const problems = watchProblems(page);
     await page.goto(`${BASE}/dashboard`);

@@ -3,8 +3,8 @@
 // page must render every operation of /openapi.json, run "Try it out" against this origin, and break no CSP rule.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserStack, startBrowserStack } from './browser-stack';
+import { describe, expect, it } from 'vitest';
+import { useBrowserStack } from './browser-stack';
 
 const PORT = 8795; // dev 8787, request-trace 8796, inbox demo 8797, dashboard 8798
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -12,15 +12,7 @@ const SHOT = path.resolve('.artifacts/browser/docs.png');
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 describe('API reference (/docs) in chromium', () => {
-  let stack: BrowserStack;
-
-  beforeAll(async () => {
-    stack = await startBrowserStack(PORT);
-  }, 60_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useBrowserStack(PORT);
 
   it('renders every operation from this origin alone, offline, within its CSP', async () => {
     const doc = (await (await fetch(`${BASE}/openapi.json`)).json()) as {
@@ -30,7 +22,7 @@ describe('API reference (/docs) in chromium', () => {
     const operations = Object.values(doc.paths).flatMap((ops) => Object.keys(ops).filter((m) => METHODS.includes(m)));
     expect(operations.length).toBeGreaterThan(60);
 
-    const context = await stack.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await stack().browser.newContext({ viewport: { width: 1280, height: 900 } });
     const requests: string[] = [];
     const elsewhere: string[] = [];
     // Every request of the page and its workers; anything not for this origin fails as it would offline.

@@ -2,23 +2,15 @@
 // Postgres from test/global-setup.ts), the demo page in chromium, a notification sent through the API arriving live.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCaller, type BrowserStack, startBrowserStack } from './browser-stack';
+import { describe, expect, it } from 'vitest';
+import { apiCaller, useBrowserStack } from './browser-stack';
 
 const PORT = 8797; // dev uses 8787; a port of its own so both can run
 const SCREENSHOT = path.resolve('.artifacts/browser/inbox.png');
 
 describe('in-app inbox demo page in chromium', () => {
-  let stack: BrowserStack;
+  const stack = useBrowserStack(PORT);
   const call = apiCaller(`http://127.0.0.1:${PORT}`);
-
-  beforeAll(async () => {
-    stack = await startBrowserStack(PORT);
-  }, 60_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   it('shows a notification sent through the API live, and a click marks it read', async () => {
     const signup = await call('POST', '/v1/tenants', undefined, {
@@ -32,7 +24,7 @@ describe('in-app inbox demo page in chromium', () => {
     expect(minted.status, minted.text).toBe(201);
     const token = minted.body.token as string;
 
-    const page = await stack.browser.newPage({ viewport: { width: 900, height: 560 } });
+    const page = await stack().browser.newPage({ viewport: { width: 900, height: 560 } });
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
     page.on('console', (m) => (m.type() === 'warning' || m.type() === 'error' ? problems.push(m.text()) : undefined));
@@ -46,7 +38,7 @@ describe('in-app inbox demo page in chromium', () => {
         });
       });
     });
-    await page.goto(`${stack.base}/demo/inbox#token=${token}`);
+    await page.goto(`${stack().base}/demo/inbox#token=${token}`);
     await page.waitForSelector('[data-inbox-bell]');
     await socketReady;
     const badge = page.locator('[data-inbox-badge]');
