@@ -41,6 +41,8 @@ export function loneSurrogatePath(value: unknown): string | null {
  */
 function checkPathEncoding(url: string) {
   const path = new URL(url).pathname;
+  // Most paths carry no escape at all: nothing to decode, so no per-segment work on the hot path.
+  if (!path.includes('%')) return;
   for (const segment of path.split('/')) {
     try {
       decodeURIComponent(segment);
