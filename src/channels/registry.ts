@@ -28,6 +28,8 @@ export const CONFIGURABLE_PROVIDERS = {
   fcm: fcmProvider,
   apns: apnsProvider,
   slack: slackBotProvider,
+  // Also built in (below): configuring it adds a signing secret to the same requests.
+  webhook: webhookProvider,
 } as const;
 
 export type ConfigurableProviderId = keyof typeof CONFIGURABLE_PROVIDERS;
@@ -38,9 +40,10 @@ export const CONFIGURABLE_PROVIDER_IDS = Object.keys(CONFIGURABLE_PROVIDERS) as 
 
 /**
  * Providers that need no configuration because the address carries everything (a webhook URL, a Slack/Discord/
- * Teams incoming-webhook URL). Tried before configured ones for the addresses they accept.
+ * Teams incoming-webhook URL). Tried before configured ones for the addresses they accept; one the tenant has also
+ * configured (the `webhook` provider, for its signing secret) runs with that configuration's credentials.
  */
-export const BUILT_IN_PROVIDERS: Provider<Record<string, never>>[] = [
+export const BUILT_IN_PROVIDERS: Provider<unknown>[] = [
   webhookProvider,
   slackWebhookProvider,
   discordProvider,

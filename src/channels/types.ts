@@ -57,6 +57,11 @@ export interface Provider<Credentials = unknown> {
   channel: Channel;
   /** Validates credentials on write; `{}`-shaped for providers that need none. */
   credentials: z.ZodType<Credentials>;
+  /**
+   * Its credential is a Standard Webhooks signing secret we generate (shown once, rotated with
+   * `POST /v1/providers/{id}/rotate-secret`), not one the tenant writes.
+   */
+  generatesSigningSecret?: true;
   /** Whether this provider can reach `address` (an FCM provider cannot send to an APNs token). */
   accepts(address: string): boolean;
   send(message: OutboundMessage, credentials: Credentials, ctx: ProviderContext): Promise<SendResult>;

@@ -31,6 +31,7 @@ const NOT_REPLAYABLE: Record<string, string> = {
     'signature, not a key; each event is applied once by its own id (test/integration/webhooks.receipts.test.ts)',
 };
 
+const WEBHOOK_PROVIDER = { channel: 'webhook', provider: 'webhook', name: 'Signed', credentials: {} };
 const later = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
 
 async function ok(t: TestTenant, method: string, path: string, body?: unknown) {
@@ -147,6 +148,9 @@ const CASES: Record<string, (t: TestTenant) => Promise<Case>> = {
     await template(t);
     return { path: '/v1/templates/welcome/preview', body: { channel: 'sms', data: { name: 'Kim' } } };
   },
+  'POST /v1/providers/{id}/rotate-secret': async (t) => ({
+    path: `/v1/providers/${(await ok(t, 'POST', '/v1/providers', WEBHOOK_PROVIDER)).id}/rotate-secret`,
+  }),
   'POST /v1/topics': async () => ({ path: '/v1/topics', body: { key: 'news', name: 'News' } }),
   'POST /v1/topics/{key}/subscribers/remove': async (t) => {
     await withKim(t);
@@ -178,6 +182,7 @@ const WITH_SECRET = [
   'POST /v1/api-keys',
   'POST /v1/api-keys/{id}/roll',
   'POST /v1/inbound-hooks/rotate-token',
+  'POST /v1/providers/{id}/rotate-secret',
   'POST /v1/subscribers/{externalId}/token',
   'POST /v1/webhook-endpoints',
   'POST /v1/webhook-endpoints/{id}/rotate-secret',

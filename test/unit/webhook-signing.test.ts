@@ -1,9 +1,15 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { activeSecrets, ROTATION_OVERLAP_MS, rotated } from '../../src/domain/webhooks/endpoint-secrets';
+
 import { eventBody } from '../../src/domain/webhooks/event-types';
 import { nextRetryDelay } from '../../src/domain/webhooks/retry-schedule';
-import { newSigningSecret, signedHeaders } from '../../src/domain/webhooks/signing';
+import {
+  activeSecrets,
+  newSigningSecret,
+  ROTATION_OVERLAP_MS,
+  rotated,
+  signedHeaders,
+} from '../../src/lib/standard-webhooks';
 
 const SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
 

@@ -15,6 +15,7 @@ export interface AuditEntry {
     | 'provider.created'
     | 'provider.updated'
     | 'provider.deleted'
+    | 'provider.secret_rotated'
     | 'suppression.deleted'
     | 'subscriber.unsubscribed'
     | 'webhook_endpoint.created'

@@ -10,8 +10,14 @@ import {
 } from '../../db/queries/providers';
 import type { AppConfig } from '../../env';
 import { ApiError, notFound } from '../../errors';
-import { cipherKeysOf, credentialsFingerprint, encryptCredentials } from '../../lib/credentials-cipher';
+import {
+  cipherKeysOf,
+  credentialsFingerprint,
+  decryptCredentials,
+  encryptCredentials,
+} from '../../lib/credentials-cipher';
 import { newId } from '../../lib/ids';
+import { newSigningSecret, rotated, SigningSecretsSchema } from '../../lib/standard-webhooks';
 import type { Actor } from '../api-keys/manage-keys';
 
 /** Validates credentials against the provider's own schema: a typo is a 422 now, not a failed send later. */
@@ -48,8 +54,15 @@ export interface ProviderInput {
   enabled: boolean;
 }
 
+/**
+ * Creates a configuration. A provider whose credential is a signing secret we generate answers that secret here,
+ * once (`signingSecret`); it is kept only sealed.
+ */
 export async function createProvider(db: Db, config: AppConfig, actor: Actor, input: ProviderInput) {
-  const { provider, credentials } = checkCredentials(input.provider, input.credentials);
+  const checked = checkCredentials(input.provider, input.credentials);
+  const provider = checked.provider;
+  const signingSecret = provider.generatesSigningSecret ? newSigningSecret() : undefined;
+  const credentials = signingSecret ? { current: signingSecret } : checked.credentials;
   if (provider.channel !== input.channel) {
     throw new ApiError('validation_failed', `${input.provider} is a ${provider.channel} provider`, [
       { path: 'body.channel', message: `must be '${provider.channel}' for ${input.provider}` },
@@ -77,7 +90,7 @@ export async function createProvider(db: Db, config: AppConfig, actor: Actor, in
       details: { channel: input.channel, provider: input.provider, name: input.name },
     }),
   ]);
-  return row!;
+  return { row: row!, signingSecret };
 }
 
 export async function updateProvider(
@@ -89,6 +102,14 @@ export async function updateProvider(
 ) {
   const existing = await getProviderConfig(db, actor.tenantId, id);
   if (!existing) throw notFound('Provider');
+  if (patch.credentials !== undefined && configurableProvider(existing.provider)?.generatesSigningSecret) {
+    throw new ApiError('validation_failed', `${existing.provider} has no credentials to write`, [
+      {
+        path: 'body.credentials',
+        message: `its only credential is the signing secret we generate: POST /v1/providers/${id}/rotate-secret`,
+      },
+    ]);
+  }
   const sealed =
     patch.credentials !== undefined
       ? await seal(config, actor.tenantId, checkCredentials(existing.provider, patch.credentials).credentials)
@@ -122,4 +143,32 @@ export async function deleteProvider(db: Db, actor: Actor, id: string) {
       requestId: actor.requestId,
     }),
   ]);
+}
+
+/**
+ * A new signing secret for a provider that has one (the `webhook` channel); the old one keeps signing alongside it
+ * for 24 h, so receivers can switch without rejecting a request.
+ */
+export async function rotateProviderSecret(db: Db, config: AppConfig, actor: Actor, id: string, now = new Date()) {
+  const existing = await getProviderConfig(db, actor.tenantId, id);
+  if (!existing) throw notFound('Provider');
+  if (!configurableProvider(existing.provider)?.generatesSigningSecret) {
+    throw new ApiError('conflict', `${existing.provider} has no signing secret; change its credentials with PATCH`);
+  }
+  const current = SigningSecretsSchema.parse(
+    await decryptCredentials(cipherKeysOf(config), actor.tenantId, existing.keyId, existing.credentialsCiphertext),
+  );
+  const next = rotated(current, newSigningSecret(), now);
+  await db.batch([
+    updateProviderConfig(db, actor.tenantId, id, await seal(config, actor.tenantId, next)),
+    insertAuditEntry(db, {
+      tenantId: actor.tenantId,
+      actorKeyId: actor.keyId,
+      action: 'provider.secret_rotated',
+      targetType: 'provider',
+      targetId: id,
+      requestId: actor.requestId,
+    }),
+  ]);
+  return { secret: next.current, previousSecretExpiresAt: next.previousUntil! };
 }

@@ -16,12 +16,12 @@ import { ApiError, notFound } from '../../errors';
 import { cipherKeysOf } from '../../lib/credentials-cipher';
 import { newId } from '../../lib/ids';
 import { urlPolicyFor, urlProblem } from '../../lib/ssrf-guard';
+import { activeSecrets, newSigningSecret, rotated } from '../../lib/standard-webhooks';
 import { enqueueEmitted } from '../../queues/enqueue-webhooks';
 import type { Actor } from '../api-keys/manage-keys';
-import { activeSecrets, openSecrets, rotated, sealSecrets } from './endpoint-secrets';
+import { openSecrets, sealSecrets } from './endpoint-secrets';
 import { EVENT_RETENTION_DAYS } from './event-types';
 import { postEvent } from './post-event';
-import { newSigningSecret } from './signing';
 
 export type EndpointContext = AppContext;
 

@@ -1,8 +1,8 @@
 import { retryAfterSeconds } from '../../channels/http-outcome';
 import { type UrlPolicy, urlProblem } from '../../lib/ssrf-guard';
+import { signedHeaders } from '../../lib/standard-webhooks';
 import { traceHeader } from '../../observability/trace-context';
 import { eventBody, type StoredEvent } from './event-types';
-import { signedHeaders } from './signing';
 
 const SNIPPET_BYTES = 1024;
 

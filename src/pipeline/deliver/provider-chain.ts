@@ -9,7 +9,7 @@ import { cipherKeysOf, decryptCredentials } from '../../lib/credentials-cipher';
 /** One step of a delivery's failover chain. */
 export interface ChainStep {
   provider: Provider<unknown>;
-  /** The tenant's configuration id, or null for a built-in provider. */
+  /** The tenant's configuration id, or null for a built-in provider the tenant has not configured. */
   configId: string | null;
   /**
    * Circuit breaker name, per tenant and configuration. Null for built-in providers: a webhook or chat URL is one
@@ -35,11 +35,18 @@ export async function createChainResolver(db: Db, config: AppConfig, tenantIds: 
     return value;
   };
 
-  /** Built-in provider for self-describing addresses, else the tenant's configurations for the channel by priority. */
+  /**
+   * Built-in provider for self-describing addresses (with the tenant's configuration of it, if any), else the
+   * tenant's configurations for the channel by priority.
+   */
   return (tenantId: string, channel: Channel, address: string): ChainStep[] | ProviderError => {
     const builtIn = builtInProviderFor(channel, address);
     if (builtIn) {
-      return [{ provider: builtIn, configId: null, breakerKey: null, credentials: async () => ({}) }];
+      // A tenant that configured the built-in provider (the webhook channel's signing secret) sends with its
+      // configuration; still no breaker: the address remains one destination.
+      const own = rows.find((row) => row.tenantId === tenantId && row.provider === builtIn.id);
+      const credentials = own ? credentialsOf(own) : async () => ({});
+      return [{ provider: builtIn, configId: own?.id ?? null, breakerKey: null, credentials }];
     }
     const steps: ChainStep[] = [];
     for (const row of rows) {

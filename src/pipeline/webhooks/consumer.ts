@@ -9,7 +9,7 @@ import {
 } from '../../db/queries/webhook-delivery';
 import type { EmittedMessage } from '../../db/queries/webhook-events';
 import { retryWhileDatabaseUnavailable } from '../../db/retry-unavailable';
-import { activeSecrets, openSecrets } from '../../domain/webhooks/endpoint-secrets';
+import { openSecrets } from '../../domain/webhooks/endpoint-secrets';
 import { postEvent } from '../../domain/webhooks/post-event';
 import { nextRetryDelay } from '../../domain/webhooks/retry-schedule';
 import { mapWithConcurrency } from '../../lib/concurrency';
@@ -17,6 +17,7 @@ import { cipherKeysOf } from '../../lib/credentials-cipher';
 import { newId } from '../../lib/ids';
 import { secondsUntil } from '../../lib/seconds-until';
 import { urlPolicyFor } from '../../lib/ssrf-guard';
+import { activeSecrets } from '../../lib/standard-webhooks';
 import { withTrace } from '../../observability/trace-context';
 import { enqueueEmitted, sendWebhookMessages } from '../../queues/enqueue-webhooks';
 import { WebhookMessageV1 } from '../../queues/messages';

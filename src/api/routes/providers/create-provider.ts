@@ -4,7 +4,7 @@ import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
 import { operation } from '../../operation';
 import { actorOf } from './actor';
-import { CreateProviderBody, ProviderSchema, presentProvider } from './schema';
+import { CreatedProviderSchema, CreateProviderBody, presentProvider } from './schema';
 
 export const createProviderRoute = operation({
   method: 'post',
@@ -12,7 +12,8 @@ export const createProviderRoute = operation({
   operationId: 'createProvider',
   tags: ['Providers'],
   summary: "Add a provider account to a channel's failover chain",
-  description: 'Credentials are validated against the provider, encrypted at rest (AES-256-GCM) and never returned.',
+  description:
+    'Credentials are validated against the provider, encrypted at rest (AES-256-GCM) and never returned. The `webhook` provider takes none (`credentials: {}`): it answers a generated signing secret once, and from then on every request of the webhook channel is signed with it.',
   middleware: [requireScope('admin')] as const,
   request: {
     body: jsonBody(CreateProviderBody, {
@@ -23,12 +24,12 @@ export const createProviderRoute = operation({
       priority: 0,
     }),
   },
-  responses: { 201: json(ProviderSchema, 'Created'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409) },
+  responses: { 201: json(CreatedProviderSchema, 'Created'), ...errorResponses(...AUTHED_ERRORS, ...BODY_ERRORS, 409) },
 });
 
 export function registerCreateProvider(app: App) {
   app.openapi(createProviderRoute, async (c) => {
-    const row = await createProvider(c.var.db, c.var.config, actorOf(c), c.req.valid('json'));
-    return c.json(presentProvider(row), 201);
+    const { row, signingSecret } = await createProvider(c.var.db, c.var.config, actorOf(c), c.req.valid('json'));
+    return c.json({ ...presentProvider(row), ...(signingSecret ? { signingSecret } : {}) }, 201);
   });
 }

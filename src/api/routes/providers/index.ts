@@ -3,6 +3,7 @@ import { registerCreateProvider } from './create-provider';
 import { registerDeleteProvider } from './delete-provider';
 import { registerGetProvider } from './get-provider';
 import { registerListProviders } from './list-providers';
+import { registerRotateProviderSecret } from './rotate-provider-secret';
 import { registerUpdateProvider } from './update-provider';
 
 export function registerProviderRoutes(app: App) {
@@ -11,4 +12,5 @@ export function registerProviderRoutes(app: App) {
   registerGetProvider(app);
   registerUpdateProvider(app);
   registerDeleteProvider(app);
+  registerRotateProviderSecret(app);
 }

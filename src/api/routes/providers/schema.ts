@@ -18,6 +18,13 @@ export const ProviderSchema = z
   })
   .openapi('Provider');
 
+export const CreatedProviderSchema = ProviderSchema.extend({
+  signingSecret: z.string().optional().openapi({
+    description: 'The `webhook` provider only: its Standard Webhooks signing secret (`whsec_…`), shown this once',
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  }),
+}).openapi('CreatedProvider');
+
 const credentials = z
   .record(z.string(), z.unknown())
   .openapi({ description: "The provider's credentials; see README 'Channels and providers' for each schema" });
