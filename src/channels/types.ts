@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Channel, NotificationContent } from '../db/schema';
 import type { UrlPolicy } from '../lib/ssrf-guard';
+import type { ErrorTable } from './error-table';
 
 /** What a provider needs to send one delivery. Built by the pipeline from the database rows. */
 export interface OutboundMessage {
@@ -32,6 +33,11 @@ export interface ProviderError {
   invalidRecipient?: boolean;
   /** Our account at this provider is the problem (bad credentials, unverified sender): try the next provider. */
   providerFault?: boolean;
+  /**
+   * The answer means a bad address or a setting of ours (see `recipient_if_proven` in error-table.ts): the
+   * pipeline suppresses only if this configuration has already delivered with its current credentials.
+   */
+  suppressIfProven?: boolean;
 }
 
 export type SendResult =
@@ -65,4 +71,6 @@ export interface Provider<Credentials = unknown> {
   /** Whether this provider can reach `address` (an FCM provider cannot send to an APNs token). */
   accepts(address: string): boolean;
   send(message: OutboundMessage, credentials: Credentials, ctx: ProviderContext): Promise<SendResult>;
+  /** Its documented errors and what each means for us (error-table.ts); the only source of a suppression. */
+  errors: ErrorTable;
 }

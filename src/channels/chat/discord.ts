@@ -9,6 +9,7 @@ export const discordProvider: Provider<Record<string, never>> = {
   id: 'discord',
   channel: 'chat',
   credentials: z.object({}).strict(),
+  errors: [],
   accepts: (address) => parseChatAddress(address)?.target === 'discord',
   async send(message, _creds, ctx) {
     const target = parseChatAddress(message.address)!.value;

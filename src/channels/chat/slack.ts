@@ -22,6 +22,7 @@ export const slackWebhookProvider: Provider<Record<string, never>> = {
   id: 'slack_webhook',
   channel: 'chat',
   credentials: z.object({}).strict(),
+  errors: [],
   accepts: (address) => parseChatAddress(address)?.target === 'slack',
   async send(message, _creds, ctx) {
     const target = parseChatAddress(message.address)!.value;
@@ -51,6 +52,7 @@ export const slackBotProvider: Provider<z.infer<typeof BotCredentials>> = {
   id: 'slack',
   channel: 'chat',
   credentials: BotCredentials,
+  errors: [],
   accepts: (address) => parseChatAddress(address)?.target === 'slack-channel',
   async send(message, creds, ctx) {
     const result = await providerFetch(

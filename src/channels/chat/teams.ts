@@ -9,6 +9,7 @@ export const teamsProvider: Provider<Record<string, never>> = {
   id: 'teams',
   channel: 'chat',
   credentials: z.object({}).strict(),
+  errors: [],
   accepts: (address) => parseChatAddress(address)?.target === 'teams',
   async send(message, _creds, ctx) {
     const target = parseChatAddress(message.address)!.value;

@@ -14,6 +14,7 @@ export const cloudflareEmailProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'cloudflare_email',
   channel: 'email',
   credentials: Credentials,
+  errors: [],
   accepts: () => true,
   async send(message, creds, ctx) {
     const binding = ctx.bindings.EMAIL;

@@ -49,6 +49,7 @@ export const apnsProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'apns',
   channel: 'push',
   credentials: Credentials,
+  errors: [],
   accepts: (address) => address.startsWith('apns:'),
   async send(message, creds, ctx) {
     const host = creds.production ? 'https://api.push.apple.com' : 'https://api.sandbox.push.apple.com';

@@ -21,6 +21,7 @@ export const snsProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'sns',
   channel: 'sms',
   credentials: Credentials,
+  errors: [],
   accepts: (address) => /^\+[1-9]\d{1,14}$/.test(address),
   async send(message, creds, ctx) {
     const text = smsText(message.content);

@@ -29,6 +29,7 @@ export const webhookProvider: Provider<WebhookCredentials> = {
   channel: 'webhook',
   // Nothing to write: the signing secret is generated on create, never chosen by the tenant.
   credentials: z.object({}).strict() as z.ZodType<WebhookCredentials>,
+  errors: [],
   generatesSigningSecret: true,
   accepts: (address) => /^https?:\/\//.test(address),
   async send(message, credentials, ctx) {

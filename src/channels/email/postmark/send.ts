@@ -22,6 +22,7 @@ export const postmarkProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'postmark',
   channel: 'email',
   credentials: Credentials,
+  errors: [],
   accepts: () => true,
   send(message, creds, ctx) {
     const { subject, text, html } = emailParts(message.content);

@@ -20,6 +20,7 @@ export const resendProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'resend',
   channel: 'email',
   credentials: Credentials,
+  errors: [],
   accepts: () => true,
   send(message, creds, ctx) {
     const { subject, text, html } = emailParts(message.content);

@@ -25,6 +25,7 @@ export const sendgridProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'sendgrid',
   channel: 'email',
   credentials: Credentials,
+  errors: [],
   accepts: () => true,
   send(message, creds, ctx) {
     const { subject, text, html } = emailParts(message.content);

@@ -28,6 +28,7 @@ export const sesProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'ses',
   channel: 'email',
   credentials: Credentials,
+  errors: [],
   accepts: () => true,
   async send(message, creds, ctx) {
     const { subject, text, html } = emailParts(message.content);

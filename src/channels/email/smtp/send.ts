@@ -35,6 +35,7 @@ export const smtpProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'smtp',
   channel: 'email',
   credentials: Credentials,
+  errors: [],
   accepts: () => true,
   async send(message, creds, ctx) {
     const raw = buildEmail({

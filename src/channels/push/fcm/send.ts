@@ -30,6 +30,7 @@ export const fcmProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'fcm',
   channel: 'push',
   credentials: Credentials,
+  errors: [],
   accepts: (address) => address.startsWith('fcm:'),
   async send(message, creds, ctx) {
     const account = creds.serviceAccount;

@@ -31,6 +31,7 @@ export const twilioProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'twilio',
   channel: 'sms',
   credentials: Credentials,
+  errors: [],
   accepts: (address) => /^\+[1-9]\d{1,14}$/.test(address),
   send(message, creds, ctx) {
     const body = smsText(message.content);
