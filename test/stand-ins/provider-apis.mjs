@@ -2,6 +2,7 @@
 // the way the real API does (method, path, auth scheme, content type, required fields, per the providers' public
 // API references) and answers like the provider: an error shaped as the provider's own, or its success body.
 // `account` identifies whose credentials were presented, so tests can script and inspect per account.
+import { CHAT_WEBHOOK_APIS } from './chat-webhook-apis.mjs';
 
 const json = (status, body, headers = {}) => ({
   status,
@@ -264,4 +265,5 @@ export const PROVIDER_APIS = {
     if (!b.text && !b.blocks) return { account, reject: json(200, { ok: false, error: 'no_text' }) };
     return { account, success: json(200, { ok: true, channel: b.channel, ts: `${Date.now() / 1000}` }) };
   },
+  ...CHAT_WEBHOOK_APIS,
 };

@@ -2,11 +2,15 @@
 //  * an SMTP server (smtp-server) that parses every message with mailparser, like a real mailbox would;
 //  * an HTTP server for webhook/provider endpoints that records every request and answers from a script
 //    (500, 429 + Retry-After, slow responses …) so tests can drive failures.
+//  * every provider request is also judged against the provider's published description (contracts/): one that
+//    breaks it is answered like the provider answers a malformed request, and recorded as a violation.
 // Control API (JSON): POST /_control/script/<name> {responses:[{status,headers,body,delayMs}], otherwise:{…}}
 //                     GET  /_control/requests/<name>      GET /_control/mail?to=<addr>
+//                     GET  /_control/contract-violations?provider=<id>&account=<account>
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { startSmtpCatcher } from '../../scripts/smtp-catcher.mjs';
+import { checkContract } from './contracts/index.mjs';
 import { PROVIDER_APIS } from './provider-apis.mjs';
 
 const require = createRequire(import.meta.url);
@@ -16,6 +20,7 @@ export async function startStandIns({ httpPort, smtpPort, host = '127.0.0.1' }) 
   const mail = [];
   const requests = new Map(); // name -> [{method, path, headers, body, at}]
   const scripts = new Map(); // name -> {responses: [], otherwise}
+  const violations = []; // [{provider, account, method, path, violations, at}]
 
   const smtp = await startSmtpCatcher({
     port: smtpPort,
@@ -64,6 +69,15 @@ export async function startStandIns({ httpPort, smtpPort, host = '127.0.0.1' }) 
       }
       if (first === '_control' && second === 'requests')
         return sendJson(res, 200, requests.get(decodeURIComponent(name)) ?? []);
+      if (first === '_control' && second === 'contract-violations') {
+        const provider = url.searchParams.get('provider');
+        const account = url.searchParams.get('account');
+        return sendJson(
+          res,
+          200,
+          violations.filter((v) => (!provider || v.provider === provider) && (!account || v.account === account)),
+        );
+      }
       if (first === '_control' && second === 'mail') {
         const to = url.searchParams.get('to');
         return sendJson(res, 200, to ? mail.filter((m) => m.envelopeTo.includes(to)) : mail);
@@ -73,7 +87,9 @@ export async function startStandIns({ httpPort, smtpPort, host = '127.0.0.1' }) 
       if (first === 'p' && PROVIDER_APIS[second]) {
         const rest = url.pathname.slice(`/p/${second}`.length) || '/';
         const verdict = PROVIDER_APIS[second](req, rest, body);
-        const key = `${second}:${verdict.account ?? 'anonymous'}`;
+        const account = verdict.account ?? 'anonymous';
+        const key = `${second}:${account}`;
+        const contract = checkContract(second, req, rest, body);
         const list = requests.get(key) ?? [];
         const entry = {
           method: req.method,
@@ -81,14 +97,26 @@ export async function startStandIns({ httpPort, smtpPort, host = '127.0.0.1' }) 
           headers: req.headers,
           body,
           at: Date.now(),
-          rejected: Boolean(verdict.reject),
+          rejected: Boolean(verdict.reject ?? contract.reject),
+          contract: { checked: contract.checked, violations: contract.violations },
         };
         list.push(entry);
         requests.set(key, list);
-        const scripted = verdict.reject
-          ? undefined
-          : (scripts.get(key)?.responses?.shift() ?? scripts.get(key)?.otherwise);
-        const answer = verdict.reject ?? scripted ?? verdict.success;
+        if (contract.violations.length) {
+          violations.push({
+            provider: second,
+            account,
+            method: req.method,
+            path: entry.path,
+            violations: contract.violations,
+            at: entry.at,
+          });
+        }
+        // The stand-in's own checks answer first (auth before shape, as the providers do); a request that passes
+        // them but breaks the description gets the provider's answer to a malformed request, never a scripted one.
+        const refusal = verdict.reject ?? contract.reject;
+        const scripted = refusal ? undefined : (scripts.get(key)?.responses?.shift() ?? scripts.get(key)?.otherwise);
+        const answer = refusal ?? scripted ?? verdict.success;
         entry.status = answer.status ?? 200; // what the caller was told (bench/faults.mjs counts accepted sends)
         if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
         res.writeHead(answer.status ?? 200, answer.headers ?? {});
@@ -118,6 +146,7 @@ export async function startStandIns({ httpPort, smtpPort, host = '127.0.0.1' }) 
   return {
     requests,
     mail,
+    violations,
     async close() {
       server.closeAllConnections?.();
       await new Promise((r) => server.close(r));
