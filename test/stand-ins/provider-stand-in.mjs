@@ -10,13 +10,16 @@
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { startSmtpCatcher } from '../../scripts/smtp-catcher.mjs';
-import { checkContract } from './contracts/index.mjs';
+import { CONTRACT_PROVIDERS, checkContract } from './contracts/index.mjs';
 import { PROVIDER_APIS } from './provider-apis.mjs';
 
 const require = createRequire(import.meta.url);
 const { simpleParser } = require('mailparser');
 
 export async function startStandIns({ httpPort, smtpPort, host = '127.0.0.1' }) {
+  // A provider stand-in without a contract would let its requests go unjudged.
+  const unjudged = Object.keys(PROVIDER_APIS).filter((p) => !CONTRACT_PROVIDERS.includes(p));
+  if (unjudged.length) throw new Error(`provider stand-ins without a contract: ${unjudged.join(', ')}`);
   const mail = [];
   const requests = new Map(); // name -> [{method, path, headers, body, at}]
   const scripts = new Map(); // name -> {responses: [], otherwise}
