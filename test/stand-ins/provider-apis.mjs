@@ -59,7 +59,10 @@ export const PROVIDER_APIS = {
       if (!b.from?.email)
         errors.push({ field: 'from.email', message: 'The from email does not contain a valid address.' });
       if (!b.subject) errors.push({ field: 'subject', message: 'The subject is required.' });
-      if (!Array.isArray(b.content) || !b.content.length || b.content[0].type !== 'text/plain') {
+      // SendGrid's Mail Send reference: at least one content part; a text/plain part, when present, comes first
+      // (an HTML-only email has no text/plain part at all).
+      const types = Array.isArray(b.content) ? b.content.map((c) => c?.type) : [];
+      if (!types.length || types.indexOf('text/plain') > 0) {
         errors.push({
           field: 'content',
           message: 'The content value must be a string at least one character in length; text/plain first.',
