@@ -386,7 +386,7 @@ async function monthToDate() {
 
 async function providersSection(p) {
   const { data } = await api(`/v1/analytics/providers?${query(p)}`);
-  if (data.length === 0) return h('p', { class: 'status' }, 'No provider attempts in this period.');
+  if (data.length === 0) return h('p', { class: 'status' }, 'No provider attempts in this period, and no problems.');
   return h(
     'div',
     { class: 'scroll' },
@@ -401,6 +401,7 @@ async function providersSection(p) {
           {},
           ['provider', 'channel'].map((t) => h('th', {}, t)),
           ['attempts', 'errors', 'error rate', 'p50', 'p95'].map((t) => h('th', { class: 'num' }, t)),
+          h('th', {}, 'problem'),
         ),
       ),
       h(
@@ -413,9 +414,11 @@ async function providersSection(p) {
             {
               'data-provider': row.provider,
               'data-channel': row.channel,
+              'data-config': row.providerConfigId,
               'data-error-rate': row.errorRate,
               'data-unhealthy': unhealthy,
-              class: unhealthy ? 'bad' : undefined,
+              'data-misconfigured': Boolean(row.problem),
+              class: unhealthy || row.problem ? 'bad' : undefined,
               title: unhealthy ? `More than ${UNHEALTHY_ERROR_RATE * 100}% of attempts failed` : undefined,
             },
             h('td', {}, row.provider),
@@ -425,10 +428,29 @@ async function providersSection(p) {
             h('td', { class: 'num' }, fmtPct(row.errorRate)),
             h('td', { class: 'num' }, fmtMs(row.latencyP50Ms)),
             h('td', { class: 'num' }, fmtMs(row.latencyP95Ms)),
+            problemCell(row.problem),
           );
         }),
       ),
     ),
+  );
+}
+
+/**
+ * A configuration's open provider-health problem: an account-side error its sends end with (never a suppression),
+ * until it delivers again.
+ */
+function problemCell(problem) {
+  if (!problem) return h('td');
+  return h(
+    'td',
+    {
+      class: 'row-error',
+      'data-problem': problem.code,
+      'data-problem-count': problem.count,
+      title: `${problem.message}\nfirst seen ${problem.firstSeenAt}, last seen ${problem.lastSeenAt}`,
+    },
+    `${problem.code} (${fmtInt(problem.count)}× since ${problem.firstSeenAt.slice(0, 16).replace('T', ' ')})`,
   );
 }
 

@@ -113,6 +113,22 @@ describe('dashboard in chromium', () => {
     // far too slow here; the DLQ consumer's path is covered in the workers project (notifications.retries). So the
     // last failed delivery is marked dead-lettered directly in the test database, as the DLQ consumer would.
     const deadDelivery = (await call('GET', `/v1/notifications/${deadId}`, liveKey)).body.deliveries[0].id as string;
+    // A configuration with an open account-side problem, as the delivery pipeline records one (workers project:
+    // providers.health); it has made no attempt, and the providers table lists it all the same.
+    const misconfigured = await call('POST', '/v1/providers', liveKey, {
+      channel: 'email',
+      provider: 'sendgrid',
+      name: 'Unverified sender',
+      credentials: { apiKey: `SG.dash-${run}`, from: 'Acme <hello@acme.test>' },
+    });
+    expect(misconfigured.status, misconfigured.text).toBe(201);
+    const problem = {
+      code: 'sendgrid_403',
+      message: 'The from address does not match a verified Sender Identity',
+      firstSeenAt: new Date(Date.now() - 60_000).toISOString(),
+      lastSeenAt: new Date().toISOString(),
+      count: 3,
+    };
     const db = new pg.Client({ connectionString: TEST_DB.url });
     await db.connect();
     try {
@@ -121,6 +137,11 @@ describe('dashboard in chromium', () => {
         [deadDelivery],
       );
       expect(marked.rowCount).toBe(1);
+      const noted = await db.query('UPDATE provider_configs SET problem = $1 WHERE id = $2', [
+        JSON.stringify(problem),
+        misconfigured.body.id,
+      ]);
+      expect(noted.rowCount).toBe(1);
     } finally {
       await db.end();
     }
@@ -202,6 +223,12 @@ describe('dashboard in chromium', () => {
       rows.map((r) => `${r.getAttribute('data-channel')}:${r.getAttribute('data-provider')}`),
     );
     expect(flagged.sort()).toEqual(unhealthy.sort());
+    const problemCell = page.locator(
+      `[data-section="providers"] tr[data-config="${misconfigured.body.id}"][data-misconfigured] [data-problem]`,
+    );
+    expect(await problemCell.getAttribute('data-problem')).toBe(problem.code);
+    expect(await problemCell.getAttribute('data-problem-count')).toBe('3');
+    expect(await problemCell.textContent()).toContain(problem.code);
 
     // Hourly buckets: the chart is redrawn with one point per hour of the period.
     await page.click('[data-granularity="hour"]');

@@ -7,7 +7,8 @@ import { loadConfig } from '../../src/env';
 import worker from '../../src/index';
 import { newId } from '../../src/lib/ids';
 import { createLogger } from '../../src/observability/logger';
-import { api, createKey, createTenant, expectEnvelope, testDb, testEnv } from '../helpers/api';
+import { api, createKey, createLiveTenant, createTenant, expectEnvelope, testDb, testEnv } from '../helpers/api';
+import { addProvider, jsonStep, scriptProvider, uniqueAccount } from '../helpers/providers';
 import { allDeliveries, waitForNotification } from '../helpers/stand-ins';
 import { createEndpoint } from '../helpers/webhooks';
 import { TEST_METRICS_TOKEN } from '../test-db';
@@ -225,6 +226,38 @@ describe('GET /v1/metrics (tenant)', () => {
       if (name.startsWith('notifykit_delivery_backlog_oldest_seconds')) continue; // a maximum, not a sum
       expect(global.get(name), name).toBeGreaterThanOrEqual(value);
     }
+  });
+
+  it('notifykit_provider_misconfigured counts configurations with an open account-side problem', async () => {
+    const t = await createLiveTenant('metrics-misconfigured', { smtp: false });
+    const from = 'Acme <hello@acme.test>';
+    const [broken, working] = [uniqueAccount('SG.broken-'), uniqueAccount('SG.working-')];
+    for (const [apiKey, priority] of [
+      [broken, 1],
+      [working, 2],
+    ] as const) {
+      await addProvider(t.key, {
+        channel: 'email',
+        provider: 'sendgrid',
+        name: `sendgrid ${priority}`,
+        credentials: { apiKey, from },
+        priority,
+      });
+    }
+    const series = 'notifykit_provider_misconfigured{channel="email",provider="sendgrid"}';
+    expect((await tenantMetrics(t.key)).values.get(series)).toBe(0);
+    await scriptProvider('sendgrid', broken, [jsonStep(401, { errors: [{ message: 'bad key' }] })]);
+    const send = async () => {
+      const res = await api('POST', '/v1/notifications', {
+        key: t.key,
+        body: { to: { email: 'kim@x.test' }, content: { subject: 'Hi', text: 'Hello' } },
+      });
+      await waitForNotification(t.key, res.body.id, allDeliveries('sent'));
+    };
+    await send(); // the broken account fails, the working one delivers
+    expect((await tenantMetrics(t.key)).values.get(series)).toBe(1);
+    await send(); // the broken account is fixed: its success clears the problem
+    expect((await tenantMetrics(t.key)).values.get(series)).toBe(0);
   });
 
   it("another tenant's key sees none of it; the route needs the read scope", async () => {

@@ -98,6 +98,25 @@ describe('failover and circuit breaker', () => {
     expect((await providerRequests('sendgrid', secondary)).length).toBe(4);
   });
 
+  it('an account fault on every send (401: bad credentials) opens the breaker as an outage does', async () => {
+    const t = await createLiveTenant('breaker-account', { smtp: false });
+    const { primary } = await twoSendgrids(t.key);
+    await scriptProvider('sendgrid', primary, [], jsonStep(401, { errors: [{ message: 'bad key' }] }));
+    const send = async () => {
+      const r = await api('POST', '/v1/notifications', { key: t.key, body: email(`${uniqueName('a')}@example.test`) });
+      return (await waitForNotification(t.key, r.body.id, allDeliveries('sent'))).deliveries[0];
+    };
+    // CIRCUIT_FAILURE_THRESHOLD is 3 in tests.
+    for (let i = 0; i < 3; i++) {
+      expect((await send()).attempts.map((a: any) => a.outcome)).toEqual(['permanent_error', 'sent']);
+    }
+    expect((await send()).attempts.map((a: any) => [a.outcome, a.error?.code ?? null])).toEqual([
+      ['skipped', 'circuit_open'],
+      ['sent', null],
+    ]);
+    expect(await providerRequests('sendgrid', primary)).toHaveLength(3);
+  });
+
   it('waiting out an open breaker spends no attempt: a single-provider delivery is sent once it closes', async () => {
     const t = await createLiveTenant('breaker-wait', { smtp: false });
     const only = uniqueAccount('SG.only-');

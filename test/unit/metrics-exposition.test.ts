@@ -111,9 +111,17 @@ describe('metric families from counts and gauges', () => {
     outcome,
     value,
   });
-  const gauge = (kind: MetricGauge['kind'], channel: string, priority: string, status: string, count: number) => ({
+  const gauge = (
+    kind: MetricGauge['kind'],
+    channel: string,
+    priority: string,
+    status: string,
+    count: number,
+    provider = '',
+  ) => ({
     kind,
     channel,
+    provider,
     priority,
     status,
     count,
@@ -141,6 +149,9 @@ describe('metric families from counts and gauges', () => {
           gauge('backlog', 'in_app', 'critical', 'sending', 1),
           gauge('dead_letters', 'sms', 'critical', '', 3),
           gauge('webhook_endpoints', '', '', 'failing', 1),
+          gauge('provider_configs', 'push', '', 'misconfigured', 1, 'apns'),
+          gauge('provider_configs', 'push', '', 'ok', 2, 'apns'),
+          gauge('provider_configs', 'email', '', 'ok', 1, 'sendgrid'),
         ],
       ),
     );
@@ -182,6 +193,11 @@ describe('metric families from counts and gauges', () => {
       'notifykit_webhook_endpoints{state="disabled"} 0',
       'notifykit_webhook_endpoints{state="failing"} 1',
       'notifykit_webhook_endpoints{state="healthy"} 0',
+    ]);
+    // configured providers without a problem are a 0 series, not a missing one
+    expect(lines(text, 'notifykit_provider_misconfigured')).toEqual([
+      'notifykit_provider_misconfigured{channel="email",provider="sendgrid"} 0',
+      'notifykit_provider_misconfigured{channel="push",provider="apns"} 1',
     ]);
     // no tenant, key, delivery or endpoint ids anywhere
     const labelNames = new Set([...text.matchAll(/[{,]([a-z_]+)="/g)].map((m) => m[1]));

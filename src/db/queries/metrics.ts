@@ -27,8 +27,10 @@ export type MetricCount = {
 };
 
 export type MetricGauge = {
-  kind: 'backlog' | 'dead_letters' | 'webhook_endpoints';
+  kind: 'backlog' | 'dead_letters' | 'webhook_endpoints' | 'provider_configs';
   channel: string;
+  /** provider_configs: the provider id; '' elsewhere. */
+  provider: string;
   priority: string;
   status: string;
   count: number;
@@ -116,23 +118,29 @@ function countsQuery(tenantId: string | null, w: Watermarks) {
 function gaugesQuery(tenantId: string | null, backlogAfterSeconds: number) {
   const cutoff = sql`now() - make_interval(secs => ${backlogAfterSeconds})`;
   return sql`
-    SELECT 'backlog' AS kind, channel, priority, status, count(*)::int AS count,
+    SELECT 'backlog' AS kind, channel, '' AS provider, priority, status, count(*)::int AS count,
       extract(epoch FROM now() - min(CASE WHEN status = 'queued' THEN COALESCE(next_attempt_at, created_at)
         ELSE claimed_at END))::float8 AS "oldestSeconds"
     FROM deliveries
     WHERE ((status = 'queued' AND (next_attempt_at < ${cutoff} OR (next_attempt_at IS NULL AND created_at < ${cutoff})))
         OR (status = 'sending' AND claimed_at < ${cutoff})) ${scoped('tenant_id', tenantId)}
-    GROUP BY 1, 2, 3, 4
+    GROUP BY 1, 2, 3, 4, 5
     UNION ALL
-    SELECT 'dead_letters', channel, priority, '', count(*)::int, 0 FROM deliveries
+    SELECT 'dead_letters', channel, '', priority, '', count(*)::int, 0 FROM deliveries
     WHERE status = 'dead_lettered' ${scoped('tenant_id', tenantId)}
-    GROUP BY 1, 2, 3, 4
+    GROUP BY 1, 2, 3, 4, 5
     UNION ALL
-    SELECT 'webhook_endpoints', '', '',
+    SELECT 'webhook_endpoints', '', '', '',
       CASE WHEN NOT enabled THEN 'disabled' WHEN failing_since IS NOT NULL THEN 'failing' ELSE 'healthy' END,
       count(*)::int, 0
     FROM webhook_endpoints WHERE true ${scoped('tenant_id', tenantId)}
-    GROUP BY 1, 2, 3, 4`;
+    GROUP BY 1, 2, 3, 4, 5
+    UNION ALL
+    -- Every configured (channel, provider) pair, so a healthy one shows 0 rather than no series.
+    SELECT 'provider_configs', channel, provider, '', CASE WHEN problem IS NULL THEN 'ok' ELSE 'misconfigured' END,
+      count(*)::int, 0
+    FROM provider_configs WHERE true ${scoped('tenant_id', tenantId)}
+    GROUP BY 1, 2, 3, 4, 5`;
 }
 
 /**

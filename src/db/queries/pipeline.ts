@@ -4,6 +4,7 @@ import { ENQUEUE_AHEAD_SECONDS } from '../../lib/queue-limits';
 import type { Db } from '../client';
 import { type Channel, deliveries, notifications, subscribers, tenants } from '../schema';
 import { appendInboxStatements, type InboxAppended, type InboxInsert } from './inbox';
+import { type HealthNote, healthChanges, recordHealthChanges } from './provider-health';
 import { deliveryEvents, emitEvents, emittedOf } from './webhook-events';
 
 /**
@@ -116,6 +117,8 @@ export interface Outcome {
   releaseAttempt?: boolean;
   /** Template sends: the locale variant that was rendered. */
   renderedLocale?: string | null;
+  /** What the provider calls said about the tenant's configurations (provider health; only what changes something). */
+  health?: HealthNote[];
   /** A provider said the address is invalid: suppress it for the tenant. */
   suppress?: { channel: string; address: string; reason: string; provider: string };
   /** Test mode: the rendered message for the sandbox. */
@@ -148,7 +151,8 @@ export interface Outcome {
 
 /**
  * Writes a batch of outcomes in one transaction and one round trip: attempt rows, each delivery's new status (only
- * if still `sending`, i.e. still ours), new suppressions, sandbox messages, inbox messages and fallback deliveries.
+ * if still `sending`, i.e. still ours), new suppressions, sandbox messages, inbox messages, fallback deliveries and
+ * provider-health changes (with their `provider.misconfigured` events).
  * Returns the webhook events emitted and what each subscriber's inbox gained (for the Inbox objects).
  */
 export async function recordOutcomes(
@@ -254,13 +258,21 @@ export async function recordOutcomes(
           rest jsonb)`),
     );
   }
+  const health = healthChanges(
+    outcomes.flatMap((o) => (o.health ?? []).map((note) => ({ tenantId: o.tenantId, note }))),
+  );
+  const healthAt = health.length ? statements.length + extra.length : -1;
+  if (health.length) extra.push(recordHealthChanges(db, health));
   const inboxItems = outcomes.flatMap((o) => (o.inbox ? [o.inbox] : []));
   const inbox = inboxItems.length ? appendInboxStatements(db, inboxItems) : null;
   // The inbox statements go last: they read the statuses written above.
   const results = await db.batch([...statements, ...extra, ...(inbox?.statements ?? [])]);
   const [emitted] = results;
   const [, inserted, state] = results.slice(results.length - 3) as unknown as { rows: unknown[] }[];
-  return { emitted: emittedOf(emitted), inbox: inbox ? inbox.read(inserted!, state!) : [] };
+  return {
+    emitted: [...emittedOf(emitted), ...(healthAt < 0 ? [] : emittedOf(results[healthAt]))],
+    inbox: inbox ? inbox.read(inserted!, state!) : [],
+  };
 }
 
 /**

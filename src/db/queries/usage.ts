@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client';
+import type { ProviderProblem } from '../schema/providers';
 import { LATENCY_BUCKETS_MS } from '../schema/usage';
 import { emitEvents, emittedOf } from './webhook-events';
 
@@ -172,20 +173,31 @@ export async function providerHealth(db: Db, f: UsageFilter) {
   const result = await db.execute<{
     provider: string;
     channel: string;
+    provider_config_id: string | null;
     attempts: number;
     errors: number;
     p50: number | null;
     p95: number | null;
+    problem: ProviderProblem | null;
   }>(sql`
-    SELECT a.provider, d.channel, count(*)::int AS attempts,
-      count(*) FILTER (WHERE a.outcome IN ('retryable_error', 'permanent_error'))::int AS errors,
-      percentile_disc(0.5) WITHIN GROUP (ORDER BY a.duration_ms) AS p50,
-      percentile_disc(0.95) WITHIN GROUP (ORDER BY a.duration_ms) AS p95
-    FROM delivery_attempts a
-    JOIN deliveries d ON d.id = a.delivery_id AND d.tenant_id = a.tenant_id
-    WHERE a.tenant_id = ${f.tenantId} AND a.started_at >= ${f.from.toISOString()} AND a.started_at < ${f.to.toISOString()}
-      AND a.outcome <> 'skipped'
-    GROUP BY 1, 2 ORDER BY 3 DESC`);
+    WITH s AS (
+      SELECT a.provider, d.channel, a.provider_config_id, count(*)::int AS attempts,
+        count(*) FILTER (WHERE a.outcome IN ('retryable_error', 'permanent_error'))::int AS errors,
+        percentile_disc(0.5) WITHIN GROUP (ORDER BY a.duration_ms) AS p50,
+        percentile_disc(0.95) WITHIN GROUP (ORDER BY a.duration_ms) AS p95
+      FROM delivery_attempts a
+      JOIN deliveries d ON d.id = a.delivery_id AND d.tenant_id = a.tenant_id
+      WHERE a.tenant_id = ${f.tenantId} AND a.started_at >= ${f.from.toISOString()} AND a.started_at < ${f.to.toISOString()}
+        AND a.outcome <> 'skipped'
+      GROUP BY 1, 2, 3),
+    p AS (SELECT id, provider, channel, problem FROM provider_configs WHERE tenant_id = ${f.tenantId})
+    -- A configuration with an open problem is listed even without attempts in the range: the problem is now.
+    SELECT COALESCE(s.provider, p.provider) AS provider, COALESCE(s.channel, p.channel) AS channel,
+      COALESCE(s.provider_config_id, p.id) AS provider_config_id, COALESCE(s.attempts, 0) AS attempts,
+      COALESCE(s.errors, 0) AS errors, s.p50, s.p95, p.problem
+    FROM s FULL JOIN p ON p.id = s.provider_config_id
+    WHERE s.provider IS NOT NULL OR p.problem IS NOT NULL
+    ORDER BY 4 DESC, 1, 3`);
   return result.rows;
 }
 

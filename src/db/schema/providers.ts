@@ -2,6 +2,15 @@ import { boolean, index, integer, jsonb, pgTable, primaryKey, text } from 'drizz
 import { tenantId, timestamps, tstz } from './columns';
 import { tenants } from './tenants';
 
+/** An open provider-health problem of a configuration: the account-side error its sends end with. */
+export interface ProviderProblem {
+  code: string;
+  message: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  count: number;
+}
+
 /** A tenant's account at a provider. Credentials are AES-256-GCM encrypted (lib/credentials-cipher.ts). */
 export const providerConfigs = pgTable(
   'provider_configs',
@@ -19,6 +28,16 @@ export const providerConfigs = pgTable(
     /** Lower first in the channel's failover chain. */
     priority: integer('priority').notNull().default(0),
     enabled: boolean('enabled').notNull().default(true),
+    /**
+     * When this configuration first delivered with its current credentials (null: not yet, or the credentials
+     * changed since). A `recipient_if_proven` error suppresses only on a proven configuration (docs/decisions.md).
+     */
+    provenAt: tstz('proven_at'),
+    /**
+     * The account-side error its sends currently end with (bad credentials, unverified sender, sandbox…), or null.
+     * Set by the delivery pipeline, cleared by the configuration's next success or a credentials change.
+     */
+    problem: jsonb('problem').$type<ProviderProblem>(),
     ...timestamps,
   },
   (t) => [index('provider_configs_tenant_channel_idx').on(t.tenantId, t.channel, t.priority)],

@@ -35,6 +35,7 @@ export const METRIC_NAMES = [
   'notifykit_delivery_backlog_oldest_seconds',
   'notifykit_dead_letters',
   'notifykit_webhook_endpoints',
+  'notifykit_provider_misconfigured',
 ] as const;
 
 export function metricFamilies(counts: readonly MetricCount[], gauges: readonly MetricGauge[]): MetricFamily[] {
@@ -55,6 +56,8 @@ export function metricFamilies(counts: readonly MetricCount[], gauges: readonly 
   const backlog = gauges.filter((g) => g.kind === 'backlog');
   const deadLetters = gauges.filter((g) => g.kind === 'dead_letters');
   const endpoints = gauges.filter((g) => g.kind === 'webhook_endpoints');
+  const configs = gauges.filter((g) => g.kind === 'provider_configs');
+  const configPairs = distinctBy(configs, (g) => `${g.channel}\n${g.provider}`);
 
   const families: MetricFamily[] = [
     {
@@ -159,6 +162,19 @@ export function metricFamilies(counts: readonly MetricCount[], gauges: readonly 
       samples: ENDPOINT_STATES.map((state) => ({
         labels: { state },
         value: total(endpoints.filter((g) => g.status === state)),
+      })),
+    },
+    {
+      name: 'notifykit_provider_misconfigured',
+      type: 'gauge',
+      help:
+        'Provider configurations whose sends end with an account-side error (credentials, sender, sandbox, ' +
+        'permissions) until they deliver again; 0 for every configured provider that is fine.',
+      samples: configPairs.map((p) => ({
+        labels: { channel: p.channel, provider: p.provider },
+        value: total(
+          configs.filter((g) => g.channel === p.channel && g.provider === p.provider && g.status === 'misconfigured'),
+        ),
       })),
     },
   ];

@@ -115,8 +115,11 @@ export async function updateProvider(
       ? await seal(config, actor.tenantId, checkCredentials(existing.provider, patch.credentials).credentials)
       : {};
   const { credentials: _omit, ...rest } = patch;
+  // New credentials (a new key, another bundle id or environment) have proven nothing yet: an ambiguous provider
+  // answer is blamed on the configuration again until it delivers (docs/decisions.md).
+  const unproven = 'fingerprint' in sealed && sealed.fingerprint !== existing.fingerprint ? { provenAt: null } : {};
   const [[row]] = await db.batch([
-    updateProviderConfig(db, actor.tenantId, id, { ...rest, ...sealed }),
+    updateProviderConfig(db, actor.tenantId, id, { ...rest, ...sealed, ...unproven }),
     insertAuditEntry(db, {
       tenantId: actor.tenantId,
       actorKeyId: actor.keyId,

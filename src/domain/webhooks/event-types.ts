@@ -17,6 +17,7 @@ export const EVENT_TYPES = [
   'webhook_endpoint.disabled',
   'usage.budget_warning',
   'usage.budget_exceeded',
+  'provider.misconfigured',
   'webhook.test',
 ] as const;
 

@@ -1,6 +1,7 @@
 import type { ProviderError, SendResult } from '../../channels/types';
 import type { AppContext } from '../../context';
 import type { AttemptRecord, DeliveryToSend, Outcome } from '../../db/queries/pipeline';
+import type { HealthNote } from '../../db/queries/provider-health';
 import { urlPolicyFor } from '../../lib/ssrf-guard';
 import { withTrace } from '../../observability/trace-context';
 import { breakerWaitHorizonSeconds, retryDelaySeconds } from '../retry-policy';
@@ -18,10 +19,12 @@ import {
   sentOutcome,
 } from './outcomes';
 import type { ChainStep } from './provider-chain';
+import { healthNote, settleAmbiguous } from './provider-health';
 
 /**
  * Walks a delivery's provider chain until one provider accepts it: steps whose breaker is open are skipped, a
- * provider-side failure moves on to the next step, a refused message or an invalid address stops the walk.
+ * provider-side failure moves on to the next step, a refused message or an invalid address stops the walk. What
+ * the calls say about the tenant's configurations (proven, or an account-side problem) rides on the outcome.
  */
 export async function sendWithFailover(
   ctx: AppContext,
@@ -31,6 +34,7 @@ export async function sendWithFailover(
   breakers: BatchBreakers,
 ): Promise<Outcome> {
   const attempts: AttemptRecord[] = [];
+  const health: HealthNote[] = [];
   let lastError: ProviderError | null = null;
   let waitForBreakerMs = 0;
   for (const step of chain) {
@@ -46,23 +50,31 @@ export async function sendWithFailover(
     if (result.ok) {
       breakers.count(step.breakerKey, true);
       attempts.push(sentAttempt(step, result, durationMs, startedAt));
-      return sentOutcome(base, attempts, step.provider.id, result.providerMessageId ?? null);
+      health.push(...healthNote(step, null, startedAt));
+      return withHealth(sentOutcome(base, attempts, step.provider.id, result.providerMessageId ?? null), health);
     }
-    const error = result.error;
+    const error = settleAmbiguous(result.error, step);
+    health.push(...healthNote(step, error, startedAt));
     // Only provider-side trouble counts against the breaker; a bad address says nothing about the provider.
     if (error.retryable || error.providerFault) breakers.count(step.breakerKey, false);
     attempts.push(errorAttempt(step, error, durationMs, startedAt));
     lastError = error;
     if (error.invalidRecipient) {
-      return withFallback(d, {
-        ...failedOutcome(base, attempts, step.provider.id, outcomeErrorOf(error)),
-        suppress: { channel: d.channel, address: d.address, reason: error.code, provider: step.provider.id },
-      });
+      return withHealth(
+        withFallback(d, {
+          ...failedOutcome(base, attempts, step.provider.id, outcomeErrorOf(error)),
+          suppress: { channel: d.channel, address: d.address, reason: error.code, provider: step.provider.id },
+        }),
+        health,
+      );
     }
     if (!error.retryable && !error.providerFault) break; // the message itself was refused: another provider would too
   }
-  return chainExhausted(ctx, d, base, attempts, lastError, waitForBreakerMs);
+  return withHealth(chainExhausted(ctx, d, base, attempts, lastError, waitForBreakerMs), health);
 }
+
+const withHealth = (outcome: Outcome, health: HealthNote[]): Outcome =>
+  health.length ? { ...outcome, health } : outcome;
 
 /** One provider call; a provider that throws is a retryable failure, so the delivery never stays in `sending`. */
 async function callProvider(ctx: AppContext, d: DeliveryToSend, step: ChainStep): Promise<SendResult> {

@@ -46,12 +46,13 @@ async function recordOne(ctx: AppContext, o: Outcome): Promise<RecordResult> {
     return await record(ctx, [o]);
   } catch (one) {
     if (isDatabaseUnavailable(one)) throw one;
-    // The status at least, without the extras (attempt rows, inbox, sandbox, suppression, fallback) that failed.
+    // The status at least, without the extras (attempt rows, inbox, sandbox, suppression, fallback, provider health)
+    // that failed.
     ctx.log.error('recording an outcome failed; recording its status alone', {
       err: one,
       deliveryId: o.deliveryId,
     });
-    const { inbox: _i, sandbox: _s, suppress: _p, fallback: _f, links: _l, ...bare } = o;
+    const { inbox: _i, sandbox: _s, suppress: _p, fallback: _f, links: _l, health: _h, ...bare } = o;
     return record(ctx, [{ ...bare, attempts: [] }]);
   }
 }

@@ -17,7 +17,24 @@ export interface ChainStep {
    */
   breakerKey: string | null;
   credentials: () => Promise<unknown>;
+  /**
+   * The configuration has delivered with its current credentials, so an ambiguous answer (`suppressIfProven`) is
+   * about the recipient (docs/decisions.md). False without a configuration: nothing proves a setting there.
+   */
+  proven: boolean;
+  /** The configuration's credentials fingerprint as loaded; null without a configuration (no health to record). */
+  fingerprint: string | null;
+  /** The code of the configuration's open provider-health problem, as loaded. */
+  problemCode: string | null;
 }
+
+/** The chain-step fields a configuration row gives (or their absence for a built-in provider without one). */
+const configFields = (row: ProviderConfigRow | undefined) => ({
+  configId: row?.id ?? null,
+  proven: row?.provenAt != null,
+  fingerprint: row?.fingerprint ?? null,
+  problemCode: row?.problem?.code ?? null,
+});
 
 /**
  * Resolves provider chains for a consumer batch: one query for every enabled configuration of the batch's
@@ -46,14 +63,19 @@ export async function createChainResolver(db: Db, config: AppConfig, tenantIds: 
       // configuration; still no breaker: the address remains one destination.
       const own = rows.find((row) => row.tenantId === tenantId && row.provider === builtIn.id);
       const credentials = own ? credentialsOf(own) : async () => ({});
-      return [{ provider: builtIn, configId: own?.id ?? null, breakerKey: null, credentials }];
+      return [{ provider: builtIn, ...configFields(own), breakerKey: null, credentials }];
     }
     const steps: ChainStep[] = [];
     for (const row of rows) {
       if (row.tenantId !== tenantId || row.channel !== channel) continue;
       const provider = configurableProvider(row.provider);
       if (!provider?.accepts(address)) continue;
-      steps.push({ provider, configId: row.id, breakerKey: `${tenantId}:${row.id}`, credentials: credentialsOf(row) });
+      steps.push({
+        provider,
+        ...configFields(row),
+        breakerKey: `${tenantId}:${row.id}`,
+        credentials: credentialsOf(row),
+      });
     }
     if (steps.length > 0) return steps;
     return {

@@ -78,16 +78,50 @@ export const SeriesSchema = z
   })
   .openapi('AnalyticsTimeseries');
 
-/** One row per provider used in the range (bounded by the providers configured): one page, `next` always null. */
+const ProblemFields = z.object({
+  code: z.string().openapi({ description: "The provider's error code, as recorded on the attempts" }),
+  message: z.string(),
+  firstSeenAt: z.iso.datetime(),
+  lastSeenAt: z.iso.datetime(),
+  count: z.number().int().openapi({ description: 'Attempts that ended with this error since it was first seen' }),
+});
+
+const PROBLEM_EXAMPLE: z.input<typeof ProblemFields> = {
+  code: 'apns_BadDeviceToken',
+  message: 'HTTP 400: {"reason":"BadDeviceToken"}',
+  firstSeenAt: '2026-11-21T10:05:11.940Z',
+  lastSeenAt: '2026-11-21T10:41:03.118Z',
+  count: 37,
+};
+
+/**
+ * An account-side error a configuration's sends end with (bad credentials, unverified sender, sandbox, an ambiguous
+ * answer on a configuration that has never delivered). Cleared by its next successful send.
+ */
+export const ProviderProblemSchema = ProblemFields.openapi('ProviderProblem', {
+  description:
+    "An account-side error the configuration's sends end with; cleared by its next successful send. Such errors " +
+    'never suppress the recipient.',
+  example: PROBLEM_EXAMPLE,
+});
+
+/**
+ * One row per provider configuration used in the range, plus any configuration with an open problem (bounded by
+ * the providers configured): one page, `next` always null.
+ */
 export const ProvidersSchema = pageOf(
   z.object({
     provider: z.string(),
     channel: z.string(),
+    providerConfigId: z.string().nullable().openapi({
+      description: 'The configuration (`prv_…`); null for a built-in provider the tenant has not configured',
+    }),
     attempts: z.number().int(),
     errors: z.number().int(),
     errorRate: z.number(),
     latencyP50Ms: z.number().nullable(),
     latencyP95Ms: z.number().nullable(),
+    problem: ProviderProblemSchema.nullable(),
   }),
 ).openapi('ProviderHealth');
 
