@@ -1,6 +1,5 @@
 import { importPKCS8, SignJWT } from 'jose';
 import { z } from 'zod';
-import { classifyBy, type ErrorTable, findRow } from '../error-table';
 import { parseJson, providerFetch } from '../http-call';
 import type { Provider } from '../types';
 import { pushToken, stringData } from './push-payload';
@@ -32,27 +31,8 @@ async function providerToken(creds: z.infer<typeof Credentials>) {
   return jwt;
 }
 
-const APPLE_ERRORS =
-  'https://developer.apple.com/documentation/usernotifications/handling-notification-responses-from-apns';
-
-/** Apple answers these for a bad token and for a sandbox/production or bundle-id mismatch alike. */
-const APNS_ERRORS: ErrorTable = [
-  {
-    code: 'BadDeviceToken',
-    class: 'recipient_if_proven',
-    meaning: 'invalid device token, or a sandbox token sent to production (or the reverse)',
-    source: APPLE_ERRORS,
-  },
-  {
-    code: 'DeviceTokenNotForTopic',
-    class: 'recipient_if_proven',
-    meaning: 'the device token does not match the topic (bundle id)',
-    source: APPLE_ERRORS,
-  },
-];
-
-/** APNs reasons (Apple's reference): Unregistered → suppress; provider token problems → our account. */
-const INVALID_TOKEN = new Set(['Unregistered']);
+/** APNs reasons (Apple's reference): BadDeviceToken/Unregistered → suppress; provider token problems → our account. */
+const INVALID_TOKEN = new Set(['BadDeviceToken', 'Unregistered', 'DeviceTokenNotForTopic']);
 const PROVIDER_FAULT = new Set([
   'InvalidProviderToken',
   'ExpiredProviderToken',
@@ -69,7 +49,7 @@ export const apnsProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'apns',
   channel: 'push',
   credentials: Credentials,
-  errors: APNS_ERRORS,
+  errors: [],
   accepts: (address) => address.startsWith('apns:'),
   async send(message, creds, ctx) {
     const host = creds.production ? 'https://api.push.apple.com' : 'https://api.sandbox.push.apple.com';
@@ -103,10 +83,9 @@ export const apnsProvider: Provider<z.infer<typeof Credentials>> = {
         ok: (res) => ({ ok: true, providerMessageId: res.headers.get('apns-id') ?? '', responseCode: res.status }),
         refine: (error, body) => {
           const reason = String(parseJson(body)?.reason ?? '');
-          const coded = { ...error, code: reason ? `apns_${reason}` : error.code };
-          if (findRow(APNS_ERRORS, reason)) return classifyBy(APNS_ERRORS, coded, reason);
           return {
-            ...coded,
+            ...error,
+            code: reason ? `apns_${reason}` : error.code,
             ...(INVALID_TOKEN.has(reason) ? { invalidRecipient: true } : {}),
             ...(PROVIDER_FAULT.has(reason) ? { providerFault: true } : {}),
           };
