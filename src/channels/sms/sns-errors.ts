@@ -3,8 +3,9 @@ import type { ErrorRow, ErrorTable } from '../error-table';
 const PUBLISH = 'https://docs.aws.amazon.com/sns/latest/api/API_Publish.html#API_Publish_Errors';
 const COMMON = 'https://docs.aws.amazon.com/sns/latest/api/CommonErrors.html';
 const SANDBOX = 'https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html';
-const OPT_OUT = 'https://docs.aws.amazon.com/sns/latest/dg/sms_manage.html#sms_manage_optout';
-const THROTTLED = 'https://docs.aws.amazon.com/sns/latest/api/API_CheckIfPhoneNumberIsOptedOut.html';
+/** Where the SNS API reference defines OptedOut (400) and Throttled (429). */
+const SMS_ERRORS =
+  'https://docs.aws.amazon.com/sns/latest/api/API_CreateSMSSandboxPhoneNumber.html#API_CreateSMSSandboxPhoneNumber_Errors';
 
 const row = (code: string, cls: ErrorRow['class'], meaning: string, source = PUBLISH, message?: RegExp): ErrorRow => ({
   code,
@@ -25,7 +26,7 @@ export const snsErrors: ErrorTable = [
   row('InvalidParameter', 'message', 'a request parameter does not comply with its constraints'),
   row('InvalidParameterValue', 'message', 'a parameter value does not comply with its constraints'),
   row('ValidationException', 'message', 'the request failed validation'),
-  row('OptedOut', 'recipient', 'the phone number opted out of SMS from this account', OPT_OUT),
+  row('OptedOut', 'recipient', 'the phone number opted out of SMS from this account', SMS_ERRORS),
   row('AuthorizationError', 'account', 'the credentials are denied access to Publish'),
   row('InvalidSecurity', 'account', 'the credential signature is not valid'),
   row('InvalidClientTokenId', 'account', 'the access key id does not exist', COMMON),
@@ -38,7 +39,7 @@ export const snsErrors: ErrorTable = [
   row('KMSOptInRequired', 'account', 'the access key id needs a KMS subscription'),
   row('KMSThrottling', 'quota', 'KMS throttled the request'),
   row('Throttling', 'quota', 'the request was denied due to request throttling', COMMON),
-  row('Throttled', 'quota', 'the account exceeded its request rate for this action', THROTTLED),
+  row('Throttled', 'quota', 'the account exceeded its request rate for this action', SMS_ERRORS),
   row('InternalError', 'transient', 'internal service error'),
   row('InternalFailure', 'transient', 'the request failed for an unknown error or failure', COMMON),
   row('ServiceUnavailable', 'transient', 'the request failed due to a temporary failure of the server', COMMON),
