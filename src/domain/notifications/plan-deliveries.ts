@@ -1,3 +1,4 @@
+import { SMS_MAX_CHARS, smsTooLong } from '../../channels/sms/segments';
 import type { PlannedNotification } from '../../db/queries/notifications';
 import type { Channel, SubscriberRow, TemplateContent } from '../../db/schema';
 import { CHANNELS } from '../../db/schema';
@@ -53,6 +54,17 @@ function contentProblems(channels: Channel[], content: NonNullable<SendNotificat
     if (!content.text && !content.html) need('body.content', 'email needs text or html');
   }
   if (channels.includes('sms') && !content.text && !content.body) need('body.content', 'sms needs text or body');
+  if (channels.includes('sms')) {
+    // The text SMS sends (text, else body): refused here rather than by every provider at send time.
+    const field = content.text !== undefined ? 'text' : 'body';
+    if (smsTooLong(content[field] ?? '')) {
+      problems.push({
+        path: `body.content.${field}`,
+        message: `sms text must be at most ${SMS_MAX_CHARS} characters (Twilio and SNS refuse longer)`,
+        code: 'sms_too_long',
+      });
+    }
+  }
   if (channels.includes('push') && !content.title && !content.body) need('body.content', 'push needs title or body');
   if (channels.includes('chat') && !content.text && !content.body && !content.title) {
     need('body.content', 'chat needs text, body or title');
