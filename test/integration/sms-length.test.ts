@@ -35,6 +35,18 @@ describe('SMS text over 1,600 characters', () => {
     );
   });
 
+  it('a topic send asking for sms is refused at accept time too (its members are planned later)', async () => {
+    const t = await twilioTenant('smstopic');
+    expect((await api('POST', '/v1/topics', { key: t.key, body: { key: 'alerts', name: 'Alerts' } })).status).toBe(201);
+    const content = { body: 'x'.repeat(SMS_MAX_CHARS + 1) };
+    const res = await api('POST', '/v1/notifications', {
+      key: t.key,
+      body: { to: { topic: 'alerts' }, channels: ['sms'], content },
+    });
+    const error = expectEnvelope(res, 422, 'validation_failed');
+    expect(error.details).toContainEqual(expect.objectContaining({ path: 'body.content.body', code: 'sms_too_long' }));
+  });
+
   it('exactly 1,600 characters is sent; long text for a channel other than sms is still accepted', async () => {
     const t = await twilioTenant('smsmax');
     const text = 'y'.repeat(SMS_MAX_CHARS);
