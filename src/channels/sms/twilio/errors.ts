@@ -18,7 +18,6 @@ export const twilioErrors: ErrorTable = [
   row(21610, 'recipient', 'the recipient replied STOP: unsubscribed from this sender'),
   row(21408, 'account', "permission to send to this region is not enabled in the account's Geo Permissions"),
   row(21608, 'account', 'trial account: the number is unverified, trial accounts send only to verified numbers'),
-  row(21612, 'account', "the 'To' number is not reachable from this 'From' number (routing or capability)"),
   row(20003, 'account', 'authentication failed: wrong Account SID or Auth Token'),
   row(20404, 'account', 'resource not found: the Account SID or Messaging Service does not exist'),
   row(21606, 'account', "the 'From' number is not a valid message-capable Twilio number for this destination"),
@@ -28,6 +27,9 @@ export const twilioErrors: ErrorTable = [
   row(20429, 'quota', 'too many requests: the account exceeded its API concurrency'),
   row(14107, 'quota', 'SMS send rate limit exceeded for this From number'),
   row(21611, 'quota', "the 'From' number exceeded its queue of outgoing messages"),
+  // Not documented as the number's fault alone (a landline, or a route this sender lacks), and per recipient, so
+  // it must not count against the account either: the delivery fails.
+  row(21612, 'message', "the 'To' number is not currently reachable via SMS (landline, or no route from this sender)"),
   row(21617, 'message', 'the concatenated message body exceeds the 1,600 character limit'),
   row(21602, 'message', 'message body is required'),
   row(21604, 'message', "a 'To' phone number is required"),
