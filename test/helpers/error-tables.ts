@@ -5,13 +5,19 @@ import { TEST_PROVIDER_BASE_URLS } from '../test-db';
 import { scriptProvider } from './providers';
 import type { ScriptStep } from './stand-ins';
 
-/** A provider called directly, as the pipeline calls it, against its stand-in over real HTTP. */
-export const standInContext: ProviderContext = {
-  baseUrl: (url, key) => (TEST_PROVIDER_BASE_URLS as Record<string, string>)[key ?? ''] ?? url,
+/**
+ * A provider called directly, as the pipeline calls it, against its stand-in over real HTTP. Like the pipeline's
+ * context, a base URL asked for without a key is the calling provider's (`providerId`).
+ */
+export const standInContextFor = (providerId: string): ProviderContext => ({
+  baseUrl: (url, key) => (TEST_PROVIDER_BASE_URLS as Record<string, string>)[key ?? providerId] ?? url,
   timeoutMs: 5000,
   urlPolicy: { requireHttps: false, allowPrivate: true },
   bindings: {},
-};
+});
+
+/** The context for providers that call recipient URLs or always name their base URL's key. */
+export const standInContext: ProviderContext = standInContextFor('');
 
 export const outbound = (channel: OutboundMessage['channel'], address: string): OutboundMessage => ({
   deliveryId: 'dlv_01hzzzzzzzzzzzzzzzzzzzzzzz',
@@ -52,7 +58,7 @@ export async function expectTableHonoured<C>(
   expect(provider.errors.length, `${provider.id} has an error table`).toBeGreaterThan(0);
   for (const row of provider.errors) {
     await scriptProvider(opts.standIn ?? provider.id, opts.account, [opts.respond(row)]);
-    const result = await provider.send(opts.message, opts.credentials, standInContext);
+    const result = await provider.send(opts.message, opts.credentials, standInContextFor(provider.id));
     const label = `${provider.id} ${row.code}${row.message ? ` ${row.message}` : ''}`;
     expect(result.ok, label).toBe(false);
     if (result.ok) continue;

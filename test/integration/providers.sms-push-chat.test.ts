@@ -154,7 +154,7 @@ describe('push: FCM HTTP v1', () => {
 });
 
 describe('push: APNs', () => {
-  it('ES256 provider token, topic and push type headers; BadDeviceToken suppresses', async () => {
+  it('ES256 provider token, topic and push type headers; BadDeviceToken fails the delivery', async () => {
     const t = await createLiveTenant('apns', { smtp: false });
     const teamId = appleId();
     await addProvider(t.key, {
@@ -213,7 +213,7 @@ describe('chat', () => {
     expect(card.attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
   });
 
-  it('Slack chat.postMessage with a bot token; channel_not_found (200, ok:false) fails and suppresses', async () => {
+  it('Slack chat.postMessage with a bot token; channel_not_found (200, ok:false) fails the delivery', async () => {
     const t = await createLiveTenant('slackbot', { smtp: false });
     const botToken = `xoxb-${uniqueName('bot')}`;
     await addProvider(t.key, { channel: 'chat', provider: 'slack', name: 'Slack bot', credentials: { botToken } });

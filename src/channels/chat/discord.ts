@@ -1,15 +1,17 @@
 import { z } from 'zod';
+import { classifyBy } from '../error-table';
 import { parseJson, providerFetch } from '../http-call';
 import { refusedRecipientUrl } from '../recipient-url';
 import type { Provider } from '../types';
 import { chatText, parseChatAddress } from './chat-address';
+import { discordErrors } from './discord-errors';
 
 /** Discord webhook: POST {url}?wait=true { content } → 200 message; 404 code 10015 = unknown webhook. */
 export const discordProvider: Provider<Record<string, never>> = {
   id: 'discord',
   channel: 'chat',
   credentials: z.object({}).strict(),
-  errors: [],
+  errors: discordErrors,
   accepts: (address) => parseChatAddress(address)?.target === 'discord',
   async send(message, _creds, ctx) {
     const target = parseChatAddress(message.address)!.value;
@@ -35,14 +37,15 @@ export const discordProvider: Provider<Record<string, never>> = {
           const parsed = parseJson(body);
           const code = Number(parsed?.code);
           const retryAfter = Number(parsed?.retry_after);
-          return {
+          const hasCode = parsed?.code !== undefined && Number.isFinite(code);
+          const named = {
             ...error,
-            code: Number.isFinite(code) && code > 0 ? `discord_${code}` : error.code,
-            ...(code === 10015 || error.responseCode === 404 ? { invalidRecipient: true } : {}),
+            code: hasCode && code > 0 ? `discord_${code}` : error.code,
             ...(error.responseCode === 429 && Number.isFinite(retryAfter)
               ? { retryAfterSeconds: Math.ceil(retryAfter) }
               : {}),
           };
+          return classifyBy(discordErrors, named, hasCode ? String(code) : String(error.responseCode ?? ''));
         },
       },
     );

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { classifyBy } from '../error-table';
 import { parseJson, providerFetch } from '../http-call';
 import { refusedRecipientUrl } from '../recipient-url';
-import type { OutboundMessage, Provider } from '../types';
+import type { OutboundMessage, Provider, ProviderError } from '../types';
 import { chatText, parseChatAddress } from './chat-address';
+import { slackBotErrors, slackWebhookErrors } from './slack-errors';
 
 const BotCredentials = z
   .object({ botToken: z.string().regex(/^xox[bp]-/, 'must be a Slack bot token (xoxb-…)') })
@@ -14,15 +16,12 @@ const payload = (message: OutboundMessage) => ({
   ...(Array.isArray(message.content.data?.blocks) ? { blocks: message.content.data.blocks } : {}),
 });
 
-/** Incoming webhook errors are plain-text codes (Slack's reference). */
-const WEBHOOK_GONE = new Set(['no_service', 'channel_not_found', 'channel_is_archived', 'no_team', 'team_disabled']);
-
 /** Slack incoming webhook: the URL is the credential, so no configuration is needed. */
 export const slackWebhookProvider: Provider<Record<string, never>> = {
   id: 'slack_webhook',
   channel: 'chat',
   credentials: z.object({}).strict(),
-  errors: [],
+  errors: slackWebhookErrors,
   accepts: (address) => parseChatAddress(address)?.target === 'slack',
   async send(message, _creds, ctx) {
     const target = parseChatAddress(message.address)!.value;
@@ -34,25 +33,33 @@ export const slackWebhookProvider: Provider<Record<string, never>> = {
       ctx.timeoutMs,
       {
         ok: (res) => ({ ok: true, responseCode: res.status }),
-        refine: (error, body) => ({
-          ...error,
-          code: body.trim() ? `slack_${body.trim().slice(0, 40)}` : error.code,
-          ...(WEBHOOK_GONE.has(body.trim()) ? { invalidRecipient: true } : {}),
-        }),
+        refine: (error, body) => {
+          // Incoming webhooks answer errors as a plain-text code.
+          const code = body.trim().slice(0, 40);
+          return classifyBy(slackWebhookErrors, { ...error, code: code ? `slack_${code}` : error.code }, code);
+        },
       },
     );
   },
 };
 
-const INVALID_CHANNEL = new Set(['channel_not_found', 'is_archived', 'not_in_channel', 'user_not_found']);
-const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'account_inactive', 'missing_scope']);
+/** A Web API `{ ok: false, error }` answer, classified by its code (the HTTP status decides only without one). */
+function webApiError(error: ProviderError, body: string): ProviderError {
+  const code = String(parseJson(body)?.error ?? '');
+  if (!code) return classifyBy(slackBotErrors, error, '');
+  return classifyBy(
+    slackBotErrors,
+    { ...error, code: `slack_${code}`, message: `Slack chat.postMessage: ${code}` },
+    code,
+  );
+}
 
 /** Slack Web API chat.postMessage with the tenant's bot token; Slack reports errors as 200 { ok: false, error }. */
 export const slackBotProvider: Provider<z.infer<typeof BotCredentials>> = {
   id: 'slack',
   channel: 'chat',
   credentials: BotCredentials,
-  errors: [],
+  errors: slackBotErrors,
   accepts: (address) => parseChatAddress(address)?.target === 'slack-channel',
   async send(message, creds, ctx) {
     const result = await providerFetch(
@@ -63,22 +70,20 @@ export const slackBotProvider: Provider<z.infer<typeof BotCredentials>> = {
         body: JSON.stringify({ channel: parseChatAddress(message.address)!.value, ...payload(message) }),
       },
       ctx.timeoutMs,
-      { ok: (res, body) => ({ ok: true, providerMessageId: body, responseCode: res.status }) },
+      {
+        ok: (res, body) => ({ ok: true, providerMessageId: body, responseCode: res.status }),
+        refine: webApiError,
+      },
     );
     if (!result.ok) return result;
     const body = parseJson(result.providerMessageId ?? '');
     if (body?.ok === true) return { ok: true, providerMessageId: String(body.ts ?? ''), responseCode: 200 };
-    const code = String(body?.error ?? 'unknown_error');
-    return {
-      ok: false,
-      error: {
-        code: `slack_${code}`,
-        message: `Slack chat.postMessage: ${code}`,
-        responseCode: 200,
-        retryable: code === 'ratelimited' || code === 'internal_error' || code === 'fatal_error',
-        ...(INVALID_CHANNEL.has(code) ? { invalidRecipient: true } : {}),
-        ...(AUTH_ERRORS.has(code) ? { providerFault: true } : {}),
-      },
+    const failed: ProviderError = {
+      code: 'slack_unknown_error',
+      message: 'Slack chat.postMessage failed',
+      retryable: false,
+      responseCode: 200,
     };
+    return { ok: false, error: webApiError(failed, result.providerMessageId ?? '') };
   },
 };

@@ -38,13 +38,9 @@ export const teamsProvider: Provider<Record<string, never>> = {
       target,
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(card) },
       ctx.timeoutMs,
-      {
-        ok: (res) => ({ ok: true, responseCode: res.status }),
-        refine: (error) => ({
-          ...error,
-          ...(error.responseCode === 404 || error.responseCode === 410 ? { invalidRecipient: true } : {}),
-        }),
-      },
+      // Microsoft documents no error codes for Workflows webhooks: the HTTP status alone decides (a 404 fails the
+      // delivery), and nothing undocumented suppresses the address.
+      { ok: (res) => ({ ok: true, responseCode: res.status }) },
     );
   },
 };

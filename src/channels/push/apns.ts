@@ -1,7 +1,9 @@
 import { importPKCS8, SignJWT } from 'jose';
 import { z } from 'zod';
+import { classifyBy } from '../error-table';
 import { parseJson, providerFetch } from '../http-call';
 import type { Provider } from '../types';
+import { apnsErrors } from './apns-errors';
 import { pushToken, stringData } from './push-payload';
 
 const Credentials = z
@@ -31,16 +33,6 @@ async function providerToken(creds: z.infer<typeof Credentials>) {
   return jwt;
 }
 
-/** APNs reasons (Apple's reference): BadDeviceToken/Unregistered → suppress; provider token problems → our account. */
-const INVALID_TOKEN = new Set(['BadDeviceToken', 'Unregistered', 'DeviceTokenNotForTopic']);
-const PROVIDER_FAULT = new Set([
-  'InvalidProviderToken',
-  'ExpiredProviderToken',
-  'MissingProviderToken',
-  'BadCertificate',
-  'TopicDisallowed',
-]);
-
 /**
  * Apple Push Notification service, token-based auth: POST /3/device/{token} with an ES256 provider JWT.
  * APNs only speaks HTTP/2; see README "Push and HTTP/2" for how this is met on Workers.
@@ -49,11 +41,16 @@ export const apnsProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'apns',
   channel: 'push',
   credentials: Credentials,
-  errors: [],
+  errors: apnsErrors,
   accepts: (address) => address.startsWith('apns:'),
   async send(message, creds, ctx) {
     const host = creds.production ? 'https://api.push.apple.com' : 'https://api.sandbox.push.apple.com';
+    // Apple reserves the top-level `aps` key for its own dictionary: a data key of that name is dropped, never
+    // allowed to replace the alert (it reaches FCM devices unchanged, where the name means nothing).
+    const { aps: _reserved, ...data } = stringData(message);
     const payload = {
+      ...data,
+      notifykit_delivery_id: message.deliveryId,
       aps: {
         alert: {
           title: message.content.title ?? message.content.subject ?? '',
@@ -61,8 +58,6 @@ export const apnsProvider: Provider<z.infer<typeof Credentials>> = {
         },
         sound: 'default',
       },
-      ...stringData(message),
-      notifykit_delivery_id: message.deliveryId,
     };
     return providerFetch(
       `${ctx.baseUrl(host)}/3/device/${encodeURIComponent(pushToken(message.address))}`,
@@ -83,12 +78,7 @@ export const apnsProvider: Provider<z.infer<typeof Credentials>> = {
         ok: (res) => ({ ok: true, providerMessageId: res.headers.get('apns-id') ?? '', responseCode: res.status }),
         refine: (error, body) => {
           const reason = String(parseJson(body)?.reason ?? '');
-          return {
-            ...error,
-            code: reason ? `apns_${reason}` : error.code,
-            ...(INVALID_TOKEN.has(reason) ? { invalidRecipient: true } : {}),
-            ...(PROVIDER_FAULT.has(reason) ? { providerFault: true } : {}),
-          };
+          return classifyBy(apnsErrors, { ...error, code: reason ? `apns_${reason}` : error.code }, reason);
         },
       },
     );

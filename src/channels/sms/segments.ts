@@ -26,3 +26,19 @@ export function smsSegments(text: string): { encoding: 'GSM-7' | 'UCS-2'; units:
 /** The SMS body for a notification: text, else body, else title. */
 export const smsText = (content: { text?: string; body?: string; title?: string }) =>
   content.text ?? content.body ?? content.title ?? '';
+
+/**
+ * The longest SMS text Twilio and Amazon SNS take in one request (Twilio error 21617; the SNS Publish limit for
+ * SMS). Counted in UTF-16 code units, the stricter reading, so a text accepted here is not refused later.
+ */
+export const SMS_MAX_CHARS = 1600;
+
+/** Why `text` cannot go out as one SMS request, or null: the same answer at accept, render and send time. */
+export function smsTooLong(text: string): { code: 'sms_too_long'; message: string; retryable: false } | null {
+  if (text.length <= SMS_MAX_CHARS) return null;
+  return {
+    code: 'sms_too_long',
+    message: `SMS text is ${text.length} characters; providers accept at most ${SMS_MAX_CHARS}`,
+    retryable: false,
+  };
+}

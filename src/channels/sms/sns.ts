@@ -1,8 +1,10 @@
 import { AwsClient } from 'aws4fetch';
 import { z } from 'zod';
+import { classifyBy } from '../error-table';
 import { providerFetch } from '../http-call';
 import type { Provider } from '../types';
-import { smsSegments, smsText } from './segments';
+import { smsSegments, smsText, smsTooLong } from './segments';
+import { snsErrors } from './sns-errors';
 
 const Credentials = z
   .object({
@@ -21,10 +23,12 @@ export const snsProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'sns',
   channel: 'sms',
   credentials: Credentials,
-  errors: [],
+  errors: snsErrors,
   accepts: (address) => /^\+[1-9]\d{1,14}$/.test(address),
   async send(message, creds, ctx) {
     const text = smsText(message.content);
+    const tooLong = smsTooLong(text);
+    if (tooLong) return { ok: false, error: tooLong };
     const form = new URLSearchParams({
       Action: 'Publish',
       Version: '2010-03-31',
@@ -64,18 +68,8 @@ export const snsProvider: Provider<z.infer<typeof Credentials>> = {
         }),
         refine: (error, xml) => {
           const code = xmlTag(xml, 'Code') ?? '';
-          return {
-            ...error,
-            code: code ? `sns_${code}` : error.code,
-            message: xmlTag(xml, 'Message') ?? error.message,
-            // SNS answers throttling with 400 Throttling: worth a retry despite the 4xx.
-            retryable: error.retryable || /Throttl|InternalError|ServiceUnavailable/.test(code),
-            ...(/AuthorizationError|InvalidClientTokenId|SignatureDoesNotMatch|OptedOut/.test(code) &&
-            code !== 'OptedOut'
-              ? { providerFault: true }
-              : {}),
-            ...(code === 'InvalidParameter' && /phone/i.test(xml) ? { invalidRecipient: true } : {}),
-          };
+          const message = xmlTag(xml, 'Message') ?? error.message;
+          return classifyBy(snsErrors, { ...error, code: code ? `sns_${code}` : error.code, message }, code);
         },
       },
     );

@@ -1,3 +1,4 @@
+import { SMS_MAX_CHARS, smsTooLong } from '../../channels/sms/segments';
 import type { PlannedNotification } from '../../db/queries/notifications';
 import type { Channel, SubscriberRow, TemplateContent } from '../../db/schema';
 import { CHANNELS } from '../../db/schema';
@@ -44,6 +45,17 @@ function addressesOf(r: SubscriberRow | InlineRecipientInput): Partial<Record<Ch
   return out;
 }
 
+/** The text SMS sends (text, else body) when it is longer than providers take: refused before any send. */
+export function smsLengthProblem(content: NonNullable<SendNotificationRequest['content']>): ErrorDetail | null {
+  const field = content.text !== undefined ? 'text' : 'body';
+  if (!smsTooLong(content[field] ?? '')) return null;
+  return {
+    path: `body.content.${field}`,
+    message: `sms text must be at most ${SMS_MAX_CHARS} characters (Twilio and SNS refuse longer)`,
+    code: 'sms_too_long',
+  };
+}
+
 /** What each channel needs from `content`, checked before anything is written. */
 function contentProblems(channels: Channel[], content: NonNullable<SendNotificationRequest['content']>): ErrorDetail[] {
   const problems: ErrorDetail[] = [];
@@ -53,6 +65,8 @@ function contentProblems(channels: Channel[], content: NonNullable<SendNotificat
     if (!content.text && !content.html) need('body.content', 'email needs text or html');
   }
   if (channels.includes('sms') && !content.text && !content.body) need('body.content', 'sms needs text or body');
+  const smsLength = channels.includes('sms') ? smsLengthProblem(content) : null;
+  if (smsLength) problems.push(smsLength);
   if (channels.includes('push') && !content.title && !content.body) need('body.content', 'push needs title or body');
   if (channels.includes('chat') && !content.text && !content.body && !content.title) {
     need('body.content', 'chat needs text, body or title');

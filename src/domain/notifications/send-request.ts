@@ -60,7 +60,11 @@ const Recipient = z.union([ExternalIdRecipient, InlineRecipient]);
 export const NotificationContentSchema = z
   .object({
     subject: z.string().max(998).optional(),
-    text: z.string().max(100_000).optional(),
+    text: z
+      .string()
+      .max(100_000)
+      .optional()
+      .openapi({ description: 'Email text part; the SMS text (at most 1,600 characters when sms is sent: else 422)' }),
     html: z.string().max(200_000).optional(),
     title: z.string().max(500).optional(),
     body: z.string().max(10_000).optional(),

@@ -1,3 +1,4 @@
+import { smsText, smsTooLong } from '../../channels/sms/segments';
 import type { AppContext } from '../../context';
 import { loadLayouts } from '../../db/queries/layouts';
 import type { DeliveryToSend } from '../../db/queries/pipeline';
@@ -6,8 +7,17 @@ import { layoutSourceFor } from '../../domain/templates/layout-source';
 import { RenderError } from '../../domain/templates/liquid-engine';
 import { renderTemplate } from '../../domain/templates/render-template';
 
-/** A template delivery's rendered content and the locale it rendered in, or why it could not render. */
-export type Rendering = { locale: string; content: DeliveryToSend['content'] } | { error: string };
+/**
+ * A template delivery's rendered content and the locale it rendered in, or why it could not render (`code`
+ * when the failure has its own name; `render_error` otherwise).
+ */
+export type Rendering = { locale: string; content: DeliveryToSend['content'] } | { error: string; code?: string };
+
+/** A rendered SMS longer than providers take fails here, by name, instead of at every provider in turn. */
+function checked(channel: DeliveryToSend['channel'], rendered: Rendering & { content: object }): Rendering {
+  const tooLong = channel === 'sms' ? smsTooLong(smsText(rendered.content)) : null;
+  return tooLong ? { error: `the rendered ${tooLong.message}`, code: tooLong.code } : rendered;
+}
 
 /**
  * Renders the template deliveries of a batch (one query for every template version involved). Parsed templates
@@ -42,17 +52,15 @@ export async function renderTemplates(ctx: AppContext, rows: DeliveryToSend[]) {
       try {
         const data = { ...(d.data ?? {}), recipient: { id: d.recipient, address: d.address } };
         const cacheKey = `${d.tenantId}:${d.templateId}:${d.templateVersion}`;
-        out.set(
-          d.id,
-          await renderTemplate(
-            version.content,
-            d.channel,
-            d.locale,
-            data,
-            cacheKey,
-            layoutSourceFor(d.tenantId, layoutRows),
-          ),
+        const rendered = await renderTemplate(
+          version.content,
+          d.channel,
+          d.locale,
+          data,
+          cacheKey,
+          layoutSourceFor(d.tenantId, layoutRows),
         );
+        out.set(d.id, checked(d.channel, rendered));
       } catch (err) {
         out.set(d.id, { error: err instanceof RenderError ? err.message : `render failed: ${String(err)}` });
       }

@@ -78,7 +78,10 @@ async function sendOne(ctx: AppContext, original: DeliveryToSend, inputs: SendIn
   if (refusal) return suppressedOutcome(base, refusal);
   const rendering = inputs.renderings.get(original.id);
   if (rendering && 'error' in rendering) {
-    return withFallback(original, failedOutcome(base, [], null, { code: 'render_error', message: rendering.error }));
+    return withFallback(
+      original,
+      failedOutcome(base, [], null, { code: rendering.code ?? 'render_error', message: rendering.error }),
+    );
   }
   const rendered = rendering ? { ...original, content: rendering.content } : original;
   const prepared = await prepareEmail(ctx, rendered, inputs.preferences, inputs.secretOf);

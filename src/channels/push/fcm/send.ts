@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { classifyBy } from '../../error-table';
 import { parseJson, providerFetch } from '../../http-call';
 import { networkFailure } from '../../http-outcome';
 import type { Provider } from '../../types';
 import { pushToken, stringData } from '../push-payload';
+import { fcmErrors } from './errors';
 import { googleAccessToken } from './google-access-token';
 
 const Credentials = z
@@ -19,10 +21,12 @@ const Credentials = z
   })
   .strict();
 
-/** FCM v1 error statuses: UNREGISTERED / INVALID_ARGUMENT on the token → suppress; auth errors → our account. */
-function fcmStatus(body: string): string {
-  const error = parseJson(body)?.error as { status?: string; details?: { errorCode?: string }[] } | undefined;
-  return error?.details?.find((d) => d.errorCode)?.errorCode ?? error?.status ?? '';
+/** An FCM v1 error body: the FcmError detail's errorCode (else the google.rpc status) and its message. */
+function fcmError(body: string): { code: string; message?: string } {
+  const error = parseJson(body)?.error as
+    | { status?: string; message?: string; details?: { errorCode?: string }[] }
+    | undefined;
+  return { code: error?.details?.find((d) => d.errorCode)?.errorCode ?? error?.status ?? '', message: error?.message };
 }
 
 /** Firebase Cloud Messaging HTTP v1: POST /v1/projects/{project}/messages:send with an OAuth token. */
@@ -30,7 +34,7 @@ export const fcmProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'fcm',
   channel: 'push',
   credentials: Credentials,
-  errors: [],
+  errors: fcmErrors,
   accepts: (address) => address.startsWith('fcm:'),
   async send(message, creds, ctx) {
     const account = creds.serviceAccount;
@@ -75,17 +79,9 @@ export const fcmProvider: Provider<z.infer<typeof Credentials>> = {
           responseCode: res.status,
         }),
         refine: (error, body) => {
-          const status = fcmStatus(body);
-          return {
-            ...error,
-            code: status ? `fcm_${status}` : error.code,
-            ...(status === 'UNREGISTERED' || (status === 'INVALID_ARGUMENT' && /token/i.test(body))
-              ? { invalidRecipient: true }
-              : {}),
-            ...(status === 'THIRD_PARTY_AUTH_ERROR' || status === 'SENDER_ID_MISMATCH' || status === 'PERMISSION_DENIED'
-              ? { providerFault: true }
-              : {}),
-          };
+          const { code, message } = fcmError(body);
+          const named = { ...error, code: code ? `fcm_${code}` : error.code, message: message ?? error.message };
+          return classifyBy(fcmErrors, named, code);
         },
       },
     );

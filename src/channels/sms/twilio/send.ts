@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { classifyBy } from '../../error-table';
 import { basicAuth, parseJson, providerFetch } from '../../http-call';
 import type { Provider } from '../../types';
-import { smsSegments, smsText } from '../segments';
+import { smsSegments, smsText, smsTooLong } from '../segments';
+import { twilioErrors } from './errors';
 
 const Credentials = z
   .object({
@@ -21,20 +23,17 @@ const Credentials = z
   .strict()
   .refine((c) => c.from || c.messagingServiceSid, { message: 'needs from or messagingServiceSid' });
 
-/** Twilio error codes: 21211 invalid To, 21614 not a mobile number, 21610 recipient replied STOP, 21408 region. */
-const INVALID_RECIPIENT = new Set([21211, 21614, 21610, 21612, 21408]);
-/** 20003 authentication, 21606/21659/21212 our From is not usable. */
-const PROVIDER_FAULT = new Set([20003, 21606, 21659, 21212, 20404]);
-
 /** Twilio Messages API: POST /2010-04-01/Accounts/{sid}/Messages.json (form-encoded) → 201 { sid }. */
 export const twilioProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'twilio',
   channel: 'sms',
   credentials: Credentials,
-  errors: [],
+  errors: twilioErrors,
   accepts: (address) => /^\+[1-9]\d{1,14}$/.test(address),
   send(message, creds, ctx) {
     const body = smsText(message.content);
+    const tooLong = smsTooLong(body);
+    if (tooLong) return Promise.resolve({ ok: false, error: tooLong });
     const form = new URLSearchParams({ To: message.address, Body: body });
     if (creds.messagingServiceSid) form.set('MessagingServiceSid', creds.messagingServiceSid);
     else form.set('From', creds.from!);
@@ -61,14 +60,9 @@ export const twilioProvider: Provider<z.infer<typeof Credentials>> = {
         refine: (error, text) => {
           const parsed = parseJson(text);
           const code = Number(parsed?.code);
-          return {
-            ...error,
-            code: Number.isFinite(code) ? `twilio_${code}` : error.code,
-            message: String(parsed?.message ?? error.message),
-            retryable: error.retryable || code === 20429,
-            ...(INVALID_RECIPIENT.has(code) ? { invalidRecipient: true } : {}),
-            ...(PROVIDER_FAULT.has(code) ? { providerFault: true } : {}),
-          };
+          if (!Number.isFinite(code)) return classifyBy(twilioErrors, error, '');
+          const named = { ...error, code: `twilio_${code}`, message: String(parsed?.message ?? error.message) };
+          return classifyBy(twilioErrors, named, String(code));
         },
       },
     );
