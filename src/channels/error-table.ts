@@ -29,6 +29,12 @@ export interface ErrorRow {
   meaning: string;
   /** Where the provider documents it. */
   source: string;
+  /**
+   * An `account` error that concerns only some destinations (a region not enabled, a trial account's unverified
+   * numbers, a channel the bot is not in): it fails over and fails like any account error, but it does not count
+   * against the circuit breaker, which would otherwise pause every send for a handful of bad targets.
+   */
+  someTargets?: true;
 }
 
 /** A provider's documented errors, most specific row first (a row with `message` before the same code without). */
@@ -43,7 +49,7 @@ export function findRow(table: ErrorTable, code: string, message = ''): ErrorRow
  * (retryable for 429/5xx, account fault for 401/403) and is never a recipient error.
  */
 export function classify(error: ProviderError, row: ErrorRow | undefined): ProviderError {
-  const { invalidRecipient: _i, suppressIfProven: _s, ...base } = error;
+  const { invalidRecipient: _i, suppressIfProven: _s, targetSpecific: _t, ...base } = error;
   if (!row) return base;
   switch (row.class) {
     case 'recipient':
@@ -51,7 +57,7 @@ export function classify(error: ProviderError, row: ErrorRow | undefined): Provi
     case 'recipient_if_proven':
       return { ...base, retryable: false, providerFault: true, suppressIfProven: true };
     case 'account':
-      return { ...base, retryable: false, providerFault: true };
+      return { ...base, retryable: false, providerFault: true, ...(row.someTargets ? { targetSpecific: true } : {}) };
     case 'quota':
       return { ...base, retryable: true, providerFault: true };
     case 'message':

@@ -38,6 +38,8 @@ export interface ProviderError {
    * pipeline suppresses only if this configuration has already delivered with its current credentials.
    */
   suppressIfProven?: boolean;
+  /** An account error about this destination only (`someTargets` in error-table.ts): not counted by the breaker. */
+  targetSpecific?: boolean;
 }
 
 export type SendResult =

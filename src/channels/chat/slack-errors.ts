@@ -22,7 +22,7 @@ const row = (code: string, cls: ErrorRow['class'], meaning: string, source = POS
 export const slackBotErrors: ErrorTable = [
   row('is_archived', 'recipient', 'the channel has been archived'),
   row('channel_not_found', 'recipient_if_proven', 'the channel does not exist or the token cannot see it'),
-  row('not_in_channel', 'account', 'the bot is not a member of the channel'),
+  { ...row('not_in_channel', 'account', 'the bot is not a member of the channel'), someTargets: true },
   row('invalid_auth', 'account', 'the token is invalid or the request comes from a disallowed IP'),
   row('not_authed', 'account', 'no authentication token was provided'),
   row('token_revoked', 'account', 'the token has been revoked'),

@@ -21,7 +21,16 @@ const row = (code: string, cls: ErrorRow['class'], meaning: string, source = PUB
  * the SMS sandbox has not verified is our account's state, not the number's.
  */
 export const snsErrors: ErrorTable = [
-  row('InvalidParameter', 'account', 'SMS sandbox: the destination number is not verified', SANDBOX, /sandbox|verif/i),
+  {
+    ...row(
+      'InvalidParameter',
+      'account',
+      'SMS sandbox: the destination number is not verified',
+      SANDBOX,
+      /sandbox|verif/i,
+    ),
+    someTargets: true,
+  },
   row('InvalidParameter', 'recipient', 'the PhoneNumber is not valid to publish to', PUBLISH, /PhoneNumber/),
   row('InvalidParameter', 'message', 'a request parameter does not comply with its constraints'),
   row('InvalidParameterValue', 'message', 'a parameter value does not comply with its constraints'),

@@ -55,8 +55,9 @@ export async function sendWithFailover(
     }
     const error = settleAmbiguous(result.error, step);
     health.push(...healthNote(step, error, startedAt));
-    // Only provider-side trouble counts against the breaker; a bad address says nothing about the provider.
-    if (error.retryable || error.providerFault) breakers.count(step.breakerKey, false);
+    // Only provider-side trouble that would fail every send counts against the breaker: a bad address, or an
+    // account setting about some destinations only (a region not enabled), says nothing about the next send.
+    if ((error.retryable || error.providerFault) && !error.targetSpecific) breakers.count(step.breakerKey, false);
     attempts.push(errorAttempt(step, error, durationMs, startedAt));
     lastError = error;
     if (error.invalidRecipient) {

@@ -7,6 +7,8 @@ const row = (code: number, cls: ErrorRow['class'], meaning: string): ErrorRow =>
   meaning,
   source: doc(code),
 });
+/** An account setting that blocks some destinations only: not a reason to pause every send (error-table.ts). */
+const someTargets = (r: ErrorRow): ErrorRow => ({ ...r, someTargets: true });
 
 /**
  * Twilio's error dictionary, for the codes the Messages API answers a create with. Several codes that speak of the
@@ -16,8 +18,12 @@ export const twilioErrors: ErrorTable = [
   row(21211, 'recipient', "invalid 'To' phone number"),
   row(21614, 'recipient', "'To' number is not a valid mobile number"),
   row(21610, 'recipient', 'the recipient replied STOP: unsubscribed from this sender'),
-  row(21408, 'account', "permission to send to this region is not enabled in the account's Geo Permissions"),
-  row(21608, 'account', 'trial account: the number is unverified, trial accounts send only to verified numbers'),
+  someTargets(
+    row(21408, 'account', "permission to send to this region is not enabled in the account's Geo Permissions"),
+  ),
+  someTargets(
+    row(21608, 'account', 'trial account: the number is unverified, trial accounts send only to verified numbers'),
+  ),
   row(20003, 'account', 'authentication failed: wrong Account SID or Auth Token'),
   row(20404, 'account', 'resource not found: the Account SID or Messaging Service does not exist'),
   row(21606, 'account', "the 'From' number is not a valid message-capable Twilio number for this destination"),
