@@ -13,6 +13,12 @@ export const standInContext: ProviderContext = {
   bindings: {},
 };
 
+/** The stand-in context for one provider: its calls without a `key` go to that provider's stand-in. */
+export const standInContextFor = (providerId: string): ProviderContext => ({
+  ...standInContext,
+  baseUrl: (url, key) => (TEST_PROVIDER_BASE_URLS as Record<string, string>)[key ?? providerId] ?? url,
+});
+
 export const outbound = (channel: OutboundMessage['channel'], address: string): OutboundMessage => ({
   deliveryId: 'dlv_01hzzzzzzzzzzzzzzzzzzzzzzz',
   notificationId: 'ntf_01hzzzzzzzzzzzzzzzzzzzzzzz',
@@ -52,7 +58,7 @@ export async function expectTableHonoured<C>(
   expect(provider.errors.length, `${provider.id} has an error table`).toBeGreaterThan(0);
   for (const row of provider.errors) {
     await scriptProvider(opts.standIn ?? provider.id, opts.account, [opts.respond(row)]);
-    const result = await provider.send(opts.message, opts.credentials, standInContext);
+    const result = await provider.send(opts.message, opts.credentials, standInContextFor(provider.id));
     const label = `${provider.id} ${row.code}${row.message ? ` ${row.message}` : ''}`;
     expect(result.ok, label).toBe(false);
     if (result.ok) continue;
