@@ -59,14 +59,16 @@ export const PROVIDER_APIS = {
       if (!b.from?.email)
         errors.push({ field: 'from.email', message: 'The from email does not contain a valid address.' });
       if (!b.subject) errors.push({ field: 'subject', message: 'The subject is required.' });
-      // SendGrid's Mail Send reference: at least one content part; a text/plain part, when present, comes first
-      // (an HTML-only email has no text/plain part at all).
-      const types = Array.isArray(b.content) ? b.content.map((c) => c?.type) : [];
-      if (!types.length || types.indexOf('text/plain') > 0) {
+      // Mail Send schema: each content value is at least one character; text/plain, when present, comes first.
+      const content = Array.isArray(b.content) ? b.content : [];
+      const empty = content.findIndex((c) => typeof c?.value !== 'string' || c.value.length < 1);
+      if (!content.length || empty !== -1) {
         errors.push({
-          field: 'content',
-          message: 'The content value must be a string at least one character in length; text/plain first.',
+          field: `content.${Math.max(empty, 0)}.value`,
+          message: 'The content value must be a string at least one character in length.',
         });
+      } else if (content.some((c, i) => c.type === 'text/plain' && i > 0)) {
+        errors.push({ field: 'content', message: 'If present, text/plain must be first.' });
       }
     }
     if (errors.length) return { account, reject: json(400, { errors }) };

@@ -1,6 +1,8 @@
 import { EmailMessage } from 'cloudflare:email';
 import { z } from 'zod';
+import { classifyBy } from '../error-table';
 import type { Provider } from '../types';
+import { cloudflareEmailErrors } from './cloudflare-email-errors';
 import { parseFrom } from './email-content';
 import { buildEmail } from './mime';
 
@@ -8,13 +10,13 @@ const Credentials = z.object({ from: z.string().min(3).max(320) }).strict();
 
 /**
  * Cloudflare Email Routing's send_email binding: a mimetext-built message to a verified destination address.
- * Errors are thrown (no status codes): an unverified destination or sender is permanent, anything else retryable.
+ * Errors are thrown (no status codes): `cloudflareEmailErrors` reads the message.
  */
 export const cloudflareEmailProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'cloudflare_email',
   channel: 'email',
   credentials: Credentials,
-  errors: [],
+  errors: cloudflareEmailErrors,
   accepts: () => true,
   async send(message, creds, ctx) {
     const binding = ctx.bindings.EMAIL;
@@ -43,16 +45,8 @@ export const cloudflareEmailProvider: Provider<z.infer<typeof Credentials>> = {
       return { ok: true, providerMessageId: `<${message.deliveryId}@notifykit>` };
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
-      const permanent = /not verified|destination address|invalid/i.test(text);
-      return {
-        ok: false,
-        error: {
-          code: 'cloudflare_email_error',
-          message: text,
-          retryable: !permanent,
-          ...(permanent ? { invalidRecipient: /destination/i.test(text) } : {}),
-        },
-      };
+      const error = { code: 'cloudflare_email_error', message: text, retryable: true };
+      return { ok: false, error: classifyBy(cloudflareEmailErrors, error, 'send_email') };
     }
   },
 };

@@ -1,5 +1,6 @@
 import { AwsClient } from 'aws4fetch';
 import { z } from 'zod';
+import { awsHost } from '../aws-host';
 import { classifyBy } from '../error-table';
 import { providerFetch } from '../http-call';
 import type { Provider } from '../types';
@@ -49,7 +50,7 @@ export const snsProvider: Provider<z.infer<typeof Credentials>> = {
       region: creds.region,
       service: 'sns',
     });
-    const signed = await aws.sign(`${ctx.baseUrl(`https://sns.${creds.region}.amazonaws.com`)}/`, {
+    const signed = await aws.sign(`${ctx.baseUrl(`https://${awsHost('sns', creds.region)}`)}/`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
       body: form.toString(),

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { classifyBy } from '../../error-table';
 import { parseJson, providerFetch } from '../../http-call';
 import type { Provider } from '../../types';
 import { emailParts } from '../email-content';
+import { postmarkErrors } from './errors';
 
 const Credentials = z
   .object({
@@ -13,16 +15,12 @@ const Credentials = z
   })
   .strict();
 
-/** Postmark error codes (API reference): 300 invalid email request, 406 inactive recipient, 10 bad token. */
-const INVALID_RECIPIENT = new Set([300, 406]);
-const PROVIDER_FAULT = new Set([10, 400, 401, 405]);
-
 /** Postmark: POST /email → 200 { ErrorCode: 0, MessageID }. */
 export const postmarkProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'postmark',
   channel: 'email',
   credentials: Credentials,
-  errors: [],
+  errors: postmarkErrors,
   accepts: () => true,
   send(message, creds, ctx) {
     const { subject, text, html } = emailParts(message.content);
@@ -57,14 +55,14 @@ export const postmarkProvider: Provider<z.infer<typeof Credentials>> = {
         }),
         refine: (error, body) => {
           const parsed = parseJson(body);
-          const code = Number(parsed?.ErrorCode);
-          return {
+          const code = parsed?.ErrorCode === undefined ? Number.NaN : Number(parsed.ErrorCode);
+          const known = Number.isFinite(code);
+          const coded = {
             ...error,
-            code: Number.isFinite(code) ? `postmark_${code}` : error.code,
+            code: known ? `postmark_${code}` : error.code,
             message: String(parsed?.Message ?? error.message),
-            ...(INVALID_RECIPIENT.has(code) ? { invalidRecipient: true } : {}),
-            ...(PROVIDER_FAULT.has(code) ? { providerFault: true } : {}),
           };
+          return classifyBy(postmarkErrors, coded, known ? String(code) : '');
         },
       },
     );

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { classifyBy } from '../../error-table';
 import { parseJson, providerFetch } from '../../http-call';
 import type { Provider } from '../../types';
 import { emailParts } from '../email-content';
+import { resendErrors } from './errors';
 
 const Credentials = z
   .object({
@@ -20,7 +22,7 @@ export const resendProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'resend',
   channel: 'email',
   credentials: Credentials,
-  errors: [],
+  errors: resendErrors,
   accepts: () => true,
   send(message, creds, ctx) {
     const { subject, text, html } = emailParts(message.content);
@@ -53,13 +55,8 @@ export const resendProvider: Provider<z.infer<typeof Credentials>> = {
           const parsed = parseJson(body);
           const name = String(parsed?.name ?? '');
           const text = String(parsed?.message ?? error.message);
-          return {
-            ...error,
-            code: name ? `resend_${name}` : error.code,
-            message: text,
-            ...(name === 'validation_error' && /\bto\b/i.test(text) ? { invalidRecipient: true } : {}),
-            ...(name === 'invalid_from_address' || name === 'invalid_api_key' ? { providerFault: true } : {}),
-          };
+          const coded = { ...error, code: name ? `resend_${name}` : error.code, message: text };
+          return classifyBy(resendErrors, coded, name.toLowerCase(), text);
         },
       },
     );

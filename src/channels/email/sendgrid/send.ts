@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { classifyBy, findRow } from '../../error-table';
 import { parseJson, providerFetch } from '../../http-call';
 import type { Provider } from '../../types';
 import { emailParts, parseFrom } from '../email-content';
+import { sendgridErrors } from './errors';
 
 const Credentials = z
   .object({
@@ -20,16 +22,37 @@ const Credentials = z
   })
   .strict();
 
+interface SendgridError {
+  field?: string | null;
+  message?: string;
+}
+
+const describe = (e: SendgridError | undefined) => (e?.field ? `${e.field}: ${e.message ?? ''}` : (e?.message ?? ''));
+
+/**
+ * Classifies a failed Mail Send by its `errors[]`. With several entries, a non-recipient one wins: a request that
+ * is also wrong elsewhere says nothing certain about the address.
+ */
+function classifyErrors(status: number, errors: SendgridError[]) {
+  const code = String(status);
+  return errors.find((e) => findRow(sendgridErrors, code, describe(e))?.class !== 'recipient') ?? errors[0];
+}
+
 /** SendGrid v3 Mail Send: POST /v3/mail/send → 202 with X-Message-Id. */
 export const sendgridProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'sendgrid',
   channel: 'email',
   credentials: Credentials,
-  errors: [],
+  errors: sendgridErrors,
   accepts: () => true,
   send(message, creds, ctx) {
     const { subject, text, html } = emailParts(message.content);
-    const content = [{ type: 'text/plain', value: text }, ...(html ? [{ type: 'text/html', value: html }] : [])];
+    // Every content value must be at least one character (an image-only HTML email has no text); text/plain,
+    // when present, comes first.
+    const content = [
+      ...(text || !html ? [{ type: 'text/plain', value: text || ' ' }] : []),
+      ...(html ? [{ type: 'text/html', value: html }] : []),
+    ];
     return providerFetch(
       `${ctx.baseUrl('https://api.sendgrid.com')}/v3/mail/send`,
       {
@@ -51,14 +74,11 @@ export const sendgridProvider: Provider<z.infer<typeof Credentials>> = {
           providerMessageId: res.headers.get('x-message-id') ?? undefined,
           responseCode: res.status,
         }),
-        refine: (error, body) => {
-          const errors = (parseJson(body)?.errors as { field?: string; message?: string }[] | undefined) ?? [];
-          const toField = errors.some((e) => e.field?.startsWith('personalizations.0.to'));
-          return {
-            ...error,
-            ...(toField ? { invalidRecipient: true } : {}),
-            message: errors[0]?.message ?? error.message,
-          };
+        refine: (error, body, res) => {
+          const errors = parseJson(body)?.errors;
+          const entry = classifyErrors(res.status, Array.isArray(errors) ? (errors as SendgridError[]) : []);
+          const message = entry?.message ?? error.message;
+          return classifyBy(sendgridErrors, { ...error, message }, String(res.status), describe(entry) || message);
         },
       },
     );

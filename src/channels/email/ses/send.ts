@@ -1,8 +1,11 @@
 import { AwsClient } from 'aws4fetch';
 import { z } from 'zod';
+import { awsHost } from '../../aws-host';
+import { classifyBy } from '../../error-table';
 import { parseJson, providerFetch } from '../../http-call';
 import type { Provider } from '../../types';
 import { emailParts } from '../email-content';
+import { sesErrors } from './errors';
 
 const Credentials = z
   .object({
@@ -20,15 +23,24 @@ const Credentials = z
   })
   .strict();
 
-const PROVIDER_FAULT =
-  /AccountSuspended|MailFromDomainNotVerified|NotFoundException|SendingPaused|InvalidClientTokenId|SignatureDoesNotMatch|AccessDenied/;
+/** `MessageRejected:http://internal.amazon.com/…` or a body `__type` of `…#MessageRejected` → `MessageRejected`. */
+function errorType(res: Response, body: Record<string, unknown> | null): string {
+  const header = res.headers.get('x-amzn-errortype')?.split(':')[0];
+  return (
+    header ||
+    String(body?.__type ?? '')
+      .split('#')
+      .pop() ||
+    ''
+  );
+}
 
 /** Amazon SES v2 SendEmail, SigV4-signed with aws4fetch. */
 export const sesProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'ses',
   channel: 'email',
   credentials: Credentials,
-  errors: [],
+  errors: sesErrors,
   accepts: () => true,
   async send(message, creds, ctx) {
     const { subject, text, html } = emailParts(message.content);
@@ -38,7 +50,7 @@ export const sesProvider: Provider<z.infer<typeof Credentials>> = {
       region: creds.region,
       service: 'ses',
     });
-    const url = `${ctx.baseUrl(`https://email.${creds.region}.amazonaws.com`)}/v2/email/outbound-emails`;
+    const url = `${ctx.baseUrl(`https://${awsHost('email', creds.region)}`)}/v2/email/outbound-emails`;
     const signed = await aws.sign(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -52,6 +64,10 @@ export const sesProvider: Provider<z.infer<typeof Credentials>> = {
               Text: { Data: text, Charset: 'UTF-8' },
               ...(html ? { Html: { Data: html, Charset: 'UTF-8' } } : {}),
             },
+            // SES v2 `Message.Headers` ([{Name, Value}]): one-click unsubscribe needs both List-Unsubscribe headers.
+            ...(message.headers
+              ? { Headers: Object.entries(message.headers).map(([Name, Value]) => ({ Name, Value })) }
+              : {}),
           },
         },
         EmailTags: [{ Name: 'delivery_id', Value: message.deliveryId }],
@@ -67,17 +83,11 @@ export const sesProvider: Provider<z.infer<typeof Credentials>> = {
           providerMessageId: String(parseJson(body)?.MessageId ?? ''),
           responseCode: res.status,
         }),
-        refine: (error, body, res) => {
-          const type = res.headers.get('x-amzn-errortype')?.split(':')[0] ?? String(parseJson(body)?.__type ?? '');
-          const throttled = /TooManyRequests|LimitExceeded|Throttl/.test(type);
-          return {
-            ...error,
-            code: type ? `ses_${type}` : error.code,
-            message: String(parseJson(body)?.message ?? error.message),
-            retryable: error.retryable || throttled,
-            ...(PROVIDER_FAULT.test(type) ? { providerFault: true } : {}),
-            ...(type === 'MessageRejected' && /address/i.test(body) ? { invalidRecipient: true } : {}),
-          };
+        refine: (error, text, res) => {
+          const body = parseJson(text);
+          const type = errorType(res, body);
+          const message = String(body?.message ?? body?.Message ?? error.message);
+          return classifyBy(sesErrors, { ...error, code: type ? `ses_${type}` : error.code, message }, type, message);
         },
       },
     );

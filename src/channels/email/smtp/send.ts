@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { Provider } from '../../types';
 import { parseFrom } from '../email-content';
 import { buildEmail, messageIdOf } from '../mime';
+import { smtpErrors } from './errors';
 import { SmtpError, sendMail } from './smtp-client';
+import { smtpFailure } from './smtp-failure';
 
 const Credentials = z
   .object({
@@ -18,24 +20,11 @@ const Credentials = z
   })
   .strict();
 
-/** SMTP 421/45x/network: the server or path is busy → retry. 5xx: refused → permanent (550/553: bad mailbox). */
-function classify(err: SmtpError) {
-  const code = err.replyCode;
-  return {
-    code: code === undefined ? `smtp_${err.phase === 'timeout' ? 'timeout' : 'network_error'}` : `smtp_${code}`,
-    message: err.message,
-    retryable: code === undefined || (code >= 400 && code < 500),
-    ...(code !== undefined ? { responseCode: code } : {}),
-    ...(code === 550 || code === 551 || code === 553 ? { invalidRecipient: err.phase === 'RCPT TO' } : {}),
-    ...(code === 535 || code === 530 || err.phase === 'AUTH' ? { providerFault: true } : {}),
-  };
-}
-
 export const smtpProvider: Provider<z.infer<typeof Credentials>> = {
   id: 'smtp',
   channel: 'email',
   credentials: Credentials,
-  errors: [],
+  errors: smtpErrors,
   accepts: () => true,
   async send(message, creds, ctx) {
     const raw = buildEmail({
@@ -66,7 +55,7 @@ export const smtpProvider: Provider<z.infer<typeof Credentials>> = {
         responseCode: Number(response.slice(0, 3)),
       };
     } catch (err) {
-      if (err instanceof SmtpError) return { ok: false, error: classify(err) };
+      if (err instanceof SmtpError) return { ok: false, error: smtpFailure(err) };
       throw err;
     }
   },
