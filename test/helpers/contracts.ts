@@ -1,7 +1,6 @@
 import { expect } from 'vitest';
-import type { ProviderContext } from '../../src/channels/types';
-import { TEST_PROVIDER_BASE_URLS, TEST_STAND_INS } from '../test-db';
-import { standInContext } from './error-tables';
+import { TEST_STAND_INS } from '../test-db';
+import { standInContextFor } from './error-tables';
 import { providerRequests } from './providers';
 
 /**
@@ -10,10 +9,7 @@ import { providerRequests } from './providers';
  */
 
 /** A provider context whose base URLs point at the stand-ins, `key` defaulting to the provider's id as in the pipeline. */
-export const contextFor = (providerId: string): ProviderContext => ({
-  ...standInContext,
-  baseUrl: (url, key) => (TEST_PROVIDER_BASE_URLS as Record<string, string>)[key ?? providerId] ?? url,
-});
+export const contextFor = standInContextFor;
 
 /** A chat incoming-webhook URL served by the contract-checked stand-in (`discord`, `slack-webhook`, `teams`). */
 export const chatWebhookUrl = (provider: 'discord' | 'slack-webhook' | 'teams', path: string) =>

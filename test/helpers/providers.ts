@@ -43,6 +43,15 @@ export const jsonStep = (status: number, body: unknown, headers: Record<string, 
 const hex = (n: number) =>
   [...crypto.getRandomValues(new Uint8Array(n))].map((b) => b.toString(16).padStart(2, '0')).join('');
 export const uniqueAccount = (prefix: string) => `${prefix}${hex(12)}`;
+/** A US number no other test is likely to use (suppressions are per tenant, but stand-in accounts are shared). */
+export const randomPhone = () => `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+
+/** POST /v1/notifications that must be accepted; the notification's id. */
+export async function sendAccepted(key: string, body: Record<string, unknown>): Promise<string> {
+  const res = await api('POST', '/v1/notifications', { key, body });
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  return res.body.id as string;
+}
 export const twilioSid = () => `AC${hex(16)}`;
 /** AWS-shaped access key id (AKIA + 16 uppercase). */
 export const awsKeyId = () => `AKIA${hex(8).toUpperCase()}`;

@@ -1,12 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { api, createLiveTenant, createTenant, expectEnvelope, testDb } from '../helpers/api';
-import { addProvider, jsonStep, scriptProvider, twilioSid } from '../helpers/providers';
+import { addProvider, jsonStep, randomPhone, scriptProvider, twilioSid } from '../helpers/providers';
 import { signedTwilioRequest, twilioStatusParams } from '../helpers/receipt-signing';
 import { allDeliveries, receivedMail, scriptEndpoint, uniqueName, waitForNotification } from '../helpers/stand-ins';
 import { createEndpoint } from '../helpers/webhooks';
-
-const randomPhone = () => `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 
 async function send(key: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
   const res = await api('POST', '/v1/notifications', { key, body, headers });

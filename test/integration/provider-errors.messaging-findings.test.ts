@@ -9,20 +9,14 @@ import {
   ecPem,
   jsonStep,
   providerRequests,
+  randomPhone,
   scriptProvider,
+  sendAccepted,
   twilioSid,
 } from '../helpers/providers';
 import { allDeliveries, waitForNotification } from '../helpers/stand-ins';
 
 /** Issue 20 findings 1, 5, 6 and 10: account-side answers never suppress; our APNs alert survives push data. */
-
-const randomPhone = () => `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-
-async function send(key: string, body: Record<string, unknown>) {
-  const res = await api('POST', '/v1/notifications', { key, body });
-  expect(res.status).toBe(202);
-  return res.body.id as string;
-}
 
 async function apnsAccount() {
   const teamId = appleId();
@@ -55,7 +49,7 @@ describe('issue 20: messaging providers', () => {
       }),
     ]);
     const phone = randomPhone();
-    const id = await send(t.key, { to: { phone }, content: { text: 'Your code is 123456' } });
+    const id = await sendAccepted(t.key, { to: { phone }, content: { text: 'Your code is 123456' } });
     const failed = await waitForNotification(t.key, id, allDeliveries('failed'));
     expect(failed.deliveries[0].lastError.code).toBe('twilio_21408');
     const suppressions = await api('GET', '/v1/suppressions?channel=sms', { key: t.key });
@@ -80,7 +74,7 @@ describe('issue 20: messaging providers', () => {
     const botToken = `xoxb-${crypto.randomUUID()}`;
     await addProvider(t.key, { channel: 'chat', provider: 'slack', name: 'Slack bot', credentials: { botToken } });
     await scriptProvider('slack', botToken, [jsonStep(200, { ok: false, error: 'rate_limited' })]);
-    const id = await send(t.key, { to: { slack: { channelId: 'C123' } }, content: { text: 'deploy done' } });
+    const id = await sendAccepted(t.key, { to: { slack: { channelId: 'C123' } }, content: { text: 'deploy done' } });
     const done = await waitForNotification(t.key, id, allDeliveries('sent'));
     expect(done.deliveries[0].attempts.map((a: any) => a.error?.code ?? a.outcome)).toEqual([
       'slack_rate_limited',

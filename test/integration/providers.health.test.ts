@@ -52,7 +52,8 @@ describe('provider health: ambiguous answers and account faults', () => {
     const t = await createLiveTenant('apns-proven', { smtp: false });
     const hook = await createEndpoint(t.key, { events: ['provider.misconfigured'] });
     const { id: configId, teamId } = await apnsConfig(t.key);
-    const [tokenA, tokenB, tokenC] = [uniqueAccount('tok'), uniqueAccount('tok'), uniqueAccount('tok')];
+    // Hex, as APNs device tokens are (the stand-in judges the path against Apple's documented form).
+    const [tokenA, tokenB, tokenC] = [uniqueAccount('a'), uniqueAccount('b'), uniqueAccount('c')];
 
     // Unproven: the answer may mean a sandbox/production or bundle-id mismatch, so the token is not blamed.
     await scriptProvider('apns', teamId, [badDeviceToken, badDeviceToken]);

@@ -7,8 +7,10 @@ import {
   ecPem,
   jsonStep,
   providerRequests,
+  randomPhone,
   rsaPem,
   scriptProvider,
+  sendAccepted,
   twilioSid,
 } from '../helpers/providers';
 import {
@@ -19,14 +21,6 @@ import {
   uniqueName,
   waitForNotification,
 } from '../helpers/stand-ins';
-
-const randomPhone = () => `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-
-async function send(key: string, body: Record<string, unknown>) {
-  const res = await api('POST', '/v1/notifications', { key, body });
-  expect(res.status).toBe(202);
-  return res.body.id as string;
-}
 
 describe('SMS: Twilio', () => {
   it('form-encoded Messages API call with Basic auth; segments recorded; 21211 suppresses the number', async () => {
@@ -40,7 +34,7 @@ describe('SMS: Twilio', () => {
     });
     const phone = randomPhone();
     const text = 'Your code is 123456. '.repeat(9); // 189 GSM-7 characters → 2 segments
-    const id = await send(t.key, { to: { phone }, content: { text } });
+    const id = await sendAccepted(t.key, { to: { phone }, content: { text } });
     const done = await waitForNotification(t.key, id, allDeliveries('sent'));
     expect(done.deliveries[0]).toMatchObject({ provider: 'twilio', address: phone });
     expect(done.deliveries[0].attempts[0].units).toBe(2);
@@ -53,7 +47,7 @@ describe('SMS: Twilio', () => {
       jsonStep(400, { code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 }),
     ]);
     const bad = randomPhone();
-    const failedId = await send(t.key, { to: { phone: bad }, content: { text: 'hi' } });
+    const failedId = await sendAccepted(t.key, { to: { phone: bad }, content: { text: 'hi' } });
     const failed = await waitForNotification(t.key, failedId, allDeliveries('failed'));
     expect(failed.deliveries[0].lastError.code).toBe('twilio_21211');
     const suppressions = await api('GET', '/v1/suppressions?channel=sms', { key: t.key });
@@ -72,7 +66,7 @@ describe('SMS: Twilio', () => {
     await scriptProvider('twilio', sid, [
       jsonStep(429, { code: 20429, message: 'Too Many Requests', status: 429 }, { 'retry-after': '1' }),
     ]);
-    const id = await send(t.key, { to: { phone: randomPhone() }, content: { text: 'hi' } });
+    const id = await sendAccepted(t.key, { to: { phone: randomPhone() }, content: { text: 'hi' } });
     const done = await waitForNotification(t.key, id, allDeliveries('sent'));
     expect(done.deliveries[0].attempts.map((a: any) => a.error?.code ?? a.outcome)).toEqual(['twilio_20429', 'sent']);
   });
@@ -96,7 +90,7 @@ describe('SMS: Amazon SNS', () => {
       },
     ]);
     const phone = randomPhone();
-    const id = await send(t.key, { to: { phone }, content: { body: 'Ship it' } });
+    const id = await sendAccepted(t.key, { to: { phone }, content: { body: 'Ship it' } });
     const done = await waitForNotification(t.key, id, allDeliveries('sent'));
     expect(done.deliveries[0].attempts.map((a: any) => a.error?.code ?? a.outcome)).toEqual(['sns_Throttling', 'sent']);
     expect(done.deliveries[0].providerMessageId).toMatch(/^sns-/);
@@ -124,12 +118,15 @@ describe('push: FCM HTTP v1', () => {
       },
     });
     const token = `tok${uniqueName('a').replace('-', '')}`;
-    const id = await send(t.key, {
+    const id = await sendAccepted(t.key, {
       to: { pushTokens: [{ provider: 'fcm', token }] },
       content: { title: 'Price drop', body: '20% off', data: { sku: 42 } },
     });
     await waitForNotification(t.key, id, allDeliveries('sent'));
-    const id2 = await send(t.key, { to: { pushTokens: [{ provider: 'fcm', token }] }, content: { title: 'Again' } });
+    const id2 = await sendAccepted(t.key, {
+      to: { pushTokens: [{ provider: 'fcm', token }] },
+      content: { title: 'Again' },
+    });
     await waitForNotification(t.key, id2, allDeliveries('sent'));
     expect(await providerRequests('google', clientEmail)).toHaveLength(1); // the access token was reused
     const sends = await providerRequests('fcm', clientEmail);
@@ -144,7 +141,10 @@ describe('push: FCM HTTP v1', () => {
     await scriptProvider('fcm', clientEmail, [
       jsonStep(404, { error: { code: 404, status: 'NOT_FOUND', details: [{ errorCode: 'UNREGISTERED' }] } }),
     ]);
-    const id3 = await send(t.key, { to: { pushTokens: [{ provider: 'fcm', token }] }, content: { title: 'Gone' } });
+    const id3 = await sendAccepted(t.key, {
+      to: { pushTokens: [{ provider: 'fcm', token }] },
+      content: { title: 'Gone' },
+    });
     const failed = await waitForNotification(t.key, id3, allDeliveries('failed'));
     expect(failed.deliveries[0].lastError.code).toBe('fcm_UNREGISTERED');
     expect((await api('GET', '/v1/suppressions?channel=push', { key: t.key })).body.data[0].address).toBe(
@@ -163,7 +163,7 @@ describe('push: APNs', () => {
       name: 'APNs',
       credentials: { teamId, keyId: appleId(), privateKey: await ecPem(), bundleId: 'com.acme.app' },
     });
-    const id = await send(t.key, {
+    const id = await sendAccepted(t.key, {
       to: { pushTokens: [{ provider: 'apns', token: 'abc123' }] },
       content: { title: 'Hi', body: 'There' },
     });
@@ -174,7 +174,7 @@ describe('push: APNs', () => {
     expect(JSON.parse(req!.body).aps.alert).toEqual({ title: 'Hi', body: 'There' });
 
     await scriptProvider('apns', teamId, [jsonStep(400, { reason: 'BadDeviceToken' })]);
-    const id2 = await send(t.key, {
+    const id2 = await sendAccepted(t.key, {
       to: { pushTokens: [{ provider: 'apns', token: 'def456' }] },
       content: { title: 'x' },
     });
@@ -184,7 +184,10 @@ describe('push: APNs', () => {
 
   it('a push token with no matching provider fails with a clear reason', async () => {
     const t = await createLiveTenant('nopush', { smtp: false });
-    const id = await send(t.key, { to: { pushTokens: [{ provider: 'apns', token: 'zzz' }] }, content: { title: 'x' } });
+    const id = await sendAccepted(t.key, {
+      to: { pushTokens: [{ provider: 'apns', token: 'zzz' }] },
+      content: { title: 'x' },
+    });
     const failed = await waitForNotification(t.key, id, allDeliveries('failed'));
     expect(failed.deliveries[0].lastError.code).toBe('no_provider_configured');
   });
@@ -195,7 +198,7 @@ describe('chat', () => {
     const t = await createLiveTenant('chat', { smtp: false });
     const [slack, discord, teams] = [uniqueName('slack'), uniqueName('discord'), uniqueName('teams')];
     const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*Deploy* finished' } }];
-    const id = await send(t.key, {
+    const id = await sendAccepted(t.key, {
       to: {
         slack: { webhookUrl: endpointUrl(slack) },
         discord: { webhookUrl: endpointUrl(discord) },
@@ -217,7 +220,7 @@ describe('chat', () => {
     const t = await createLiveTenant('slackbot', { smtp: false });
     const botToken = `xoxb-${uniqueName('bot')}`;
     await addProvider(t.key, { channel: 'chat', provider: 'slack', name: 'Slack bot', credentials: { botToken } });
-    const id = await send(t.key, { to: { slack: { channelId: 'C123' } }, content: { text: 'hello' } });
+    const id = await sendAccepted(t.key, { to: { slack: { channelId: 'C123' } }, content: { text: 'hello' } });
     const done = await waitForNotification(t.key, id, allDeliveries('sent'));
     expect(done.deliveries[0].provider).toBe('slack');
     expect(JSON.parse((await providerRequests('slack', botToken))[0]!.body)).toMatchObject({
@@ -226,7 +229,7 @@ describe('chat', () => {
     });
 
     await scriptProvider('slack', botToken, [jsonStep(200, { ok: false, error: 'channel_not_found' })]);
-    const id2 = await send(t.key, { to: { slack: { channelId: 'C999' } }, content: { text: 'x' } });
+    const id2 = await sendAccepted(t.key, { to: { slack: { channelId: 'C999' } }, content: { text: 'x' } });
     const failed = await waitForNotification(t.key, id2, allDeliveries('failed'));
     expect(failed.deliveries[0].lastError.code).toBe('slack_channel_not_found');
   });
@@ -241,7 +244,10 @@ describe('chat', () => {
         body: JSON.stringify({ message: 'You are being rate limited.', retry_after: 1, global: false }),
       },
     ]);
-    const id = await send(t.key, { to: { discord: { webhookUrl: endpointUrl(name) } }, content: { text: 'x' } });
+    const id = await sendAccepted(t.key, {
+      to: { discord: { webhookUrl: endpointUrl(name) } },
+      content: { text: 'x' },
+    });
     const done = await waitForNotification(t.key, id, allDeliveries('sent'));
     expect(done.deliveries[0].attempts.map((a: any) => a.outcome)).toEqual(['retryable_error', 'sent']);
     const gone = uniqueName('gone');
@@ -250,7 +256,10 @@ describe('chat', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ message: 'Unknown Webhook', code: 10015 }),
     });
-    const id2 = await send(t.key, { to: { discord: { webhookUrl: endpointUrl(gone) } }, content: { text: 'x' } });
+    const id2 = await sendAccepted(t.key, {
+      to: { discord: { webhookUrl: endpointUrl(gone) } },
+      content: { text: 'x' },
+    });
     const failed = await waitForNotification(t.key, id2, allDeliveries('failed'));
     expect(failed.deliveries[0].lastError.code).toBe('discord_10015');
   });

@@ -3,12 +3,10 @@ import { SMS_MAX_CHARS } from '../../src/channels/sms/segments';
 import { twilioProvider } from '../../src/channels/sms/twilio/send';
 import { api, createLiveTenant, expectEnvelope } from '../helpers/api';
 import { outbound, standInContextFor } from '../helpers/error-tables';
-import { addProvider, providerRequests, twilioSid } from '../helpers/providers';
+import { addProvider, providerRequests, randomPhone, twilioSid } from '../helpers/providers';
 import { allDeliveries, waitForNotification } from '../helpers/stand-ins';
 
 /** Issue 20 finding 9: Twilio and SNS take at most 1,600 characters of SMS text; longer is refused by name. */
-
-const randomPhone = () => `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 
 async function twilioTenant(name: string) {
   const t = await createLiveTenant(name, { smtp: false });
