@@ -1,4 +1,4 @@
-import type { ErrorRow, ErrorTable, ProviderError } from './types';
+import type { ErrorClass, ErrorRow, ErrorTable, ProviderError } from './types';
 
 /**
  * Applies a provider's error table. The rule (only a documented recipient error suppresses) and the classes are
@@ -36,3 +36,17 @@ export function classify(error: ProviderError, row: ErrorRow | undefined): Provi
 /** Shorthand for a provider's refine step: look the code up and classify. */
 export const classifyBy = (table: ErrorTable, error: ProviderError, code: string, message?: string) =>
   classify(error, findRow(table, code, message ?? error.message));
+
+/**
+ * A table's row builder whose rows cite `defaultSource` unless a row names its own page; `message` narrows a code the
+ * provider reuses (see `ErrorRow.message`).
+ */
+export const documentedAt =
+  (defaultSource: string) =>
+  (code: string, cls: ErrorClass, meaning: string, source = defaultSource, message?: RegExp): ErrorRow => ({
+    code,
+    class: cls,
+    meaning,
+    source,
+    ...(message ? { message } : {}),
+  });

@@ -1,15 +1,10 @@
-import type { ErrorRow, ErrorTable } from '../error-table';
+import { documentedAt, type ErrorTable } from '../error-table';
 
 const JSON_CODES = 'https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes';
 const HTTP_CODES = 'https://discord.com/developers/docs/topics/opcodes-and-status-codes#http-http-response-codes';
 const RATE_LIMITS = 'https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit';
 
-const row = (code: string, cls: ErrorRow['class'], meaning: string, source = JSON_CODES): ErrorRow => ({
-  code,
-  class: cls,
-  meaning,
-  source,
-});
+const row = documentedAt(JSON_CODES);
 
 /**
  * Discord JSON error codes for executing a webhook. The webhook URL is the address and holds its own token, so a

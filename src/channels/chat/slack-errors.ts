@@ -1,16 +1,11 @@
-import type { ErrorRow, ErrorTable } from '../error-table';
+import { documentedAt, type ErrorTable } from '../error-table';
 
 const POST = 'https://api.slack.com/methods/chat.postMessage#errors';
 const RATE = 'https://api.slack.com/apis/rate-limits';
 const HOOKS = 'https://api.slack.com/messaging/webhooks#handling_errors';
 const HOOKS_CHANGELOG = 'https://api.slack.com/changelog/2016-05-17-changes-to-errors-for-incoming-webhooks';
 
-const row = (code: string, cls: ErrorRow['class'], meaning: string, source = POST): ErrorRow => ({
-  code,
-  class: cls,
-  meaning,
-  source,
-});
+const row = documentedAt(POST);
 
 /**
  * chat.postMessage errors (Slack answers most as 200 `{ ok: false, error }`, rate limits as 429). The channel id

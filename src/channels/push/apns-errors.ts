@@ -1,13 +1,8 @@
-import type { ErrorRow, ErrorTable } from '../error-table';
+import { documentedAt, type ErrorTable } from '../error-table';
 
 const SOURCE = 'https://developer.apple.com/documentation/usernotifications/handling-notification-responses-from-apns';
 
-const row = (code: string, cls: ErrorRow['class'], meaning: string): ErrorRow => ({
-  code,
-  class: cls,
-  meaning,
-  source: SOURCE,
-});
+const row = documentedAt(SOURCE);
 
 /**
  * APNs `reason`s. Only a token APNs says is no longer active for the topic (410) is the recipient's for certain.

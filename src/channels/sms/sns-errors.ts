@@ -1,4 +1,4 @@
-import type { ErrorRow, ErrorTable } from '../error-table';
+import { documentedAt, type ErrorTable } from '../error-table';
 
 const PUBLISH = 'https://docs.aws.amazon.com/sns/latest/api/API_Publish.html#API_Publish_Errors';
 const COMMON = 'https://docs.aws.amazon.com/sns/latest/api/CommonErrors.html';
@@ -7,13 +7,7 @@ const SANDBOX = 'https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html'
 const SMS_ERRORS =
   'https://docs.aws.amazon.com/sns/latest/api/API_CreateSMSSandboxPhoneNumber.html#API_CreateSMSSandboxPhoneNumber_Errors';
 
-const row = (code: string, cls: ErrorRow['class'], meaning: string, source = PUBLISH, message?: RegExp): ErrorRow => ({
-  code,
-  class: cls,
-  meaning,
-  source,
-  ...(message ? { message } : {}),
-});
+const row = documentedAt(PUBLISH);
 
 /**
  * Amazon SNS Publish errors (and the common errors every Query API action can return). SNS reuses

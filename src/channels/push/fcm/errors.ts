@@ -1,16 +1,10 @@
-import type { ErrorRow, ErrorTable } from '../../error-table';
+import { documentedAt, type ErrorTable } from '../../error-table';
 
 const CODES = 'https://firebase.google.com/docs/reference/fcm/rest/v1/ErrorCode';
 /** The google.rpc statuses an FCM v1 answer carries when it has no FcmError detail (auth, permission). */
 const STATUSES = 'https://cloud.google.com/apis/design/errors#handling_errors';
 
-const row = (code: string, cls: ErrorRow['class'], meaning: string, source = CODES, message?: RegExp): ErrorRow => ({
-  code,
-  class: cls,
-  meaning,
-  source,
-  ...(message ? { message } : {}),
-});
+const row = documentedAt(CODES);
 
 /**
  * FCM HTTP v1 `ErrorCode`s (the `errorCode` of the FcmError detail, else the google.rpc status). INVALID_ARGUMENT
