@@ -42,7 +42,8 @@ import { registerWebhookEndpointRoutes } from './api/routes/webhook-endpoints';
 export function createApp(): App {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw validationError(result.error, result.target);
+      // zod-validator passes the raw input as `data` on failure too; its type does not say so.
+      if (!result.success) throw validationError(result.error, result.target, (result as { data?: unknown }).data);
     },
   });
 

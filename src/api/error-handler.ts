@@ -8,13 +8,30 @@ import type { AppEnv } from './context';
 import type { AllowedMethods } from './middleware/allowed-methods';
 
 /** zod issues → envelope details, with the part of the request they came from (`body.email`, `query.limit`). */
-export function validationError(error: ZodError, target: string): ApiError {
-  const details: ErrorDetail[] = error.issues.map((issue) => ({
-    path: [target === 'json' ? 'body' : target, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-    code: issue.code,
-  }));
+export function validationError(error: ZodError, target: string, input?: unknown): ApiError {
+  const details: ErrorDetail[] = error.issues.map((issue) => {
+    // Inside a workflow's steps, say which step: `step 'wait': …` reads better than an index.
+    const step = input === undefined ? undefined : stepIdAt(input, issue.path);
+    return {
+      path: [target === 'json' ? 'body' : target, ...issue.path.map(String)].join('.'),
+      message: step && !issue.message.startsWith('step ') ? `step '${step}': ${issue.message}` : issue.message,
+      code: issue.code,
+    };
+  });
   return new ApiError('validation_failed', 'Request validation failed', details);
+}
+
+/** The id of the innermost step an issue path runs through (`steps.2…`, `…branches.0.steps.1…`), if it has one. */
+function stepIdAt(input: unknown, path: PropertyKey[]): string | undefined {
+  let node: unknown = input;
+  let found: string | undefined;
+  for (let i = 0; i < path.length && node && typeof node === 'object'; i++) {
+    node = (node as Record<PropertyKey, unknown>)[path[i] as string];
+    const inSteps = (path[i - 1] === 'steps' || path[i - 1] === 'else') && typeof path[i] === 'number';
+    const id = inSteps && node && typeof node === 'object' ? (node as { id?: unknown }).id : undefined;
+    if (typeof id === 'string') found = id;
+  }
+  return found;
 }
 
 function toApiError(err: unknown): ApiError {

@@ -21,7 +21,10 @@ export type IdPrefix =
   | 'wha'
   | 'top'
   | 'brd'
-  | 'sch';
+  | 'sch'
+  | 'wfl'
+  | 'wfr'
+  | 'dgw';
 
 function encodeTime(ms: number): string {
   let out = '';

@@ -11,3 +11,4 @@ export * from './templates';
 export * from './tenants';
 export * from './usage';
 export * from './webhooks';
+export * from './workflows';
