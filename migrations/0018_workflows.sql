@@ -6,6 +6,7 @@ CREATE TABLE "workflow_digest_windows" (
 	"subscriber_id" text NOT NULL,
 	"digest_key" text NOT NULL,
 	"status" text NOT NULL,
+	"opener_run_id" text NOT NULL,
 	"flusher_run_id" text,
 	"count" integer NOT NULL,
 	"events" jsonb NOT NULL,

@@ -8,6 +8,7 @@ import { restartStalledFanouts } from './jobs/restart-fanouts';
 import { deleteExpired, purgeExpiredBodies } from './jobs/retention';
 import { rollUpUsageJob } from './jobs/roll-up-usage';
 import { runDueSchedules } from './jobs/run-schedules';
+import { wakeDueWorkflowRuns } from './jobs/wake-workflow-runs';
 
 type Job = { name: string; run: (ctx: CronContext) => Promise<void> };
 
@@ -22,6 +23,7 @@ export const CRON_JOBS: Record<string, Job[]> = {
     { name: 'enqueue-due-deliveries', run: enqueueDueDeliveries },
     { name: 'enqueue-due-webhooks', run: enqueueDueWebhooks },
     { name: 'restart-stalled-fanouts', run: restartStalledFanouts },
+    { name: 'wake-due-workflow-runs', run: wakeDueWorkflowRuns },
     { name: 'check-budgets', run: checkBudgets },
   ],
   // Hourly maintenance.

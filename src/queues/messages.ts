@@ -37,6 +37,16 @@ export const FanoutMessageV1 = z.object({
 
 export type FanoutMessage = z.infer<typeof FanoutMessageV1>;
 
+/** Advance one workflow run (notify-workflows queue); the run's row says which step and whether it is due. */
+export const WorkflowMessageV1 = z.object({
+  v: z.literal(1),
+  type: z.literal('workflow'),
+  tenantId: z.string(),
+  runId: z.string(),
+});
+
+export type WorkflowMessage = z.infer<typeof WorkflowMessageV1>;
+
 export const QueueMessage = z.discriminatedUnion('type', [DeliverMessageV1]);
 export type QueueMessage = z.infer<typeof QueueMessage>;
 

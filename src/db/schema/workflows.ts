@@ -148,6 +148,8 @@ export const workflowDigestWindows = pgTable(
     subscriberId: text('subscriber_id').notNull(),
     digestKey: text('digest_key').notNull(),
     status: text('status', { enum: ['open', 'closed'] }).notNull(),
+    /** The run whose trigger opened it (with sendFirst it went on at once, outside the digest). */
+    openerRunId: text('opener_run_id').notNull(),
     /** The run that continues with the digest when the window closes (with sendFirst: the first joiner). */
     flusherRunId: text('flusher_run_id'),
     /** Events counted in the digest (with sendFirst, the first one, already sent, is not among them). */

@@ -1,0 +1,111 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import {
+  claimSql,
+  fresh,
+  resultOf,
+  resultSql,
+  type Scope,
+  type StepRef,
+  type StoredResult,
+  scopeMatch,
+} from './workflow-steps';
+
+export interface DigestJoin {
+  windowId: string;
+  /** The trigger's `data` and `actor`, as the digest lists it. */
+  event: Record<string, unknown>;
+  closesAt: Date;
+  sendFirst: boolean;
+  maxEvents: number | null;
+}
+
+export interface JoinOutcome {
+  result: StoredResult | null;
+  /** The window's flusher when this join closed the window early (maxEvents): it must be woken now. */
+  wake: string | null;
+}
+
+/**
+ * A trigger reaching a digest step, in one transaction: an expired window of this scope is closed first, so a late
+ * event opens the next window; then the step is claimed and the event upserted into the open window. The partial
+ * unique index makes "open or join" atomic under any concurrency, and the row lock orders joins against the close.
+ * The result says what the run does: `waiting` (it flushes the window), `completed` (a sendFirst opener, which goes on
+ * at once), or `digested` (it joined). A join reaching maxEvents closes the window and wakes its flusher.
+ */
+export async function joinDigest(db: Db, ref: StepRef, scope: Scope, j: DigestJoin): Promise<JoinOutcome> {
+  const w = scopeMatch('w', ref, scope, 'digest_key');
+  const event = JSON.stringify(j.event);
+  const [, , , , closed, stored] = await db.batch([
+    db.execute(sql`
+      UPDATE workflow_digest_windows w SET status = 'closed', closed_at = now(), updated_at = now()
+      WHERE ${w} AND w.status = 'open' AND w.closes_at <= now()`),
+    db.execute(claimSql(ref, 'running', null, false)),
+    db.execute(sql`
+      INSERT INTO workflow_digest_windows AS w (id, tenant_id, workflow_id, step_id, subscriber_id, digest_key, status,
+        opener_run_id, flusher_run_id, count, events, closes_at)
+      SELECT ${j.windowId}, ${ref.tenantId}, ${scope.workflowId}, ${ref.stepId}, ${scope.subscriberId}, ${scope.key},
+        'open', ${ref.runId}, ${j.sendFirst ? null : ref.runId}, ${j.sendFirst ? 0 : 1},
+        ${j.sendFirst ? sql`'[]'::jsonb` : sql`jsonb_build_array(${event}::jsonb)`}, ${j.closesAt.toISOString()}
+      WHERE ${fresh(ref)}
+      ON CONFLICT (tenant_id, workflow_id, step_id, subscriber_id, digest_key) WHERE status = 'open' DO UPDATE SET
+        count = w.count + 1,
+        events = CASE WHEN jsonb_array_length(w.events) < 100 THEN w.events || jsonb_build_array(${event}::jsonb)
+          ELSE w.events END,
+        flusher_run_id = COALESCE(w.flusher_run_id, ${ref.runId}), updated_at = now()`),
+    db.execute(sql`
+      UPDATE workflow_step_results s SET
+        status = CASE WHEN w.flusher_run_id = ${ref.runId} THEN 'waiting'
+          WHEN w.opener_run_id = ${ref.runId} THEN 'completed' ELSE 'digested' END,
+        output = jsonb_build_object('windowId', w.id) || CASE WHEN w.opener_run_id = ${ref.runId}
+          AND w.flusher_run_id IS DISTINCT FROM ${ref.runId}
+          THEN jsonb_build_object('count', 1, 'events', jsonb_build_array(${event}::jsonb)) ELSE '{}'::jsonb END,
+        finished_at = CASE WHEN w.flusher_run_id = ${ref.runId} THEN NULL ELSE now() END
+      FROM workflow_digest_windows w
+      WHERE ${w} AND w.status = 'open' AND s.tenant_id = ${ref.tenantId} AND s.run_id = ${ref.runId}
+        AND s.step_id = ${ref.stepId} AND s.status = 'running' AND s.output IS NULL`),
+    db.execute<{ flusher: string | null }>(sql`
+      WITH closed AS (
+        UPDATE workflow_digest_windows w SET status = 'closed', closed_at = now(), updated_at = now()
+        WHERE ${w} AND w.status = 'open' AND ${j.maxEvents ?? null}::int IS NOT NULL AND w.count >= ${j.maxEvents ?? null}::int
+          AND w.id IN (SELECT (output->>'windowId') FROM workflow_step_results
+            WHERE tenant_id = ${ref.tenantId} AND run_id = ${ref.runId} AND step_id = ${ref.stepId} AND finished_at = now())
+        RETURNING w.tenant_id, w.flusher_run_id
+      )
+      UPDATE workflow_runs r SET wake_at = now(), enqueued_at = now(), updated_at = now()
+      FROM closed c WHERE r.tenant_id = c.tenant_id AND r.id = c.flusher_run_id AND r.status IN ('running', 'waiting')
+      RETURNING r.id AS flusher`),
+    db.execute(resultSql(ref)),
+  ]);
+  return { result: resultOf(stored.rows), wake: closed.rows[0]?.flusher ?? null };
+}
+
+export type ClosedWindow = {
+  status: 'open' | 'closed';
+  count: number;
+  events: Record<string, unknown>[];
+  closesAt: string;
+};
+
+/** The flusher's wake: closes its window if its time has come, and returns it (still open: woken early). */
+export async function closeDigestWindow(db: Db, tenantId: string, windowId: string): Promise<ClosedWindow | null> {
+  const [, read] = await db.batch([
+    db.execute(sql`
+      UPDATE workflow_digest_windows SET status = 'closed', closed_at = now(), updated_at = now()
+      WHERE tenant_id = ${tenantId} AND id = ${windowId} AND status = 'open' AND closes_at <= now()`),
+    db.execute<ClosedWindow>(sql`
+      SELECT status, count, events, to_char(closes_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "closesAt"
+      FROM workflow_digest_windows WHERE tenant_id = ${tenantId} AND id = ${windowId}`),
+  ]);
+  return read.rows[0] ?? null;
+}
+
+/** sendFirst windows nobody joined have no flusher to close them: closed here once past their end. */
+export async function closeAbandonedWindows(db: Db, limit: number) {
+  const result = await db.execute(sql`
+    UPDATE workflow_digest_windows SET status = 'closed', closed_at = now(), updated_at = now()
+    WHERE id IN (SELECT id FROM workflow_digest_windows
+      WHERE status = 'open' AND flusher_run_id IS NULL AND closes_at <= now() LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING id`);
+  return result.rows.length;
+}

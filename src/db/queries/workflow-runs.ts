@@ -1,0 +1,275 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { ENQUEUE_AHEAD_SECONDS } from '../../lib/queue-limits';
+import type { Db } from '../client';
+import type { RunStatus, SubscriberRow, WorkflowDefinition, WorkflowRunRow, WorkflowStepResultRow } from '../schema';
+import { isoUtc } from '../sql-time';
+import { type EmittedMessage, emitEvents, emittedOf } from './webhook-events';
+
+/** A run as the trigger creates it; `wakeAt` is when the queue first advances it (now, or the trigger's sendAt). */
+export interface NewRun {
+  id: string;
+  tenantId: string;
+  workflowId: string;
+  workflowKey: string;
+  version: number;
+  mode: 'test' | 'live';
+  subscriberId: string;
+  recipient: string;
+  currentStep: string;
+  data: Record<string, unknown>;
+  actor: Record<string, unknown> | null;
+  cancellationKey: string | null;
+  wakeAt: string;
+  /** Null when the wake is beyond the queue's reach: the due-scan cron enqueues it. */
+  enqueuedAt: string | null;
+  dedupeKey: string | null;
+  broadcastId: string | null;
+  requestId: string | null;
+}
+
+/** Inserts runs in one statement; returns the ids inserted (a dedupe key already used inserts nothing). */
+export async function insertRuns(db: Db, runs: NewRun[]): Promise<Set<string>> {
+  const result = await db.execute<{ id: string }>(sql`
+    INSERT INTO workflow_runs (id, tenant_id, workflow_id, workflow_key, version, mode, subscriber_id, recipient,
+      status, current_step, data, actor, cancellation_key, wake_at, enqueued_at, dedupe_key, broadcast_id, request_id)
+    SELECT id, "tenantId", "workflowId", "workflowKey", version, mode, "subscriberId", recipient, 'running',
+      "currentStep", data, actor, "cancellationKey", "wakeAt", "enqueuedAt", "dedupeKey", "broadcastId", "requestId"
+    FROM jsonb_to_recordset(${JSON.stringify(runs)}::jsonb) AS x(id text, "tenantId" text, "workflowId" text,
+      "workflowKey" text, version int, mode text, "subscriberId" text, recipient text, "currentStep" text,
+      data jsonb, actor jsonb, "cancellationKey" text, "wakeAt" timestamptz, "enqueuedAt" timestamptz,
+      "dedupeKey" text, "broadcastId" text, "requestId" text)
+    ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+    RETURNING id`);
+  return new Set(result.rows.map((r) => r.id));
+}
+
+/** The enqueue after a trigger failed: the due-scan cron sends these within a minute. */
+export function markRunsNotEnqueued(db: Db, tenantId: string, ids: string[]) {
+  return db.execute(sql`
+    UPDATE workflow_runs SET enqueued_at = NULL WHERE tenant_id = ${tenantId} AND id = ANY(${ids}::text[])`);
+}
+
+export interface LoadedRun {
+  run: WorkflowRunRow;
+  definition: WorkflowDefinition;
+  subscriber: SubscriberRow | null;
+  results: Map<string, WorkflowStepResultRow>;
+}
+
+/** A run with its pinned definition, its subscriber and its step results: one round trip. */
+export async function loadRun(db: Db, tenantId: string, runId: string): Promise<LoadedRun | null> {
+  const [runs, results] = await db.batch([
+    db.execute<{ run: WorkflowRunRow; definition: WorkflowDefinition; subscriber: SubscriberRow | null }>(sql`
+      SELECT to_jsonb(r) AS run, v.definition, to_jsonb(s) AS subscriber
+      FROM workflow_runs r
+      JOIN workflow_versions v ON v.workflow_id = r.workflow_id AND v.version = r.version AND v.tenant_id = r.tenant_id
+      LEFT JOIN subscribers s ON s.id = r.subscriber_id AND s.tenant_id = r.tenant_id
+      WHERE r.tenant_id = ${tenantId} AND r.id = ${runId}`),
+    db.execute<{ result: WorkflowStepResultRow }>(sql`
+      SELECT to_jsonb(x) AS result FROM workflow_step_results x WHERE x.tenant_id = ${tenantId} AND x.run_id = ${runId}`),
+  ]);
+  const row = runs.rows[0];
+  if (!row) return null;
+  return {
+    run: camelRow(row.run) as unknown as WorkflowRunRow,
+    definition: row.definition,
+    subscriber: row.subscriber ? (camelRow(row.subscriber) as unknown as SubscriberRow) : null,
+    results: new Map(
+      results.rows.map((r) => {
+        const result = camelRow(r.result) as unknown as WorkflowStepResultRow;
+        return [result.stepId, result];
+      }),
+    ),
+  };
+}
+
+/** to_jsonb gives snake_case keys and ISO strings; the engine reads rows in the drizzle shape. */
+function camelRow(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    const key = k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    out[key] = typeof v === 'string' && /(_at|_ends_at)$/.test(k) ? new Date(v) : v;
+  }
+  return out;
+}
+
+const ACTIVE = sql`status IN ('running', 'waiting')`;
+
+/** Moves the run from step `from` to `to` (null: finished); false if it moved already or is no longer active. */
+export async function moveRun(db: Db, tenantId: string, runId: string, from: string, to: string) {
+  const result = await db.execute(sql`
+    UPDATE workflow_runs SET current_step = ${to}, status = 'running', updated_at = now()
+    WHERE tenant_id = ${tenantId} AND id = ${runId} AND current_step = ${from} AND ${ACTIVE}
+    RETURNING id`);
+  return result.rows.length > 0;
+}
+
+/** Parks the run at step `at` until `wakeAt`; `enqueued` says whether a queue message for that wake was sent. */
+export async function parkRun(db: Db, tenantId: string, runId: string, at: string, wakeAt: Date, enqueued: boolean) {
+  const result = await db.execute(sql`
+    UPDATE workflow_runs SET status = 'waiting', wake_at = ${wakeAt.toISOString()},
+      enqueued_at = ${enqueued ? sql`now()` : sql`NULL`}, updated_at = now()
+    WHERE tenant_id = ${tenantId} AND id = ${runId} AND current_step = ${at} AND ${ACTIVE}
+    RETURNING id`);
+  return result.rows.length > 0;
+}
+
+/** The event of a run that ended, from a CTE `ended` of workflow_runs rows. */
+function runEvents(): SQL {
+  return sql`
+    SELECT e.tenant_id, 'workflow_run.' || e.status AS type, jsonb_build_object('runId', e.id,
+      'workflow', e.workflow_key, 'version', e.version, 'subscriberId', e.recipient, 'status', e.status,
+      'cancellationKey', e.cancellation_key, 'error', e.error, 'finishedAt', ${isoUtc(sql`e.finished_at`)}) AS data
+    FROM ended e WHERE e.status IN ('completed', 'failed', 'canceled')`;
+}
+
+/**
+ * Ends the run if still active at step `at` (`'anywhere'`: wherever it stands, for a dead-lettered run), with its
+ * event; returns the webhook messages to enqueue.
+ */
+export async function endRun(
+  db: Db,
+  tenantId: string,
+  runId: string,
+  at: string | null | 'anywhere',
+  status: Exclude<RunStatus, 'running' | 'waiting'>,
+  error?: { code: string; message: string },
+): Promise<{ ended: boolean; emitted: EmittedMessage[] }> {
+  const [emitted, check] = await db.batch([
+    db.execute(
+      emitEvents(
+        runEvents(),
+        sql`ended AS (
+          UPDATE workflow_runs SET status = ${status}, current_step = NULL, wake_at = NULL, finished_at = now(),
+            updated_at = now(), error = ${error ? JSON.stringify(error) : null}::jsonb
+          WHERE tenant_id = ${tenantId} AND id = ${runId}
+            ${at === 'anywhere' ? sql`` : at === null ? sql`AND current_step IS NULL` : sql`AND current_step = ${at}`}
+            AND ${ACTIVE}
+          RETURNING *)`,
+      ),
+    ),
+    // In one transaction now() is constant: the row ended here, not by an earlier call, carries exactly it.
+    db.execute(
+      sql`SELECT 1 FROM workflow_runs WHERE tenant_id = ${tenantId} AND id = ${runId} AND finished_at = now()`,
+    ),
+  ]);
+  return { ended: check.rows.length > 0, emitted: emittedOf(emitted) };
+}
+
+export interface CancelFilter {
+  cancellationKey: string;
+  workflowId?: string | undefined;
+  subscriberIds?: string[] | undefined;
+}
+
+/**
+ * Cancels every unfinished run with the key, in one transaction. A step making its effect holds the run's row
+ * lock, so the cancel waits for it, and every step after the cancel finds the run canceled and does nothing.
+ */
+export async function cancelRuns(db: Db, tenantId: string, f: CancelFilter) {
+  const [emitted, counted] = await db.batch([
+    db.execute(
+      emitEvents(
+        runEvents(),
+        sql`ended AS (
+          UPDATE workflow_runs SET status = 'canceled', current_step = NULL, wake_at = NULL, finished_at = now(),
+            updated_at = now(), error = '{"code":"canceled","message":"canceled by its cancellation key"}'::jsonb
+          WHERE tenant_id = ${tenantId} AND cancellation_key = ${f.cancellationKey} AND ${ACTIVE}
+            ${f.workflowId ? sql`AND workflow_id = ${f.workflowId}` : sql``}
+            ${f.subscriberIds ? sql`AND subscriber_id = ANY(${f.subscriberIds}::text[])` : sql``}
+          RETURNING *)`,
+      ),
+    ),
+    // now() is the transaction's start: exactly the runs this cancel ended carry it.
+    db.execute<{ n: number }>(sql`
+      SELECT count(*)::int AS n FROM workflow_runs
+      WHERE tenant_id = ${tenantId} AND cancellation_key = ${f.cancellationKey} AND status = 'canceled'
+        AND finished_at = now()`),
+  ]);
+  return { canceled: counted.rows[0]?.n ?? 0, emitted: emittedOf(emitted) };
+}
+
+/**
+ * Runs the queue must advance now: wakes due within the enqueue horizon that have no message, and wakes long past
+ * whose message was lost. Claimed with SKIP LOCKED and marked enqueued in one statement.
+ */
+export async function claimDueRuns(db: Db, limit: number) {
+  const result = await db.execute<{ id: string; tenant_id: string; wake_at: string }>(sql`
+    UPDATE workflow_runs SET enqueued_at = now()
+    WHERE id IN (
+      SELECT id FROM workflow_runs
+      WHERE ${ACTIVE} AND wake_at <= now() + ${ENQUEUE_AHEAD_SECONDS}::int * interval '1 second'
+        AND (enqueued_at IS NULL OR (enqueued_at < now() - interval '5 minutes' AND wake_at < now() - interval '5 minutes'))
+      ORDER BY wake_at
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id, tenant_id, ${isoUtc(sql`wake_at`)} AS wake_at`);
+  return result.rows;
+}
+
+/** Makes a parked run due now (its digest window closed early); the caller enqueues it, the cron if that fails. */
+export function wakeNow(db: Db, tenantId: string, runId: string) {
+  return db.execute(sql`
+    UPDATE workflow_runs SET wake_at = now(), enqueued_at = now(), updated_at = now()
+    WHERE tenant_id = ${tenantId} AND id = ${runId} AND ${ACTIVE}`);
+}
+
+/** The published version of workflow `key`: what a trigger pins its runs to. Null if unknown or never published. */
+export async function publishedWorkflow(db: Db, tenantId: string, key: string) {
+  const result = await db.execute<{ id: string; key: string; version: number; definition: WorkflowDefinition }>(sql`
+    SELECT w.id, w.key, v.version, v.definition FROM workflows w
+    JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.published_version AND v.tenant_id = w.tenant_id
+    WHERE w.tenant_id = ${tenantId} AND w.key = ${key}`);
+  return result.rows[0] ?? null;
+}
+
+/** A workflow's id by key (published or not): for run filters and cancels. */
+export async function workflowIdOf(db: Db, tenantId: string, key: string) {
+  const result = await db.execute<{ id: string }>(sql`
+    SELECT id FROM workflows WHERE tenant_id = ${tenantId} AND key = ${key}`);
+  return result.rows[0]?.id ?? null;
+}
+
+export interface RunFilter {
+  workflow?: string | undefined;
+  subscriber?: string | undefined;
+  status?: RunStatus | undefined;
+}
+
+/** Runs newest first; filters by workflow key, subscriber externalId and status. */
+export async function listRuns(
+  db: Db,
+  tenantId: string,
+  f: RunFilter,
+  page: { limit: number; after?: string | undefined },
+) {
+  const result = await db.execute<{ run: Record<string, unknown> }>(sql`
+    SELECT to_jsonb(r) AS run FROM workflow_runs r
+    WHERE r.tenant_id = ${tenantId}
+      ${f.workflow ? sql`AND r.workflow_key = ${f.workflow}` : sql``}
+      ${f.subscriber ? sql`AND r.recipient = ${f.subscriber}` : sql``}
+      ${f.status ? sql`AND r.status = ${f.status}` : sql``}
+      ${page.after ? sql`AND r.id < ${page.after}` : sql``}
+    ORDER BY r.id DESC LIMIT ${page.limit + 1}`);
+  const rows = result.rows.map((r) => camelRow(r.run) as unknown as WorkflowRunRow);
+  const data = rows.slice(0, page.limit);
+  return { data, next: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
+}
+
+/** A run and its step results in the order they started. */
+export async function getRunWithSteps(db: Db, tenantId: string, runId: string) {
+  const [runs, steps] = await db.batch([
+    db.execute<{ run: Record<string, unknown> }>(sql`
+      SELECT to_jsonb(r) AS run FROM workflow_runs r WHERE r.tenant_id = ${tenantId} AND r.id = ${runId}`),
+    db.execute<{ result: Record<string, unknown> }>(sql`
+      SELECT to_jsonb(x) AS result FROM workflow_step_results x
+      WHERE x.tenant_id = ${tenantId} AND x.run_id = ${runId} ORDER BY x.started_at, x.step_id`),
+  ]);
+  const run = runs.rows[0];
+  if (!run) return null;
+  return {
+    run: camelRow(run.run) as unknown as WorkflowRunRow,
+    steps: steps.rows.map((s) => camelRow(s.result) as unknown as WorkflowStepResultRow),
+  };
+}

@@ -1,0 +1,82 @@
+import { claimStep, finishStep, notificationByDedupeKey } from '../../../db/queries/workflow-steps';
+import { ApiError } from '../../../errors';
+import { urlPolicyFor } from '../../../lib/ssrf-guard';
+import { acceptNotifications } from '../../notifications/accept';
+import type { SendNotificationRequest } from '../../notifications/send-request';
+import type { SendStep } from '../definition';
+import { next, type StepInput, type StepOutcome, stop } from './outcome';
+import { buildScope, subscriberView } from './run-scope';
+
+/** The dedupe key of a send step's notification: one notification per (run, step), whatever is redelivered. */
+export const sendDedupeKey = (runId: string, stepId: string) => `wfr:${runId}:${stepId}`;
+
+/**
+ * A send goes through today's pipeline as one notification to the run's subscriber, so preferences (the
+ * workflow's category), quiet hours, caps, failover, tracking, the sandbox and status webhooks all apply. A send
+ * that cannot be planned (no address for the channel, a template gone) fails the step, not the run: later steps
+ * may branch on `steps.<id>.status`.
+ */
+export async function runSend({ ctx, loaded, step, ref }: StepInput<SendStep>): Promise<StepOutcome> {
+  const { run, subscriber } = loaded;
+  const stored = loaded.results.get(step.id) ?? (await claimStep(ctx.db, ref, 'running'));
+  if (!stored) return stop;
+  if (stored.status !== 'running') return next();
+  if (!subscriber) {
+    await finishStep(ctx.db, ref, { status: 'failed', reason: 'the subscriber was deleted' });
+    return next();
+  }
+  const scope = await buildScope(ctx.db, loaded);
+  const request: SendNotificationRequest = {
+    to: subscriber.externalId,
+    channels: [step.channel],
+    ...(step.template ? { template: step.template } : { content: step.content! }),
+    data: {
+      ...run.data,
+      digest: scope.digest ?? { count: 0, events: [] },
+      actor: run.actor ?? {},
+      subscriber: subscriberView(subscriber),
+      workflow: { key: run.workflowKey, version: run.version, runId: run.id },
+    },
+    priority: 'normal',
+    ...(loaded.definition.category ? { category: loaded.definition.category } : {}),
+  };
+  const dedupeKey = sendDedupeKey(run.id, step.id);
+  const [result] = await acceptOrRefuse(
+    {
+      db: ctx.db,
+      env: ctx.env,
+      log: ctx.log,
+      tenantId: run.tenantId,
+      mode: run.mode,
+      urlPolicy: urlPolicyFor(ctx.config),
+    },
+    [request],
+    [{ dedupeKey }],
+    [subscriber],
+  );
+  if (!result?.ok) {
+    const reason = result ? `${result.error.message}${detailsOf(result.error.details)}` : 'not accepted';
+    await finishStep(ctx.db, ref, { status: 'failed', reason });
+    return next();
+  }
+  const notificationId = result.inserted
+    ? result.planned.notification.id
+    : await notificationByDedupeKey(ctx.db, run.tenantId, dedupeKey);
+  await finishStep(ctx.db, ref, { status: 'completed', notificationId });
+  return next();
+}
+
+/** A refusal of the whole accept (the tenant's budget hard stop) fails the step like a refused send. */
+async function acceptOrRefuse(...args: Parameters<typeof acceptNotifications>) {
+  try {
+    return await acceptNotifications(...args);
+  } catch (err) {
+    if (err instanceof ApiError) return [{ ok: false as const, error: err }];
+    throw err;
+  }
+}
+
+function detailsOf(details: { message: string; path?: string }[] | undefined) {
+  if (!details?.length) return '';
+  return `: ${details.map((d) => (d.path ? `${d.path} ${d.message}` : d.message)).join('; ')}`;
+}

@@ -1,0 +1,97 @@
+import { Cron } from 'croner';
+import { closeDigestWindow, joinDigest } from '../../../db/queries/workflow-digests';
+import { claimStep, finishStep, type StoredResult } from '../../../db/queries/workflow-steps';
+import { newId } from '../../../lib/ids';
+import { sendRunWakes } from '../../../queues/enqueue-workflows';
+import { type DelayStep, type DigestStep, parseDuration } from '../definition';
+import { fail, next, type StepInput, type StepOutcome, stop, wait } from './outcome';
+import { keyAt, valueAt } from './run-scope';
+
+/** A delay: its wake time is fixed when the step is first reached and kept in its result, so a redelivery keeps it. */
+export async function runDelay({ ctx, loaded, step, ref, now }: StepInput<DelayStep>): Promise<StepOutcome> {
+  let stored: StoredResult | null = loaded.results.get(step.id) ?? null;
+  if (!stored) {
+    const wakeAt = delayEnd(step, loaded.run.data, now);
+    if (wakeAt === null) return fail('invalid_delay', `step '${step.id}': ${step.until} is not an ISO time`);
+    stored = await claimStep(ctx.db, ref, 'waiting', { wakeAt: wakeAt.toISOString() });
+    if (!stored) return stop;
+  }
+  if (stored.status !== 'waiting') return next();
+  const wakeAt = new Date(String(stored.output?.wakeAt));
+  if (wakeAt.getTime() > now.getTime()) return wait(wakeAt);
+  await finishStep(ctx.db, ref, { status: 'completed' });
+  return next();
+}
+
+function delayEnd(step: DelayStep, data: Record<string, unknown>, now: Date): Date | null {
+  if (step.duration) return new Date(now.getTime() + parseDuration(step.duration)! * 1000);
+  const value = valueAt({ data }, step.until!);
+  const at = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  // A time already past ends the delay at once (a reminder triggered late still goes out).
+  return Number.isNaN(at) ? null : new Date(at);
+}
+
+/** When a window opened now closes: after its duration, or at the next time its cron names. */
+export function windowEnd(step: DigestStep, subscriberTimezone: string | null, now: Date): Date {
+  if (typeof step.window === 'string') return new Date(now.getTime() + parseDuration(step.window)! * 1000);
+  const zone = step.window.timezone === 'subscriber' ? (subscriberTimezone ?? 'UTC') : (step.window.timezone ?? 'UTC');
+  const cron = new Cron(step.window.cron.trim().split(/\s+/).join(' '), {
+    mode: '5-part',
+    timezone: zone,
+    paused: true,
+  });
+  return cron.nextRun(now) ?? new Date(now.getTime() + 86_400_000);
+}
+
+/**
+ * A digest: the first run to reach it for a (subscriber, key) opens a window and waits for its end; the runs that
+ * reach it while the window is open join it and end `digested`. At the end the waiting run goes on with
+ * `digest.count` and `digest.events`. With sendFirst the opener goes on at once and the first joiner waits instead.
+ */
+export async function runDigest({ ctx, loaded, step, ref, now }: StepInput<DigestStep>): Promise<StepOutcome> {
+  const { run, subscriber } = loaded;
+  let stored: StoredResult | null = loaded.results.get(step.id) ?? null;
+  if (!stored) {
+    const event = { data: run.data, actor: run.actor, runId: run.id, at: now.toISOString() };
+    const scope = { workflowId: run.workflowId, subscriberId: run.subscriberId, key: keyAt(run, step.key) };
+    const joined = await joinDigest(ctx.db, ref, scope, {
+      windowId: newId('dgw'),
+      event,
+      closesAt: windowEnd(step, subscriber?.timezone ?? null, now),
+      sendFirst: step.sendFirst === true,
+      maxEvents: step.maxEvents ?? null,
+    });
+    if (joined.wake) {
+      await sendRunWakes(ctx.env, [{ tenantId: run.tenantId, runId: joined.wake }]).catch((err) =>
+        ctx.log.error('digest flusher wake not sent; the cron sends it', { err, runId: joined.wake }),
+      );
+    }
+    stored = joined.result;
+    if (!stored) return stop;
+  }
+  switch (stored.status) {
+    case 'digested':
+      return { kind: 'end', status: 'digested' };
+    case 'waiting':
+      return flush(ctx, ref, String(stored.output?.windowId), now);
+    case 'running':
+      // Claimed but the join did not happen: only when the run left this step meanwhile.
+      return stop;
+    default:
+      return next();
+  }
+}
+
+async function flush(ctx: StepInput['ctx'], ref: StepInput['ref'], windowId: string, now: Date): Promise<StepOutcome> {
+  const window = await closeDigestWindow(ctx.db, ref.tenantId, windowId);
+  if (!window) return fail('digest_window_missing', `step '${ref.stepId}': its digest window is gone`);
+  if (window.status === 'open') {
+    const closesAt = new Date(window.closesAt);
+    return wait(closesAt.getTime() > now.getTime() ? closesAt : new Date(now.getTime() + 1000));
+  }
+  await finishStep(ctx.db, ref, {
+    status: 'completed',
+    output: { windowId, count: window.count, events: window.events },
+  });
+  return next();
+}

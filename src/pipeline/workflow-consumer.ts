@@ -1,0 +1,46 @@
+import type { AppContext } from '../context';
+import { isDatabaseUnavailable } from '../db/errors';
+import { endRun } from '../db/queries/workflow-runs';
+import { advanceRun } from '../domain/workflows/engine/advance-run';
+import { mapWithConcurrency } from '../lib/concurrency';
+import { enqueueEmitted } from '../queues/enqueue-webhooks';
+import { WorkflowMessageV1 } from '../queues/messages';
+import { DB_UNAVAILABLE_RETRY_SECONDS } from './retry-policy';
+
+export const WORKFLOW_QUEUE = 'notify-workflows';
+export const WORKFLOW_DLQ = 'notify-workflows-dlq';
+
+/** Runs of one batch advanced side by side: Workers allow six outgoing connections per invocation. */
+const CONCURRENCY = 6;
+
+/**
+ * notify-workflows: each message advances one run; a failure retries that message alone (the run's state is in
+ * Postgres, so a retry resumes where it stopped). Its DLQ fails the run with a reason, so no run waits forever.
+ */
+export async function handleWorkflowBatch(batch: MessageBatch<unknown>, ctx: AppContext) {
+  await mapWithConcurrency([...batch.messages], CONCURRENCY, async (message) => {
+    const parsed = WorkflowMessageV1.safeParse(message.body);
+    if (!parsed.success) {
+      ctx.log.error('unparsable workflow message acked', { messageId: message.id, body: message.body });
+      message.ack();
+      return;
+    }
+    const { tenantId, runId } = parsed.data;
+    try {
+      if (batch.queue === WORKFLOW_DLQ) {
+        const out = await endRun(ctx.db, tenantId, runId, 'anywhere', 'failed', {
+          code: 'dead_lettered',
+          message: 'the run could not advance after repeated failures',
+        });
+        await enqueueEmitted(ctx, out.emitted);
+      } else {
+        await advanceRun(ctx, tenantId, runId);
+      }
+      message.ack();
+    } catch (err) {
+      const delaySeconds = isDatabaseUnavailable(err) ? DB_UNAVAILABLE_RETRY_SECONDS : 10;
+      ctx.log.error('workflow run could not advance; retrying', { runId, err, delaySeconds });
+      message.retry({ delaySeconds });
+    }
+  });
+}

@@ -1,0 +1,26 @@
+import type { AppBindings } from '../env';
+import { MAX_QUEUE_DELAY_SECONDS, SEND_BATCH_LIMIT } from '../lib/queue-limits';
+import type { WorkflowMessage } from './messages';
+
+export interface RunWake {
+  tenantId: string;
+  runId: string;
+  delaySeconds?: number;
+}
+
+/** Whether a wake this far ahead can ride a delayed queue message; beyond it the due-scan cron sends it later. */
+export const withinQueueReach = (delaySeconds: number) => delaySeconds <= MAX_QUEUE_DELAY_SECONDS;
+
+/** Sends run wakes, 100 per sendBatch, in parallel. Throws if any send fails (the caller leaves them to the cron). */
+export async function sendRunWakes(env: AppBindings, wakes: RunWake[]): Promise<void> {
+  const messages: MessageSendRequest<WorkflowMessage>[] = wakes.map((w) => ({
+    body: { v: 1, type: 'workflow', tenantId: w.tenantId, runId: w.runId },
+    contentType: 'json',
+    ...(w.delaySeconds && w.delaySeconds > 0 ? { delaySeconds: Math.ceil(w.delaySeconds) } : {}),
+  }));
+  const sends: Promise<unknown>[] = [];
+  for (let i = 0; i < messages.length; i += SEND_BATCH_LIMIT) {
+    sends.push(env.QUEUE_WORKFLOWS.sendBatch(messages.slice(i, i + SEND_BATCH_LIMIT)));
+  }
+  await Promise.all(sends);
+}
