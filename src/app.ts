@@ -37,6 +37,7 @@ import { registerTopicRoutes } from './api/routes/topics';
 import { registerTrackingRoutes } from './api/routes/tracking';
 import { registerUnsubscribeRoutes } from './api/routes/unsubscribe';
 import { registerWebhookEndpointRoutes } from './api/routes/webhook-endpoints';
+import { registerWorkflowRoutes } from './api/routes/workflows';
 
 /** Builds the HTTP app: cross-cutting middleware, every route, the error envelope and the OpenAPI document. */
 export function createApp(): App {
@@ -72,6 +73,7 @@ export function createApp(): App {
   registerSandboxRoutes(app);
   registerTemplateRoutes(app);
   registerLayoutRoutes(app);
+  registerWorkflowRoutes(app);
   registerPreferenceRoutes(app);
   registerWebhookEndpointRoutes(app);
   registerTopicRoutes(app);

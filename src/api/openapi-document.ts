@@ -13,6 +13,10 @@ const TAGS = [
   { name: 'Suppressions', description: 'Addresses providers reported as undeliverable.' },
   { name: 'Sandbox', description: 'What test keys would have sent.' },
   { name: 'Templates', description: 'Versioned Liquid templates, starter templates and email layouts.' },
+  {
+    name: 'Workflows',
+    description: 'Multi-step notifications (send, delay, digest, throttle, branch), drafted and published as versions.',
+  },
   { name: 'Preferences', description: 'Categories, subscriber opt-outs and subscriber tokens.' },
   { name: 'Webhooks', description: 'Signed outgoing events, and the URLs providers post delivery receipts to.' },
   { name: 'Topics', description: 'Named lists of subscribers to broadcast to.' },

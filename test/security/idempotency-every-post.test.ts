@@ -151,6 +151,18 @@ const CASES: Record<string, (t: TestTenant) => Promise<Case>> = {
   'POST /v1/providers/{id}/rotate-secret': async (t) => ({
     path: `/v1/providers/${(await ok(t, 'POST', '/v1/providers', WEBHOOK_PROVIDER)).id}/rotate-secret`,
   }),
+  'POST /v1/workflows': async () => ({
+    path: '/v1/workflows',
+    body: { key: 'onboarding', name: 'Onboarding', steps: [{ id: 'wait', type: 'delay', duration: '1h' }] },
+  }),
+  'POST /v1/workflows/{key}/publish': async (t) => {
+    await ok(t, 'POST', '/v1/workflows', {
+      key: 'onboarding',
+      name: 'Onboarding',
+      steps: [{ id: 'wait', type: 'delay', duration: '1h' }],
+    });
+    return { path: '/v1/workflows/onboarding/publish' };
+  },
   'POST /v1/topics': async () => ({ path: '/v1/topics', body: { key: 'news', name: 'News' } }),
   'POST /v1/topics/{key}/subscribers/remove': async (t) => {
     await withKim(t);

@@ -21,6 +21,7 @@ const BODIES: Record<string, unknown> = {
   'PATCH /v1/schedules/{id}': { name: 'x' },
   'PATCH /v1/templates/{key}': { name: 'x' },
   'PATCH /v1/webhook-endpoints/{id}': { description: 'x' },
+  'PATCH /v1/workflows/{key}': { name: 'x' },
   'POST /v1/notifications/{id}/reschedule': { sendAt: new Date(Date.now() + 3_600_000).toISOString() },
   'POST /v1/templates/{key}/preview': { channel: 'sms' },
   'POST /v1/webhook-endpoints/{id}/replay': { since: new Date(Date.now() - 3_600_000).toISOString() },
@@ -77,6 +78,12 @@ describe('tenant isolation matrix', () => {
       locales: { en: { sms: { text: 'Hi' } } },
     });
     await call('POST', '/v1/templates/welcome/publish');
+    const workflow = await call('POST', '/v1/workflows', {
+      key: 'onboarding',
+      name: 'Onboarding',
+      steps: [{ id: 'hello', type: 'send', channel: 'sms', template: 'welcome' }],
+    });
+    await call('POST', '/v1/workflows/onboarding/publish');
     const endpoint = await createEndpoint(a.key);
     await testDb().execute(sql`
       INSERT INTO suppressions (tenant_id, channel, address, reason, provider) VALUES (${a.tenantId}, 'email', 'kim@a.test', 'hard_bounce', 'smtp')`);
@@ -92,6 +99,7 @@ describe('tenant isolation matrix', () => {
       '/v1/templates/': 'welcome',
       '/v1/topics/': 'news',
       '/v1/webhook-endpoints/': endpoint.id,
+      '/v1/workflows/': 'onboarding',
     };
     const fill = (template: string) => {
       if (template.startsWith('/v1/suppressions/')) {
@@ -124,7 +132,13 @@ describe('tenant isolation matrix', () => {
     expect(leaks).toEqual([]);
 
     // Lists: B's view holds none of A's ids (or A's subscriber's addresses).
-    const secrets = [...Object.values(ids).filter((v) => v.includes('_')), 'kim@a.test', '+14155550100', a.tenantId];
+    const secrets = [
+      ...Object.values(ids).filter((v) => v.includes('_')),
+      workflow.id,
+      'kim@a.test',
+      '+14155550100',
+      a.tenantId,
+    ];
     const lists = ops.filter((o) => o.method === 'GET' && o.template.startsWith('/v1/') && !o.template.includes('{'));
     expect(lists.length).toBeGreaterThan(10);
     const seen: string[] = [];
@@ -143,5 +157,9 @@ describe('tenant isolation matrix', () => {
     expect((await api('GET', `/v1/providers/${provider.id}`, { key: a.key })).body.name).toBe('A smtp');
     expect((await api('GET', `/v1/webhook-endpoints/${endpoint.id}`, { key: a.key })).status).toBe(200);
     expect((await api('GET', '/v1/templates/welcome', { key: a.key })).body.name).toBe('Welcome');
+    expect((await api('GET', '/v1/workflows/onboarding', { key: a.key })).body).toMatchObject({
+      name: 'Onboarding',
+      publishedVersion: 1,
+    });
   }, 120_000);
 });

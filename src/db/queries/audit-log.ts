@@ -28,6 +28,10 @@ export interface AuditEntry {
     | 'template.updated'
     | 'template.published'
     | 'template.deleted'
+    | 'workflow.created'
+    | 'workflow.updated'
+    | 'workflow.published'
+    | 'workflow.deleted'
     | 'preferences.updated'
     | 'category.created'
     | 'usage_settings.updated'
@@ -41,6 +45,7 @@ export interface AuditEntry {
     | 'subscriber'
     | 'webhook_endpoint'
     | 'template'
+    | 'workflow'
     | 'category';
   targetId: string;
   requestId: string;

@@ -80,7 +80,7 @@ const SendStep = z
   })
   .strict()
   .refine((s) => (s.template === undefined) !== (s.content === undefined), {
-    message: 'needs either template or content, not both',
+    message: 'needs exactly one of template and content',
     path: ['template'],
   });
 
@@ -93,7 +93,7 @@ const DelayStep = z
   })
   .strict()
   .refine((s) => (s.duration === undefined) !== (s.until === undefined), {
-    message: 'needs either duration or until, not both',
+    message: 'needs exactly one of duration and until',
     path: ['duration'],
   });
 
@@ -144,7 +144,6 @@ const ThrottleStep = z
 /** Nested steps, checked in the definition's refinement by the same schemas as the top level. */
 const NestedSteps = z
   .array(z.looseObject({ id: z.string(), type: z.string() }))
-  .max(MAX_STEPS)
   .openapi({ description: 'Steps, as at the top level (nesting at most 3 branches deep)' });
 
 const BranchStep = z
@@ -173,56 +172,81 @@ export type BranchStep = Omit<z.infer<typeof BranchStep>, 'branches' | 'else'> &
 };
 export type Step = SendStep | DelayStep | DigestStep | ThrottleStep | BranchStep;
 
-/** Every step of a tree, depth first, with how many branches deep it is. */
-export function allSteps(steps: Step[], depth = 0): { step: Step; depth: number }[] {
-  return steps.flatMap((step) => [
-    { step, depth },
-    ...(step.type === 'branch'
-      ? [...step.branches.flatMap((b) => allSteps(b.steps, depth + 1)), ...allSteps(step.else ?? [], depth + 1)]
-      : []),
-  ]);
+/** Where a step sits, relative to the definition's `steps`: `[2]`, `[0, 'branches', 1, 'steps', 0]`. */
+export type StepPath = (string | number)[];
+
+/** Every step of a tree, depth first, with how many branches deep it is and where it sits. */
+export function allSteps(steps: Step[], depth = 0, at: StepPath = []): { step: Step; depth: number; path: StepPath }[] {
+  return steps.flatMap((step, i) => {
+    const path = [...at, i];
+    if (step.type !== 'branch') return [{ step, depth, path }];
+    return [
+      { step, depth, path },
+      ...step.branches.flatMap((b, n) => allSteps(b.steps, depth + 1, [...path, 'branches', n, 'steps'])),
+      ...allSteps(step.else ?? [], depth + 1, [...path, 'else']),
+    ];
+  });
 }
 
-/** Checks nested steps with the step schema, then the limits that span the tree: ids, count, nesting. */
-export function refineSteps(steps: unknown[], ctx: z.RefinementCtx, path: (string | number)[] = ['steps'], depth = 0) {
+/**
+ * Checks nested steps with the step schema, then the limits that span the tree: ids, count, nesting. Only steps that
+ * passed their schema are descended into, so a malformed nested branch is reported, never walked. Paths are relative
+ * to the array being refined; each issue lands on the step (or its field) that breaks the rule.
+ */
+export function refineSteps(steps: unknown[], ctx: z.RefinementCtx) {
+  const tally = { count: 0, seen: new Set<string>() };
+  checkLevel(steps, ctx, [], 0, tally);
+}
+
+function checkLevel(
+  steps: unknown[],
+  ctx: z.RefinementCtx,
+  at: StepPath,
+  depth: number,
+  tally: { count: number; seen: Set<string> },
+) {
   for (const [i, raw] of steps.entries()) {
+    const path = [...at, i];
+    let step = raw as Step;
     if (depth > 0) {
       const parsed = WorkflowStepSchema.safeParse(raw);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
-          ctx.addIssue({ code: 'custom', message: issue.message, path: [...path, i, ...issue.path.map(String)] });
+          ctx.addIssue({ code: 'custom', message: issue.message, path: [...path, ...issue.path.map(String)] });
         }
         continue;
       }
+      step = parsed.data as Step;
     }
-    const step = raw as { type: string; branches?: { steps: unknown[] }[]; else?: unknown[] };
+    tally.count += 1;
+    if (tally.count === MAX_STEPS + 1) {
+      const message = `step '${step.id}': more than ${MAX_STEPS} steps in all, nested ones included`;
+      ctx.addIssue({ code: 'custom', message, path });
+    }
+    if (tally.seen.has(step.id)) {
+      ctx.addIssue({ code: 'custom', message: `step '${step.id}': id used twice`, path: [...path, 'id'] });
+    }
+    tally.seen.add(step.id);
     if (step.type !== 'branch') continue;
     if (depth + 1 > MAX_NESTING) {
-      ctx.addIssue({ code: 'custom', message: `branches nest at most ${MAX_NESTING} deep`, path: [...path, i] });
+      const message = `step '${step.id}': branches nest at most ${MAX_NESTING} deep`;
+      ctx.addIssue({ code: 'custom', message, path: [...path, 'branches'] });
       continue;
     }
-    for (const [b, branch] of (step.branches ?? []).entries()) {
-      refineSteps(branch.steps, ctx, [...path, i, 'branches', b, 'steps'], depth + 1);
+    for (const [n, branch] of step.branches.entries()) {
+      checkLevel(branch.steps, ctx, [...path, 'branches', n, 'steps'], depth + 1, tally);
     }
-    if (step.else) refineSteps(step.else, ctx, [...path, i, 'else'], depth + 1);
-  }
-  if (depth > 0) return;
-  const flat = allSteps(steps as Step[]);
-  if (flat.length > MAX_STEPS) {
-    ctx.addIssue({ code: 'custom', message: `at most ${MAX_STEPS} steps in all, nested ones included`, path });
-  }
-  const seen = new Set<string>();
-  for (const { step } of flat) {
-    if (seen.has(step.id)) ctx.addIssue({ code: 'custom', message: `step '${step.id}': id used twice`, path });
-    seen.add(step.id);
+    if (step.else) checkLevel(step.else, ctx, [...path, 'else'], depth + 1, tally);
   }
 }
 
+// No length limit on the arrays themselves: the step count spans the tree, and refineSteps reports it on the step
+// that goes over, by id (the body size limit bounds the work).
 const Steps = z
   .array(WorkflowStepSchema)
   .min(1)
-  .max(MAX_STEPS)
-  .superRefine((steps, ctx) => refineSteps(steps, ctx));
+  .superRefine((steps, ctx) => refineSteps(steps, ctx))
+  .openapi({ description: `At most ${MAX_STEPS} steps in all, nested ones included` });
 
 const fields = {
   name: z.string().min(1).max(200),
@@ -245,4 +269,5 @@ export const UpdateWorkflowBody = z
   })
   .partial()
   .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to update' })
   .openapi('UpdateWorkflowRequest');

@@ -1,0 +1,44 @@
+import { z } from '@hono/zod-openapi';
+import { workflowVersions } from '../../../domain/workflows/manage-workflows';
+import { type App, authOf } from '../../context';
+import { requireScope } from '../../middleware/auth';
+import { AUTHED_ERRORS, errorResponses, json, pageOf } from '../../openapi';
+import { operation } from '../../operation';
+import { presentWorkflowVersion, WorkflowKeyParam, WorkflowVersionSchema } from './schema';
+
+// Versions are numbered, not ids, so the cursor is the last version number of the previous page.
+const VersionPageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Page size (1–100)' }),
+  after: z
+    .string()
+    .regex(/^[1-9][0-9]{0,8}$/, 'must be a cursor returned as "next"')
+    .optional()
+    .openapi({ description: 'The `next` cursor of the previous page' }),
+});
+
+export const listWorkflowVersionsRoute = operation({
+  method: 'get',
+  path: '/v1/workflows/{key}/versions',
+  operationId: 'listWorkflowVersions',
+  tags: ['Workflows'],
+  summary: 'Every published version, newest first',
+  description: 'Each version is the immutable definition that was published; `published` marks the one triggers run.',
+  middleware: [requireScope('read')] as const,
+  request: { params: WorkflowKeyParam, query: VersionPageQuery },
+  responses: {
+    200: json(pageOf(WorkflowVersionSchema), 'A page of versions'),
+    ...errorResponses(...AUTHED_ERRORS, 404, 422),
+  },
+});
+
+export function registerListWorkflowVersions(app: App) {
+  app.openapi(listWorkflowVersionsRoute, async (c) => {
+    const { limit, after } = c.req.valid('query');
+    const page = await workflowVersions(c.var.db, authOf(c).tenantId, c.req.valid('param').key, {
+      limit,
+      before: after === undefined ? undefined : Number(after),
+    });
+    const published = page.workflow.publishedVersion;
+    return c.json({ data: page.data.map((v) => presentWorkflowVersion(v, published)), next: page.next }, 200);
+  });
+}
