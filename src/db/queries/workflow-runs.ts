@@ -215,22 +215,6 @@ export function wakeNow(db: Db, tenantId: string, runId: string) {
     WHERE tenant_id = ${tenantId} AND id = ${runId} AND ${ACTIVE}`);
 }
 
-/** The published version of workflow `key`: what a trigger pins its runs to. Null if unknown or never published. */
-export async function publishedWorkflow(db: Db, tenantId: string, key: string) {
-  const result = await db.execute<{ id: string; key: string; version: number; definition: WorkflowDefinition }>(sql`
-    SELECT w.id, w.key, v.version, v.definition FROM workflows w
-    JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.published_version AND v.tenant_id = w.tenant_id
-    WHERE w.tenant_id = ${tenantId} AND w.key = ${key}`);
-  return result.rows[0] ?? null;
-}
-
-/** A workflow's id by key (published or not): for run filters and cancels. */
-export async function workflowIdOf(db: Db, tenantId: string, key: string) {
-  const result = await db.execute<{ id: string }>(sql`
-    SELECT id FROM workflows WHERE tenant_id = ${tenantId} AND key = ${key}`);
-  return result.rows[0]?.id ?? null;
-}
-
 export interface RunFilter {
   workflow?: string | undefined;
   subscriber?: string | undefined;
