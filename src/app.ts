@@ -37,6 +37,7 @@ import { registerTopicRoutes } from './api/routes/topics';
 import { registerTrackingRoutes } from './api/routes/tracking';
 import { registerUnsubscribeRoutes } from './api/routes/unsubscribe';
 import { registerWebhookEndpointRoutes } from './api/routes/webhook-endpoints';
+import { registerWorkflowRunRoutes } from './api/routes/workflow-runs';
 import { registerWorkflowRoutes } from './api/routes/workflows';
 
 /** Builds the HTTP app: cross-cutting middleware, every route, the error envelope and the OpenAPI document. */
@@ -74,6 +75,7 @@ export function createApp(): App {
   registerTemplateRoutes(app);
   registerLayoutRoutes(app);
   registerWorkflowRoutes(app);
+  registerWorkflowRunRoutes(app);
   registerPreferenceRoutes(app);
   registerWebhookEndpointRoutes(app);
   registerTopicRoutes(app);

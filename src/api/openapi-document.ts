@@ -17,6 +17,10 @@ const TAGS = [
     name: 'Workflows',
     description: 'Multi-step notifications (send, delay, digest, throttle, branch), drafted and published as versions.',
   },
+  {
+    name: 'Workflow runs',
+    description: 'Triggering workflows, cancelling runs by key, and each run with its timeline of steps.',
+  },
   { name: 'Preferences', description: 'Categories, subscriber opt-outs and subscriber tokens.' },
   { name: 'Webhooks', description: 'Signed outgoing events, and the URLs providers post delivery receipts to.' },
   { name: 'Topics', description: 'Named lists of subscribers to broadcast to.' },

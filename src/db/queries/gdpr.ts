@@ -14,6 +14,7 @@ import {
   webhookAttempts,
   webhookEvents,
 } from '../schema';
+import { textArray } from '../sql-arrays';
 import type { insertAuditEntry } from './audit-log';
 
 /**
@@ -37,7 +38,6 @@ export interface Subject {
 }
 
 /** A text[] parameter (a bare JS array in drizzle's `sql` would become a list of parameters). */
-const textArray = (values: string[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
 
 /** LIKE patterns (lower case) for a cheap pre-filter before the row-by-row redaction. */
 const likePatterns = (needles: string[]) =>

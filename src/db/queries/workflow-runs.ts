@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { ENQUEUE_AHEAD_SECONDS } from '../../lib/queue-limits';
 import type { Db } from '../client';
 import type { RunStatus, SubscriberRow, WorkflowDefinition, WorkflowRunRow, WorkflowStepResultRow } from '../schema';
+import { textArray } from '../sql-arrays';
 import { isoUtc } from '../sql-time';
 import { type EmittedMessage, emitEvents, emittedOf } from './webhook-events';
 
@@ -46,7 +47,7 @@ export async function insertRuns(db: Db, runs: NewRun[]): Promise<Set<string>> {
 /** The enqueue after a trigger failed: the due-scan cron sends these within a minute. */
 export function markRunsNotEnqueued(db: Db, tenantId: string, ids: string[]) {
   return db.execute(sql`
-    UPDATE workflow_runs SET enqueued_at = NULL WHERE tenant_id = ${tenantId} AND id = ANY(${ids}::text[])`);
+    UPDATE workflow_runs SET enqueued_at = NULL WHERE tenant_id = ${tenantId} AND id = ANY(${textArray(ids)})`);
 }
 
 export interface LoadedRun {
@@ -176,7 +177,7 @@ export async function cancelRuns(db: Db, tenantId: string, f: CancelFilter) {
             updated_at = now(), error = '{"code":"canceled","message":"canceled by its cancellation key"}'::jsonb
           WHERE tenant_id = ${tenantId} AND cancellation_key = ${f.cancellationKey} AND ${ACTIVE}
             ${f.workflowId ? sql`AND workflow_id = ${f.workflowId}` : sql``}
-            ${f.subscriberIds ? sql`AND subscriber_id = ANY(${f.subscriberIds}::text[])` : sql``}
+            ${f.subscriberIds ? sql`AND subscriber_id = ANY(${textArray(f.subscriberIds)})` : sql``}
           RETURNING *)`,
       ),
     ),

@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { StepResultStatus, WorkflowStepResultRow } from '../schema';
+import { textArray } from '../sql-arrays';
 
 /**
  * A step's effect and its step-result row are written in one transaction, and the row's primary key (run, step)
@@ -147,7 +148,7 @@ export async function sendStates(db: Db, tenantId: string, notificationIds: stri
       bool_or(d.first_opened_at IS NOT NULL) AS opened,
       bool_or(d.first_clicked_at IS NOT NULL) AS clicked
     FROM deliveries d LEFT JOIN inbox_messages i ON i.id = d.id AND i.tenant_id = d.tenant_id
-    WHERE d.tenant_id = ${tenantId} AND d.notification_id = ANY(${notificationIds}::text[])
+    WHERE d.tenant_id = ${tenantId} AND d.notification_id = ANY(${textArray(notificationIds)})
     GROUP BY d.notification_id`);
   return result.rows;
 }

@@ -2,10 +2,13 @@ import type { AppContext } from '../../context';
 import { advanceCursor, endBroadcast, getBroadcast } from '../../db/queries/broadcasts';
 import { getBroadcastRate } from '../../db/queries/tenants';
 import { membersAfter } from '../../db/queries/topics';
+import { getWorkflowVersion } from '../../db/queries/workflows';
 import { urlPolicyFor } from '../../lib/ssrf-guard';
 import { sendFanoutMessage } from '../../queues/enqueue-fanout';
 import { acceptNotifications } from '../notifications/accept';
 import type { SendNotificationRequest } from '../notifications/send-request';
+import { startRuns } from '../workflows/trigger';
+import { isWorkflowBroadcast, type WorkflowBroadcastRequest } from '../workflows/trigger-topic';
 
 export type FanoutContext = AppContext;
 
@@ -29,16 +32,43 @@ export async function fanOutChunk(ctx: FanoutContext, tenantId: string, broadcas
     return;
   }
   const members = await membersAfter(ctx.db, tenantId, b.topicId, b.cursor, chunk);
+  const accept = {
+    db: ctx.db,
+    env: ctx.env,
+    log: ctx.log,
+    tenantId,
+    mode: b.mode,
+    urlPolicy: urlPolicyFor(ctx.config),
+  };
+  if (isWorkflowBroadcast(b.request)) {
+    // A workflow trigger to a topic: the chunk starts runs instead of notifications.
+    const { workflow, input } = b.request as unknown as WorkflowBroadcastRequest;
+    const definition = (await getWorkflowVersion(ctx.db, tenantId, workflow.id, workflow.version))?.definition;
+    if (!definition) {
+      await endBroadcast(ctx.db, tenantId, b.id, 'failed', {
+        code: 'workflow_deleted',
+        message: 'the workflow was deleted',
+      });
+      return;
+    }
+    await startRuns(
+      accept,
+      { ...workflow, definition },
+      input,
+      members.map((m) => m.subscriber),
+      {
+        broadcastId: b.id,
+        dedupeKey: (s) => `${b.id}:${s.id}`,
+      },
+    );
+    const done = members.length < chunk;
+    const advanced = await advanceCursor(ctx.db, b, members.at(-1)?.subscriber.id ?? null, done);
+    if (advanced && !done) await sendFanoutMessage(ctx.env, tenantId, b.id);
+    return;
+  }
   const base = b.request as unknown as Omit<SendNotificationRequest, 'to'>;
   const results = await acceptNotifications(
-    {
-      db: ctx.db,
-      env: ctx.env,
-      log: ctx.log,
-      tenantId,
-      mode: b.mode,
-      urlPolicy: urlPolicyFor(ctx.config),
-    },
+    accept,
     members.map((m) => ({ ...base, to: m.subscriber.externalId })),
     members.map((m) => ({
       dedupeKey: `${b.id}:${m.subscriber.id}`,

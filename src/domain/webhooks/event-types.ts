@@ -18,6 +18,9 @@ export const EVENT_TYPES = [
   'usage.budget_warning',
   'usage.budget_exceeded',
   'provider.misconfigured',
+  'workflow_run.completed',
+  'workflow_run.failed',
+  'workflow_run.canceled',
   'webhook.test',
 ] as const;
 

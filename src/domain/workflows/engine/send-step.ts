@@ -1,8 +1,10 @@
 import { claimStep, finishStep, notificationByDedupeKey } from '../../../db/queries/workflow-steps';
+import type { NotificationContent } from '../../../db/schema';
 import { ApiError } from '../../../errors';
 import { urlPolicyFor } from '../../../lib/ssrf-guard';
 import { acceptNotifications } from '../../notifications/accept';
 import type { SendNotificationRequest } from '../../notifications/send-request';
+import { RenderError, renderPart } from '../../templates/liquid-engine';
 import type { SendStep } from '../definition';
 import { next, type StepInput, type StepOutcome, stop } from './outcome';
 import { buildScope, subscriberView } from './run-scope';
@@ -26,17 +28,28 @@ export async function runSend({ ctx, loaded, step, ref }: StepInput<SendStep>): 
     return next();
   }
   const scope = await buildScope(ctx.db, loaded);
+  const data = {
+    ...run.data,
+    digest: scope.digest ?? { count: 0, events: [] },
+    actor: run.actor ?? {},
+    subscriber: subscriberView(subscriber),
+    workflow: { key: run.workflowKey, version: run.version, runId: run.id },
+  };
+  let content: NotificationContent | undefined;
+  try {
+    content =
+      step.content &&
+      (await renderContent(step.content, data, `${run.tenantId}:${run.workflowId}:${run.version}:${step.id}`));
+  } catch (err) {
+    if (!(err instanceof RenderError)) throw err;
+    await finishStep(ctx.db, ref, { status: 'failed', reason: err.message });
+    return next();
+  }
   const request: SendNotificationRequest = {
     to: subscriber.externalId,
     channels: [step.channel],
-    ...(step.template ? { template: step.template } : { content: step.content! }),
-    data: {
-      ...run.data,
-      digest: scope.digest ?? { count: 0, events: [] },
-      actor: run.actor ?? {},
-      subscriber: subscriberView(subscriber),
-      workflow: { key: run.workflowKey, version: run.version, runId: run.id },
-    },
+    ...(step.template ? { template: step.template } : { content: content! }),
+    data,
     priority: 'normal',
     ...(loaded.definition.category ? { category: loaded.definition.category } : {}),
   };
@@ -64,6 +77,21 @@ export async function runSend({ ctx, loaded, step, ref }: StepInput<SendStep>): 
     : await notificationByDedupeKey(ctx.db, run.tenantId, dedupeKey);
   await finishStep(ctx.db, ref, { status: 'completed', notificationId });
   return next();
+}
+
+const TEXT_FIELDS = ['subject', 'text', 'title', 'body', 'actionUrl'] as const;
+
+/** A step's inline content is Liquid over the same variables a template gets; `html` is escaped as HTML. */
+async function renderContent(content: NotificationContent, data: Record<string, unknown>, cacheKey: string) {
+  const out: NotificationContent = { ...content };
+  for (const field of TEXT_FIELDS) {
+    const source = content[field];
+    if (source !== undefined)
+      out[field] = await renderPart(source, data, { html: false, cacheKey: `${cacheKey}:${field}` });
+  }
+  if (content.html !== undefined)
+    out.html = await renderPart(content.html, data, { html: true, cacheKey: `${cacheKey}:html` });
+  return out;
 }
 
 /** A refusal of the whole accept (the tenant's budget hard stop) fails the step like a refused send. */
