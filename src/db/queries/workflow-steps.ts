@@ -102,16 +102,16 @@ export async function countThrottle(db: Db, ref: StepRef, scope: Scope, limit: n
     db.execute(sql`
       INSERT INTO workflow_throttles AS t (tenant_id, workflow_id, step_id, subscriber_id, throttle_key, count, window_ends_at)
       SELECT ${ref.tenantId}, ${scope.workflowId}, ${ref.stepId}, ${scope.subscriberId}, ${scope.key}, 1,
-        now() + make_interval(secs => ${windowSeconds})
+        now() + make_interval(secs => ${windowSeconds}::double precision)
       WHERE ${fresh(ref)}
       ON CONFLICT (tenant_id, workflow_id, step_id, subscriber_id, throttle_key) DO UPDATE SET
         count = CASE WHEN t.window_ends_at <= now() THEN 1 ELSE t.count + 1 END,
         window_ends_at = CASE WHEN t.window_ends_at <= now() THEN EXCLUDED.window_ends_at ELSE t.window_ends_at END`),
     db.execute(sql`
       UPDATE workflow_step_results s SET
-        status = CASE WHEN t.count <= ${limit} THEN 'completed' ELSE 'throttled' END,
-        reason = CASE WHEN t.count <= ${limit} THEN NULL ELSE 'over the limit of ' || ${limit} || ' in the window' END,
-        output = jsonb_build_object('count', t.count, 'limit', ${limit}), finished_at = now()
+        status = CASE WHEN t.count <= ${limit}::int THEN 'completed' ELSE 'throttled' END,
+        reason = CASE WHEN t.count <= ${limit}::int THEN NULL ELSE 'over the limit of ' || ${limit}::int::text || ' in the window' END,
+        output = jsonb_build_object('count', t.count, 'limit', ${limit}::int), finished_at = now()
       FROM workflow_throttles t
       WHERE ${scopeMatch('t', ref, scope, 'throttle_key')} AND s.tenant_id = ${ref.tenantId} AND s.run_id = ${ref.runId}
         AND s.step_id = ${ref.stepId} AND s.status = 'running' AND s.output IS NULL`),
