@@ -5,8 +5,8 @@ import type { SubscriberRow } from '../../src/db/schema';
 import { advanceRun } from '../../src/domain/workflows/engine/advance-run';
 import { loadPublishedWorkflow } from '../../src/domain/workflows/manage-workflows';
 import { startRuns } from '../../src/domain/workflows/trigger';
-import { urlPolicyFor } from '../../src/lib/ssrf-guard';
 import { mapWithConcurrency } from '../../src/lib/concurrency';
+import { urlPolicyFor } from '../../src/lib/ssrf-guard';
 import { api, createTenant, testDb, testEnv } from '../helpers/api';
 import { publishWorkflow } from '../helpers/workflows';
 
@@ -19,7 +19,9 @@ const ctx = createAppContext(testEnv, { test: 'workflows.exactness' });
 
 async function subscriber(key: string, tenantId: string, id: string): Promise<SubscriberRow> {
   await api('PUT', `/v1/subscribers/${id}`, { key, body: {} });
-  const rows = await testDb().execute(sql`SELECT * FROM subscribers WHERE tenant_id = ${tenantId} AND external_id = ${id}`);
+  const rows = await testDb().execute(
+    sql`SELECT * FROM subscribers WHERE tenant_id = ${tenantId} AND external_id = ${id}`,
+  );
   const r = rows.rows[0] as Record<string, unknown>;
   return { ...r, id: r.id, externalId: r.external_id, tenantId, timezone: r.timezone } as unknown as SubscriberRow;
 }
@@ -116,11 +118,19 @@ describe('workflow exactness', { timeout: 180_000 }, () => {
     }
     // 8 scopes × 40 runs, all started at once.
     await Promise.all(
-      scopes.map((s) => start(s.tenantId, 'mixed', Array(40).fill(s.sub), { threadId: s.thread, who: s.sub.externalId })),
+      scopes.map((s) =>
+        start(s.tenantId, 'mixed', Array(40).fill(s.sub), { threadId: s.thread, who: s.sub.externalId }),
+      ),
     );
     for (const t of tenants) await waitAllFinished(t.tenantId, 160);
     const windows = (
-      await testDb().execute<{ tenant_id: string; subscriber_id: string; digest_key: string; count: number; events: any[] }>(sql`
+      await testDb().execute<{
+        tenant_id: string;
+        subscriber_id: string;
+        digest_key: string;
+        count: number;
+        events: any[];
+      }>(sql`
         SELECT tenant_id, subscriber_id, digest_key, count, events FROM workflow_digest_windows
         WHERE tenant_id IN (${tenants[0]!.tenantId}, ${tenants[1]!.tenantId})`)
     ).rows;
@@ -128,7 +138,10 @@ describe('workflow exactness', { timeout: 180_000 }, () => {
       const mine = windows.filter(
         (w) => w.tenant_id === s.tenantId && w.subscriber_id === s.sub.id && w.digest_key === s.thread,
       );
-      expect(mine.reduce((sum, w) => sum + w.count, 0), `${s.sub.externalId}/${s.thread}`).toBe(40);
+      expect(
+        mine.reduce((sum, w) => sum + w.count, 0),
+        `${s.sub.externalId}/${s.thread}`,
+      ).toBe(40);
       for (const w of mine) {
         for (const e of w.events) expect([e.data.who, e.data.threadId]).toEqual([s.sub.externalId, s.thread]);
       }

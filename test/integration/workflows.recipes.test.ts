@@ -86,7 +86,11 @@ describe('workflow recipes', { timeout: 60_000 }, () => {
     ];
     const runs: string[] = [];
     for (const [thread, name, comment] of comments) {
-      const res = await trigger(t.key, 'comments', { to: reader, data: { threadId: thread, comment }, actor: { name } });
+      const res = await trigger(t.key, 'comments', {
+        to: reader,
+        data: { threadId: thread, comment },
+        actor: { name },
+      });
       runs.push(res.runs[0]!.id);
       // Joins are ordered by the window's row lock; spacing them keeps "in order" a statement about the API calls.
       await waitForRun(t.key, res.runs[0]!.id, (r) => r.status !== 'running');
@@ -112,7 +116,12 @@ describe('workflow recipes', { timeout: 60_000 }, () => {
       name: 'Trial reminder',
       steps: [
         { id: 'wait', type: 'delay', until: 'data.trialEndsAt' },
-        { id: 'remind', type: 'send', channel: 'email', content: { subject: 'Your trial ends today', text: 'Upgrade?' } },
+        {
+          id: 'remind',
+          type: 'send',
+          channel: 'email',
+          content: { subject: 'Your trial ends today', text: 'Upgrade?' },
+        },
       ],
     });
     const upgrader = uniqueName('upgrader');
@@ -147,7 +156,10 @@ describe('workflow recipes', { timeout: 60_000 }, () => {
     expect(gone.steps.map((s: any) => [s.stepId, s.status])).toEqual([['wait', 'waiting']]);
     expect(await receivedMail(`${upgrader}@example.test`)).toEqual([]);
     // A second cancel finds nothing left to cancel.
-    const again = await api('POST', '/v1/workflow-runs/cancel', { key: t.key, body: { cancellationKey: 'trial-acme' } });
+    const again = await api('POST', '/v1/workflow-runs/cancel', {
+      key: t.key,
+      body: { cancellationKey: 'trial-acme' },
+    });
     expect(again.body).toEqual({ canceled: 0 });
   });
 });

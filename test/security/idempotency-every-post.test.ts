@@ -163,6 +163,20 @@ const CASES: Record<string, (t: TestTenant) => Promise<Case>> = {
     });
     return { path: '/v1/workflows/onboarding/publish' };
   },
+  'POST /v1/workflows/{key}/trigger': async (t) => {
+    await withKim(t);
+    await ok(t, 'POST', '/v1/workflows', {
+      key: 'onboarding',
+      name: 'Onboarding',
+      steps: [{ id: 'wait', type: 'delay', duration: '1h' }],
+    });
+    await ok(t, 'POST', '/v1/workflows/onboarding/publish');
+    return { path: '/v1/workflows/onboarding/trigger', body: { to: 'kim', cancellationKey: 'k1' } };
+  },
+  'POST /v1/workflow-runs/cancel': async () => ({
+    path: '/v1/workflow-runs/cancel',
+    body: { cancellationKey: 'k1' },
+  }),
   'POST /v1/topics': async () => ({ path: '/v1/topics', body: { key: 'news', name: 'News' } }),
   'POST /v1/topics/{key}/subscribers/remove': async (t) => {
     await withKim(t);

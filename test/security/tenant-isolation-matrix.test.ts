@@ -22,6 +22,7 @@ const BODIES: Record<string, unknown> = {
   'PATCH /v1/templates/{key}': { name: 'x' },
   'PATCH /v1/webhook-endpoints/{id}': { description: 'x' },
   'PATCH /v1/workflows/{key}': { name: 'x' },
+  'POST /v1/workflows/{key}/trigger': { to: 'kim' },
   'POST /v1/notifications/{id}/reschedule': { sendAt: new Date(Date.now() + 3_600_000).toISOString() },
   'POST /v1/templates/{key}/preview': { channel: 'sms' },
   'POST /v1/webhook-endpoints/{id}/replay': { since: new Date(Date.now() - 3_600_000).toISOString() },
@@ -84,6 +85,11 @@ describe('tenant isolation matrix', () => {
       steps: [{ id: 'hello', type: 'send', channel: 'sms', template: 'welcome' }],
     });
     await call('POST', '/v1/workflows/onboarding/publish');
+    const triggered = await call('POST', '/v1/workflows/onboarding/trigger', {
+      to: 'kim',
+      cancellationKey: 'kim-onboarding',
+      sendAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
     const endpoint = await createEndpoint(a.key);
     await testDb().execute(sql`
       INSERT INTO suppressions (tenant_id, channel, address, reason, provider) VALUES (${a.tenantId}, 'email', 'kim@a.test', 'hard_bounce', 'smtp')`);
@@ -100,6 +106,7 @@ describe('tenant isolation matrix', () => {
       '/v1/topics/': 'news',
       '/v1/webhook-endpoints/': endpoint.id,
       '/v1/workflows/': 'onboarding',
+      '/v1/workflow-runs/': triggered.runs[0].id,
     };
     const fill = (template: string) => {
       if (template.startsWith('/v1/suppressions/')) {
@@ -157,6 +164,13 @@ describe('tenant isolation matrix', () => {
     expect((await api('GET', `/v1/providers/${provider.id}`, { key: a.key })).body.name).toBe('A smtp');
     expect((await api('GET', `/v1/webhook-endpoints/${endpoint.id}`, { key: a.key })).status).toBe(200);
     expect((await api('GET', '/v1/templates/welcome', { key: a.key })).body.name).toBe('Welcome');
+    // A cancellation key is the tenant's own: B using A's key cancels nothing of A's.
+    const bCancel = await api('POST', '/v1/workflow-runs/cancel', {
+      key: b.key,
+      body: { cancellationKey: 'kim-onboarding' },
+    });
+    expect(bCancel.body).toEqual({ canceled: 0 });
+    expect((await api('GET', `/v1/workflow-runs/${triggered.runs[0].id}`, { key: a.key })).body.status).toBe('waiting');
     expect((await api('GET', '/v1/workflows/onboarding', { key: a.key })).body).toMatchObject({
       name: 'Onboarding',
       publishedVersion: 1,

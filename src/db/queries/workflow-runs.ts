@@ -33,7 +33,8 @@ export async function insertRuns(db: Db, runs: NewRun[]): Promise<Set<string>> {
   const result = await db.execute<{ id: string }>(sql`
     INSERT INTO workflow_runs (id, tenant_id, workflow_id, workflow_key, version, mode, subscriber_id, recipient,
       status, current_step, data, actor, cancellation_key, wake_at, enqueued_at, dedupe_key, broadcast_id, request_id)
-    SELECT id, "tenantId", "workflowId", "workflowKey", version, mode, "subscriberId", recipient, 'running',
+    SELECT id, "tenantId", "workflowId", "workflowKey", version, mode, "subscriberId", recipient,
+      CASE WHEN "wakeAt" > now() + interval '1 second' THEN 'waiting' ELSE 'running' END,
       "currentStep", data, actor, "cancellationKey", "wakeAt", "enqueuedAt", "dedupeKey", "broadcastId", "requestId"
     FROM jsonb_to_recordset(${JSON.stringify(runs)}::jsonb) AS x(id text, "tenantId" text, "workflowId" text,
       "workflowKey" text, version int, mode text, "subscriberId" text, recipient text, "currentStep" text,
@@ -136,7 +137,7 @@ export async function endRun(
   status: Exclude<RunStatus, 'running' | 'waiting'>,
   error?: { code: string; message: string },
 ): Promise<{ ended: boolean; emitted: EmittedMessage[] }> {
-  const [emitted, check] = await db.batch([
+  const [emitted, , check] = await db.batch([
     db.execute(
       emitEvents(
         runEvents(),
@@ -149,6 +150,13 @@ export async function endRun(
           RETURNING *)`,
       ),
     ),
+    // A step still open when its run fails (dead-lettered) ends with it.
+    db.execute(sql`
+      UPDATE workflow_step_results SET status = 'failed', reason = ${error?.message ?? 'the run ended'}::text,
+        finished_at = now()
+      WHERE tenant_id = ${tenantId} AND run_id = ${runId} AND status IN ('running', 'waiting')
+        AND ${status}::text = 'failed'
+        AND EXISTS (SELECT 1 FROM workflow_runs WHERE tenant_id = ${tenantId} AND id = ${runId} AND finished_at = now())`),
     // In one transaction now() is constant: the row ended here, not by an earlier call, carries exactly it.
     db.execute(
       sql`SELECT 1 FROM workflow_runs WHERE tenant_id = ${tenantId} AND id = ${runId} AND finished_at = now()`,
@@ -168,7 +176,7 @@ export interface CancelFilter {
  * lock, so the cancel waits for it, and every step after the cancel finds the run canceled and does nothing.
  */
 export async function cancelRuns(db: Db, tenantId: string, f: CancelFilter) {
-  const [emitted, counted] = await db.batch([
+  const [emitted, , counted] = await db.batch([
     db.execute(
       emitEvents(
         runEvents(),
@@ -182,6 +190,11 @@ export async function cancelRuns(db: Db, tenantId: string, f: CancelFilter) {
       ),
     ),
     // now() is the transaction's start: exactly the runs this cancel ended carry it.
+    db.execute(sql`
+      UPDATE workflow_step_results s SET status = 'canceled', reason = 'the run was canceled', finished_at = now()
+      FROM workflow_runs r
+      WHERE r.tenant_id = ${tenantId} AND r.cancellation_key = ${f.cancellationKey} AND r.status = 'canceled'
+        AND r.finished_at = now() AND s.tenant_id = r.tenant_id AND s.run_id = r.id AND s.status IN ('running', 'waiting')`),
     db.execute<{ n: number }>(sql`
       SELECT count(*)::int AS n FROM workflow_runs
       WHERE tenant_id = ${tenantId} AND cancellation_key = ${f.cancellationKey} AND status = 'canceled'

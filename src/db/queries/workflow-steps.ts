@@ -23,10 +23,12 @@ export function claimSql(
   status: StepResultStatus,
   output: Record<string, unknown> | null,
   final: boolean,
+  reason: string | null = null,
 ) {
   return sql`
-    INSERT INTO workflow_step_results (tenant_id, run_id, step_id, type, status, output, finished_at)
-    SELECT r.tenant_id, r.id, ${ref.stepId}, ${ref.type}, ${status}, ${output ? JSON.stringify(output) : null}::jsonb,
+    INSERT INTO workflow_step_results (tenant_id, run_id, step_id, type, status, reason, output, finished_at)
+    SELECT r.tenant_id, r.id, ${ref.stepId}::text, ${ref.type}::text, ${status}::text, ${reason}::text,
+      ${output ? JSON.stringify(output) : null}::jsonb,
       ${final ? sql`now()` : sql`NULL`}
     FROM workflow_runs r
     WHERE r.tenant_id = ${ref.tenantId} AND r.id = ${ref.runId} AND r.current_step = ${ref.stepId}
@@ -61,8 +63,12 @@ export async function claimStep(
   status: StepResultStatus,
   output: Record<string, unknown> | null = null,
   final = false,
+  reason: string | null = null,
 ): Promise<StoredResult | null> {
-  const [, stored] = await db.batch([db.execute(claimSql(ref, status, output, final)), db.execute(resultSql(ref))]);
+  const [, stored] = await db.batch([
+    db.execute(claimSql(ref, status, output, final, reason)),
+    db.execute(resultSql(ref)),
+  ]);
   return resultOf(stored.rows);
 }
 

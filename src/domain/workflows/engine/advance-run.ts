@@ -26,7 +26,7 @@ export async function advanceRun(ctx: AppContext, tenantId: string, runId: strin
     if (!loaded || (loaded.run.status !== 'running' && loaded.run.status !== 'waiting')) return;
     const { run } = loaded;
     const now = new Date();
-    if (run.status === 'waiting' && run.wakeAt && run.wakeAt.getTime() - now.getTime() > EARLY_TOLERANCE_MS) {
+    if (run.wakeAt && run.wakeAt.getTime() - now.getTime() > EARLY_TOLERANCE_MS) {
       return park(ctx, loaded, run.currentStep!, run.wakeAt, now);
     }
     const steps = loaded.definition.steps as unknown as Step[];

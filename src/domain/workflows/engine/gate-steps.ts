@@ -3,7 +3,7 @@ import type { BranchStep, ThrottleStep } from '../definition';
 import { parseDuration } from '../definition';
 import { type BranchChoice, entryOf } from '../program';
 import { next, type StepInput, type StepOutcome, stop } from './outcome';
-import { buildScope, holds, keyAt } from './run-scope';
+import { buildScope, holds, scopedKey } from './run-scope';
 
 /** A throttle: counted once per run in the window of its (subscriber, key); runs beyond the limit end `throttled`. */
 export async function runThrottle({ ctx, loaded, step, ref }: StepInput<ThrottleStep>): Promise<StepOutcome> {
@@ -13,7 +13,7 @@ export async function runThrottle({ ctx, loaded, step, ref }: StepInput<Throttle
     (await countThrottle(
       ctx.db,
       ref,
-      { workflowId: run.workflowId, subscriberId: run.subscriberId, key: keyAt(run, step.key) },
+      { workflowId: run.workflowId, subscriberId: run.subscriberId, key: scopedKey(run, step.key) },
       step.limit,
       parseDuration(step.window)!,
     ));
@@ -38,6 +38,6 @@ export async function runBranch({ ctx, loaded, step, ref }: StepInput<BranchStep
 
 /** A step whose `if` does not hold is recorded `skipped` and the run goes on. */
 export async function skipStep({ ctx, ref }: StepInput): Promise<StepOutcome> {
-  const stored = await claimStep(ctx.db, ref, 'skipped', { reason: 'condition false' }, true);
+  const stored = await claimStep(ctx.db, ref, 'skipped', null, true, 'its condition was false');
   return stored ? next() : stop;
 }

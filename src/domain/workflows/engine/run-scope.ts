@@ -81,10 +81,12 @@ export function valueAt(scope: { data: Record<string, unknown> }, path: string):
   return value;
 }
 
-/** A digest or throttle key from a data path: strings as they are, other values as JSON, absent as ''. */
-export function keyAt(scope: { data: Record<string, unknown> }, path: string | undefined): string {
-  if (!path) return '';
-  const value = valueAt(scope, path);
-  if (value === undefined || value === null) return '';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+/**
+ * A digest or throttle key: the run's mode (test-key and live-key runs never share a window), then the value at
+ * the data path (strings as they are, other values as JSON, absent as '').
+ */
+export function scopedKey(run: { mode: string; data: Record<string, unknown> }, path: string | undefined): string {
+  const value = path ? valueAt(run, path) : undefined;
+  const key = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  return `${run.mode}:${key}`;
 }

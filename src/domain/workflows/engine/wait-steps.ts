@@ -5,7 +5,7 @@ import { newId } from '../../../lib/ids';
 import { sendRunWakes } from '../../../queues/enqueue-workflows';
 import { type DelayStep, type DigestStep, parseDuration } from '../definition';
 import { fail, next, type StepInput, type StepOutcome, stop, wait } from './outcome';
-import { keyAt, valueAt } from './run-scope';
+import { scopedKey, valueAt } from './run-scope';
 
 /** A delay: its wake time is fixed when the step is first reached and kept in its result, so a redelivery keeps it. */
 export async function runDelay({ ctx, loaded, step, ref, now }: StepInput<DelayStep>): Promise<StepOutcome> {
@@ -53,7 +53,7 @@ export async function runDigest({ ctx, loaded, step, ref, now }: StepInput<Diges
   let stored: StoredResult | null = loaded.results.get(step.id) ?? null;
   if (!stored) {
     const event = { data: run.data, actor: run.actor, runId: run.id, at: now.toISOString() };
-    const scope = { workflowId: run.workflowId, subscriberId: run.subscriberId, key: keyAt(run, step.key) };
+    const scope = { workflowId: run.workflowId, subscriberId: run.subscriberId, key: scopedKey(run, step.key) };
     const joined = await joinDigest(ctx.db, ref, scope, {
       windowId: newId('dgw'),
       event,
