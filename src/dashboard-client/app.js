@@ -166,6 +166,7 @@ function refresh() {
   runSection('cost', () => costSection(summary));
   runSection('providers', () => providersSection(p));
   runSection('notifications', notificationsSection);
+  runSection('workflows', workflowsSection);
   runSection('dead-letters', deadLettersSection);
   runSection('sandbox', sandboxSection);
   runSection('webhooks', webhooksSection);
@@ -455,8 +456,9 @@ function problemCell(problem) {
 }
 
 /**
- * A table filled page by page from a list route (`{ data, next }`), with "Load more". `row(item, list)` returns
- * the row(s) for one item, the main one marked `data-row`; `list.sync()` updates the empty note after a removal.
+ * A table filled page by page from a list route (`{ data, next }`), with "Load more". `head` is the column titles
+ * (`{ num: title }` for a right-aligned number column); `row(item, list)` returns the row(s) for one item, the main
+ * one marked `data-row`; `list.sync()` updates the empty note after a removal.
  */
 async function pagedTable(path, { name, head, row, empty }) {
   const tbody = h('tbody');
@@ -472,7 +474,7 @@ async function pagedTable(path, { name, head, row, empty }) {
         h(
           'tr',
           {},
-          head.map((t) => h('th', {}, t)),
+          head.map((t) => (typeof t === 'string' ? h('th', {}, t) : h('th', { class: 'num' }, t.num))),
         ),
       ),
       tbody,
@@ -511,6 +513,44 @@ async function pagedTable(path, { name, head, row, empty }) {
   return h('div', {}, table, emptyNote, h('div', {}, more, moreError));
 }
 
+/**
+ * A row's details, loaded when `toggle` is first pressed into a row after it (`data-drill-for`, with `data-state`
+ * loading | ready | error); later presses hide and show it, and a failed load is tried again. `load` resolves to
+ * the nodes to show.
+ */
+function drillDown(tr, toggle, id, colspan, load) {
+  let drill = null;
+  toggle.addEventListener('click', () => {
+    if (drill?.dataset.state === 'error') {
+      drill.remove();
+      drill = null;
+    }
+    if (drill) {
+      drill.hidden = !drill.hidden;
+      toggle.setAttribute('aria-expanded', String(!drill.hidden));
+      return;
+    }
+    const cell = h('td', { colspan }, h('span', { class: 'status' }, 'Loading…'));
+    const opened = h('tr', { class: 'drill', 'data-drill-for': id, 'data-state': 'loading' }, cell);
+    drill = opened;
+    tr.after(opened);
+    toggle.setAttribute('aria-expanded', 'true');
+    Promise.resolve()
+      .then(load)
+      .then(
+        (nodes) => {
+          cell.replaceChildren(...nodes);
+          opened.dataset.state = 'ready';
+        },
+        (err) => {
+          cell.replaceChildren(h('span', { class: 'row-error' }, `Could not load: ${err.message}`));
+          opened.dataset.state = 'error';
+          if (!(err instanceof ApiFailure)) console.error('[notifykit dashboard]', err);
+        },
+      );
+  });
+}
+
 function statusesOf(deliveries) {
   return deliveries.map((d) => `${d.channel}: ${d.status}`).join(', ');
 }
@@ -533,36 +573,14 @@ function notificationsSection() {
         h('td', { class: 'time' }, fmtTime(n.createdAt)),
         h('td', { class: 'id' }, n.id),
       );
-      let drill = null;
-      toggle.addEventListener('click', () => {
-        if (drill?.dataset.state === 'error') {
-          drill.remove(); // a failed load is tried again
-          drill = null;
-        }
-        if (drill) {
-          drill.hidden = !drill.hidden;
-          toggle.setAttribute('aria-expanded', String(!drill.hidden));
-          return;
-        }
-        const cell = h('td', { colspan: 6 }, h('span', { class: 'status' }, 'Loading…'));
-        const opened = h('tr', { class: 'drill', 'data-drill-for': n.id, 'data-state': 'loading' }, cell);
-        drill = opened;
-        tr.after(opened);
-        toggle.setAttribute('aria-expanded', 'true');
-        api(`/v1/notifications/${encodeURIComponent(n.id)}`).then(
-          (full) => {
-            const used = full.template
-              ? [h('p', { 'data-template': '' }, `Template ${full.template.key} v${full.template.version}`)]
-              : [];
-            if (full.deliveries.length === 0) cell.replaceChildren(...used, 'No deliveries.');
-            else cell.replaceChildren(...used, ...full.deliveries.map(deliveryDetails));
-            opened.dataset.state = 'ready';
-          },
-          (err) => {
-            cell.replaceChildren(h('span', { class: 'row-error' }, `Could not load: ${err.message}`));
-            opened.dataset.state = 'error';
-          },
-        );
+      drillDown(tr, toggle, n.id, 6, async () => {
+        const full = await api(`/v1/notifications/${encodeURIComponent(n.id)}`);
+        const used = full.template
+          ? [h('p', { 'data-template': '' }, `Template ${full.template.key} v${full.template.version}`)]
+          : [];
+        return full.deliveries.length === 0
+          ? [...used, 'No deliveries.']
+          : [...used, ...full.deliveries.map(deliveryDetails)];
       });
       return tr;
     },
@@ -754,6 +772,177 @@ function endpointItem(e) {
     (err) => attempts.replaceChildren(h('span', { class: 'row-error' }, `Attempts unavailable: ${err.message}`)),
   );
   return li;
+}
+
+// ---------- workflows: run counts per workflow, recent runs, a run's timeline ----------
+
+const RUN_STATUSES = ['running', 'waiting', 'completed', 'canceled', 'digested', 'throttled', 'failed'];
+const BAD_STATUSES = new Set(['failed']);
+
+/**
+ * The tenant's workflows with their runs by status, and the recent runs under them. "Runs" on a workflow narrows
+ * the runs to it (pressed again, back to all); "Timeline" on a run opens its steps.
+ */
+async function workflowsSection() {
+  const runs = h('div', { 'data-runs': '' });
+  const filter = { key: null, token: 0 };
+  const buttons = [];
+  const showRuns = async (key) => {
+    filter.key = key;
+    const token = ++filter.token;
+    for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.workflow === key));
+    runs.dataset.state = 'loading';
+    runs.dataset.workflow = key ?? '';
+    const title = h('h3', { class: 'sub' }, key ? `Recent runs of ${key}` : 'Recent runs (all workflows)');
+    const path = `/v1/workflow-runs?${query(key ? { limit: PAGE_SIZE, workflow: key } : { limit: PAGE_SIZE })}`;
+    try {
+      const table = await runsTable(path);
+      if (filter.token !== token) return null;
+      runs.replaceChildren(title, table);
+      runs.dataset.state = 'ready';
+      return null;
+    } catch (err) {
+      if (filter.token !== token) return null;
+      runs.replaceChildren(title, h('p', { class: 'row-error' }, `Could not load the runs: ${err.message}`));
+      runs.dataset.state = 'error';
+      return err;
+    }
+  };
+  const [workflows, runsFailed] = await Promise.all([
+    pagedTable(`/v1/workflows?limit=${PAGE_SIZE}`, {
+      name: 'workflows',
+      head: ['', 'key', 'name', 'published', ...RUN_STATUSES.map((status) => ({ num: status }))],
+      empty: 'No workflows yet.',
+      row: (w) => {
+        const button = h(
+          'button',
+          {
+            type: 'button',
+            'data-action': 'workflow-runs',
+            'data-workflow': w.key,
+            'aria-pressed': String(filter.key === w.key),
+          },
+          'Runs',
+        );
+        buttons.push(button);
+        button.addEventListener('click', () => showRuns(filter.key === w.key ? null : w.key));
+        return h(
+          'tr',
+          { 'data-row': '', 'data-workflow-key': w.key, 'data-workflow-id': w.id },
+          h('td', {}, button),
+          h('td', { class: 'id' }, w.key),
+          h('td', { class: 'text' }, w.name),
+          h('td', {}, w.publishedVersion === null ? 'draft only' : `v${w.publishedVersion}`),
+          RUN_STATUSES.map((status) =>
+            h('td', { class: 'num', 'data-runs-status': status, 'data-value': w.runs[status] }, fmtInt(w.runs[status])),
+          ),
+        );
+      },
+    }),
+    showRuns(null),
+  ]);
+  if (runsFailed) throw runsFailed; // the first load fails the section; a later one only its own list
+  return h('div', {}, workflows, runs);
+}
+
+function runsTable(path) {
+  return pagedTable(path, {
+    name: 'workflow-runs',
+    head: ['', 'status', 'workflow', 'subscriber', 'at step', 'created', 'finished', 'id'],
+    empty: 'No runs.',
+    row: (r) => {
+      const toggle = h('button', { type: 'button', 'data-action': 'timeline', 'aria-expanded': 'false' }, 'Timeline');
+      const tr = h(
+        'tr',
+        {
+          'data-row': '',
+          'data-run-id': r.id,
+          'data-status': r.status,
+          class: BAD_STATUSES.has(r.status) ? 'bad' : undefined,
+        },
+        h('td', {}, toggle),
+        h('td', {}, r.status),
+        h('td', {}, `${r.workflow} v${r.version}`),
+        h('td', { class: 'text' }, r.subscriberId),
+        h('td', { class: 'text' }, runWhere(r)),
+        h('td', { class: 'time' }, fmtTime(r.createdAt)),
+        h('td', { class: 'time' }, fmtTime(r.finishedAt)),
+        h('td', { class: 'id' }, r.id),
+      );
+      drillDown(tr, toggle, r.id, 8, async () => {
+        const full = await api(`/v1/workflow-runs/${encodeURIComponent(r.id)}`);
+        return [
+          runFacts(full),
+          full.steps.length === 0 ? h('p', { class: 'status' }, 'No steps yet.') : timeline(full),
+        ];
+      });
+      return tr;
+    },
+  });
+}
+
+/** Where a run is: the step it runs or waits at (and until when), or why it ended. */
+function runWhere(r) {
+  if (r.error) return `${r.error.code}: ${r.error.message}`;
+  if (!r.currentStep) return '—';
+  return r.wakeAt ? `${r.currentStep} until ${fmtTime(r.wakeAt)}` : r.currentStep;
+}
+
+function runFacts(r) {
+  const facts = [
+    `${r.workflow} v${r.version} for ${r.subscriberId}`,
+    r.status,
+    r.mode,
+    r.cancellationKey ? `cancellation key ${r.cancellationKey}` : null,
+    r.error ? `${r.error.code}: ${r.error.message}` : null,
+  ].filter(Boolean);
+  return h('p', { 'data-run-facts': '' }, h('strong', {}, r.id), ` ${facts.join(' · ')}`);
+}
+
+/** A run's steps in the order they started, one row each. */
+function timeline(r) {
+  return h(
+    'div',
+    { class: 'scroll' },
+    h(
+      'table',
+      { 'data-table': 'timeline' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['step', 'type', 'status', 'started', 'finished', 'reason', 'notification', 'output'].map((t) =>
+            h('th', {}, t),
+          ),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        r.steps.map((step) =>
+          h(
+            'tr',
+            {
+              'data-step-id': step.stepId,
+              'data-step-type': step.type,
+              'data-status': step.status,
+              class: BAD_STATUSES.has(step.status) ? 'bad' : undefined,
+            },
+            h('td', { class: 'id' }, step.stepId),
+            h('td', {}, step.type),
+            h('td', {}, step.status),
+            h('td', { class: 'time' }, fmtTime(step.startedAt)),
+            h('td', { class: 'time' }, fmtTime(step.finishedAt)),
+            h('td', { class: 'text' }, step.reason ?? ''),
+            h('td', { class: 'id', 'data-col': 'notification' }, step.notificationId ?? ''),
+            h('td', { class: 'text' }, step.output ? truncate(JSON.stringify(step.output), 120) : ''),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 // ---------- charts (SVG, drawn here: no library, nothing fetched from elsewhere) ----------

@@ -22,6 +22,7 @@ const SECTIONS = [
   'cost',
   'providers',
   'notifications',
+  'workflows',
   'dead-letters',
   'sandbox',
   'webhooks',

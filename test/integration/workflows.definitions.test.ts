@@ -139,13 +139,61 @@ describe('workflow definitions API', () => {
       ['two', 1],
     ]);
     expect(Object.keys(page1.body.data[0]).sort()).toEqual(
-      ['category', 'createdAt', 'description', 'id', 'key', 'name', 'publishedVersion', 'steps', 'updatedAt'].sort(),
+      [
+        'category',
+        'createdAt',
+        'description',
+        'id',
+        'key',
+        'name',
+        'publishedVersion',
+        'runs',
+        'steps',
+        'updatedAt',
+      ].sort(),
     );
     expect(page1.body.data[0].steps).toEqual([{ id: 's', type: 'send', channel: 'email', content }]);
     const page2 = await api('GET', `/v1/workflows?limit=2&after=${page1.body.next}`, { key: t.key });
     expect([page2.body.data.map((w: any) => w.key), page2.body.next]).toEqual([['one'], null]);
     // An unpublished workflow is nothing a trigger can run.
     expect(await loadPublishedWorkflow(testDb(), t.tenantId, 'one')).toBeNull();
+  });
+
+  it("lists each workflow's runs by status: its own only, zeros where none", async () => {
+    const t = await createTenant();
+    const other = await createTenant();
+    const ids: Record<string, string> = {};
+    for (const key of ['busy', 'idle']) {
+      const body = { key, name: key, steps: [{ id: 'w', type: 'delay', duration: '1h' }] };
+      const created = await api('POST', '/v1/workflows', { key: t.key, body });
+      expect(created.status).toBe(201);
+      ids[key] = created.body.id;
+    }
+    const run = (tenantId: string, status: (typeof workflowRuns.$inferInsert)['status']) => ({
+      id: newId('wfr'),
+      tenantId,
+      workflowId: ids.busy!,
+      workflowKey: 'busy',
+      version: 1,
+      mode: 'test' as const,
+      subscriberId: 'sub_x',
+      recipient: 'kim',
+      status,
+      currentStep: null,
+      data: {},
+    });
+    await testDb()
+      .insert(workflowRuns)
+      .values([
+        ...(['waiting', 'waiting', 'completed', 'digested', 'failed'] as const).map((s) => run(t.tenantId, s)),
+        run(other.tenantId, 'completed'), // another tenant's row never counts, whatever it names
+      ]);
+    const listed = await api('GET', '/v1/workflows', { key: t.key });
+    const zero = { running: 0, waiting: 0, completed: 0, canceled: 0, digested: 0, throttled: 0, failed: 0 };
+    expect(listed.body.data.map((w: any) => [w.key, w.runs])).toEqual([
+      ['idle', zero],
+      ['busy', { ...zero, waiting: 2, completed: 1, digested: 1, failed: 1 }],
+    ]);
   });
 
   it('a read key reads, only admin writes', async () => {

@@ -1,6 +1,14 @@
-import { and, desc, eq, inArray, lt, max, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt, max, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { ACTIVE_RUN_STATUSES, type WorkflowDefinition, workflowRuns, workflows, workflowVersions } from '../schema';
+import {
+  ACTIVE_RUN_STATUSES,
+  RUN_STATUSES,
+  type RunStatus,
+  type WorkflowDefinition,
+  workflowRuns,
+  workflows,
+  workflowVersions,
+} from '../schema';
 import { type PageRequest, toPage } from './pagination';
 
 /** Workflow definitions: the draft, its immutable versions, and the published one a trigger runs. */
@@ -24,6 +32,29 @@ export async function listWorkflows(db: Db, tenantId: string, page: PageRequest)
     .orderBy(desc(workflows.id))
     .limit(page.limit + 1);
   return toPage(rows, page.limit);
+}
+
+export type RunCounts = Record<RunStatus, number>;
+
+const noRuns = (): RunCounts => Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as RunCounts;
+
+/**
+ * How many runs each workflow has in each status, for a page of workflows in one grouped query (it walks the
+ * (tenant_id, workflow_id, id) index). Every id asked for is in the answer, with zeros when it has no runs.
+ */
+export async function countRunsByStatus(db: Db, tenantId: string, workflowIds: string[]) {
+  const counts = new Map(workflowIds.map((id) => [id, noRuns()]));
+  if (workflowIds.length === 0) return counts;
+  const rows = await db
+    .select({ workflowId: workflowRuns.workflowId, status: workflowRuns.status, runs: count() })
+    .from(workflowRuns)
+    .where(and(eq(workflowRuns.tenantId, tenantId), inArray(workflowRuns.workflowId, workflowIds)))
+    .groupBy(workflowRuns.workflowId, workflowRuns.status);
+  for (const row of rows) {
+    const mine = counts.get(row.workflowId);
+    if (mine) mine[row.status] = row.runs;
+  }
+  return counts;
 }
 
 export const updateWorkflow = (db: Db, tenantId: string, id: string, set: Partial<typeof workflows.$inferInsert>) =>

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { WorkflowDefinition, WorkflowRow } from '../../../db/schema';
+import type { RunStatus, WorkflowDefinition, WorkflowRow } from '../../../db/schema';
 import { ResourceKey } from '../../../domain/client-ids';
 import { WorkflowStepSchema } from '../../../domain/workflows/definition';
 
@@ -42,6 +42,24 @@ export const WorkflowSchema = z
     updatedAt: z.iso.datetime(),
   })
   .openapi('Workflow');
+
+const runCount = (description: string) => z.number().int().openapi({ description });
+
+export const WorkflowRunCountsSchema = z
+  .object({
+    running: runCount('Advancing now'),
+    waiting: runCount('At a delay or digest until their wake time'),
+    completed: runCount('Finished every step'),
+    canceled: runCount('Canceled by key, or by the deletion of the workflow'),
+    digested: runCount("Joined another run's digest window and ended there"),
+    throttled: runCount('Ended by a throttle step over its limit'),
+    failed: runCount('Ended by an error (an invalid delay, the dead-letter queue)'),
+  } satisfies Record<RunStatus, z.ZodNumber>)
+  .openapi('WorkflowRunCounts', { description: 'Runs of the workflow in each status, over all its versions' });
+
+export const WorkflowListItemSchema = WorkflowSchema.extend({ runs: WorkflowRunCountsSchema }).openapi(
+  'WorkflowListItem',
+);
 
 export const WorkflowVersionSchema = z
   .object({
