@@ -30,8 +30,9 @@ async function start(tenantId: string, workflow: string, subs: SubscriberRow[], 
   const accept = { ...ctx, tenantId, mode: 'test' as const, urlPolicy: urlPolicyFor(ctx.config) };
   const wf = (await loadPublishedWorkflow(ctx.db, tenantId, workflow))!;
   const runs = await startRuns(accept, wf, { data, actor: null, cancellationKey: null, sendAt: null }, subs);
-  // Every run also advanced here, racing the queue consumer's copy of its message.
-  void mapWithConcurrency(runs, 50, (r) => advanceRun(ctx, tenantId, r.id).catch(() => undefined));
+  // Every run also advanced here, racing the queue consumer's copy of its message (six at a time: the
+  // connections one Worker invocation may hold open).
+  await mapWithConcurrency(runs, 6, (r) => advanceRun(ctx, tenantId, r.id));
   return runs.map((r) => r.id);
 }
 
@@ -136,7 +137,7 @@ describe('workflow exactness', { timeout: 180_000 }, () => {
     ).rows;
     for (const s of scopes) {
       const mine = windows.filter(
-        (w) => w.tenant_id === s.tenantId && w.subscriber_id === s.sub.id && w.digest_key === s.thread,
+        (w) => w.tenant_id === s.tenantId && w.subscriber_id === s.sub.id && w.digest_key === `test:${s.thread}`,
       );
       expect(
         mine.reduce((sum, w) => sum + w.count, 0),

@@ -84,11 +84,12 @@ describe('workflow runs', { timeout: 120_000 }, () => {
     await publishWorkflow(t.key, { key: 'announce', name: 'Announce', steps: [inApp('news')] });
     expect((await api('POST', '/v1/topics', { key: t.key, body: { key: 'all', name: 'All' } })).status).toBe(201);
     const db = testDb();
-    // 700 members (two fan-out chunks of 500), written in bulk.
+    // 250 members; the tenant's send rate of 100/s makes fan-out chunks of 100, so the trigger takes three chunks.
+    await db.execute(sql`UPDATE tenants SET broadcast_rate_per_second = 100 WHERE id = ${t.tenantId}`);
     await db.execute(sql`
       WITH s AS (
         INSERT INTO subscribers (id, tenant_id, external_id)
-        SELECT nk_prefixed_ulid('sub'), ${t.tenantId}, 'member-' || g FROM generate_series(1, 700) g RETURNING id)
+        SELECT nk_prefixed_ulid('sub'), ${t.tenantId}, 'member-' || g FROM generate_series(1, 250) g RETURNING id)
       INSERT INTO topic_subscribers (tenant_id, topic_id, subscriber_id)
       SELECT ${t.tenantId}, (SELECT id FROM topics WHERE tenant_id = ${t.tenantId} AND key = 'all'), id FROM s`);
     const started = await trigger(t.key, 'announce', { to: { topic: 'all' }, data: { edition: 7 } });
@@ -100,8 +101,11 @@ describe('workflow runs', { timeout: 120_000 }, () => {
           SELECT count(DISTINCT subscriber_id)::int AS n FROM workflow_runs
           WHERE tenant_id = ${t.tenantId} AND broadcast_id = ${broadcastId} ${status ? sql`AND status = ${status}` : sql``}`)
       ).rows[0]!.n;
-    await expect.poll(() => count('completed'), { timeout: 90_000, interval: 500 }).toBe(700);
-    expect((await api('GET', `/v1/broadcasts/${broadcastId}`, { key: t.key })).body.status).toBe('completed');
+    await expect.poll(() => count('completed'), { timeout: 90_000, interval: 500 }).toBe(250);
+    const broadcast = await api('GET', `/v1/broadcasts/${broadcastId}`, { key: t.key });
+    expect(broadcast.body.status).toBe('completed');
+    const chunks = await db.execute<{ chunks: number }>(sql`SELECT chunks FROM broadcasts WHERE id = ${broadcastId}`);
+    expect(chunks.rows[0]!.chunks).toBe(3);
 
     // The fan-out chain runs again from the start (a redelivered chain): the dedupe keys start nothing new.
     await db.execute(sql`UPDATE broadcasts SET status = 'fanning_out', cursor = NULL WHERE id = ${broadcastId}`);
@@ -109,7 +113,7 @@ describe('workflow runs', { timeout: 120_000 }, () => {
     await fanOutChunk(ctx, t.tenantId, broadcastId);
     const total = await db.execute<{ n: number }>(sql`
       SELECT count(*)::int AS n FROM workflow_runs WHERE tenant_id = ${t.tenantId}`);
-    expect(total.rows[0]!.n).toBe(700);
+    expect(total.rows[0]!.n).toBe(250);
   });
 
   it('refuses before writing anything: unknown or unpublished workflow, unknown subscriber, reserved or missing data', async () => {

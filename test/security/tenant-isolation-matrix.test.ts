@@ -14,6 +14,13 @@ type Op = { method: string; template: string };
 /** Routes that act in the caller's own namespace by design (an upsert by the caller's own key or id). */
 const OWN_NAMESPACE = new Set(['PUT /v1/subscribers/{externalId}', 'PUT /v1/layouts/{key}']);
 
+/**
+ * Routes whose answer for a resource the caller does not have is not 404, by contract: a trigger of an unknown
+ * workflow is a 422 (issue 21). For these, B's answer on A's resource must be exactly the answer for a key that no
+ * tenant has, so it tells B nothing.
+ */
+const NOT_FOUND_AS = new Map([['POST /v1/workflows/{key}/trigger', 422]]);
+
 /** Bodies valid enough to get past validation, so the answer is about ownership. */
 const BODIES: Record<string, unknown> = {
   'PATCH /v1/api-keys/{id}': { name: 'x' },
@@ -134,7 +141,18 @@ describe('tenant isolation matrix', () => {
       if (OWN_NAMESPACE.has(name)) return;
       const body = BODIES[name] ?? (o.method === 'GET' || o.method === 'DELETE' ? undefined : {});
       const res = await api(o.method, fill(o.template)!, { key: b.key, ...(body === undefined ? {} : { body }) });
-      if (res.status !== 404) leaks.push(`${name} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+      const expected = NOT_FOUND_AS.get(name);
+      if (expected) {
+        const nobody = await api(o.method, o.template.replace(/\{[^}]+\}/, 'no-such-thing'), { key: b.key, body });
+        const shape = (r: typeof res) => [
+          r.status,
+          r.body?.error?.code,
+          r.body?.error?.details?.map((d: any) => d.code),
+        ];
+        if (res.status !== expected || JSON.stringify(shape(res)) !== JSON.stringify(shape(nobody))) {
+          leaks.push(`${name} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+        }
+      } else if (res.status !== 404) leaks.push(`${name} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
     });
     expect(leaks).toEqual([]);
 
