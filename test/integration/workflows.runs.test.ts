@@ -163,4 +163,30 @@ describe('workflow runs', { timeout: 120_000 }, () => {
     const runs = await api('GET', '/v1/workflow-runs', { key: t.key });
     expect(runs.body.data).toEqual([]);
   });
+
+  it('erasing a subscriber removes their runs and windows, and redacts them from the digests of others', async () => {
+    const t = await createTenant();
+    await publishWorkflow(t.key, {
+      key: 'threads',
+      name: 'Threads',
+      steps: [{ id: 'collect', type: 'digest', window: '1h' }, inApp('{{ digest.count }}')],
+    });
+    await api('PUT', '/v1/subscribers/gone', { key: t.key, body: { email: 'gone@example.test' } });
+    await api('PUT', '/v1/subscribers/stays', { key: t.key, body: {} });
+    const own = await trigger(t.key, 'threads', { to: 'gone', data: { note: 'mine' } });
+    const theirs = await trigger(t.key, 'threads', { to: 'stays', actor: { email: 'gone@example.test' } });
+    await waitForRun(t.key, own.runs[0]!.id, (r) => r.status === 'waiting');
+    await waitForRun(t.key, theirs.runs[0]!.id, (r) => r.status === 'waiting');
+
+    const erased = await api('DELETE', '/v1/subscribers/gone?erase=true', { key: t.key });
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    expect((await api('GET', `/v1/workflow-runs/${own.runs[0]!.id}`, { key: t.key })).status).toBe(404);
+    const kept = await api('GET', `/v1/workflow-runs/${theirs.runs[0]!.id}`, { key: t.key });
+    expect(kept.body.status).toBe('waiting');
+    expect(JSON.stringify(kept.body)).not.toContain('gone@example.test');
+    const windows = await testDb().execute<{ events: string }>(sql`
+      SELECT events::text FROM workflow_digest_windows WHERE tenant_id = ${t.tenantId}`);
+    expect(windows.rows).toHaveLength(1);
+    expect(windows.rows[0]!.events).not.toContain('gone@example.test');
+  });
 });

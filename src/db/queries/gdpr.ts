@@ -364,6 +364,20 @@ export async function eraseSubjectRecords(db: Db, s: Subject, audit: ReturnType<
         action_url = nk_redact_text(action_url, ${needles}), data = nk_redact_jsonb(data, ${needles})
       WHERE tenant_id = ${t} AND subscriber_id IS DISTINCT FROM ${s.subscriberId}
         AND ${mentions(sql`concat_ws(' ', title, body, action_url, data::text)`)}`),
+    // Their workflow runs (step results go by cascade), digest windows and throttle counters; their data in
+    // other people's runs and digests (an actor's name in a comment digest) is redacted.
+    db.execute(sql`DELETE FROM workflow_runs WHERE tenant_id = ${t} AND subscriber_id = ${s.subscriberId}`),
+    db.execute(sql`DELETE FROM workflow_digest_windows WHERE tenant_id = ${t} AND subscriber_id = ${s.subscriberId}`),
+    db.execute(sql`DELETE FROM workflow_throttles WHERE tenant_id = ${t} AND subscriber_id = ${s.subscriberId}`),
+    db.execute(sql`
+      UPDATE workflow_runs SET data = nk_redact_jsonb(data, ${needles}), actor = nk_redact_jsonb(actor, ${needles})
+      WHERE tenant_id = ${t} AND ${mentions(sql`concat_ws(' ', data::text, actor::text)`)}`),
+    db.execute(sql`
+      UPDATE workflow_digest_windows SET events = nk_redact_jsonb(events, ${needles})
+      WHERE tenant_id = ${t} AND ${mentions(sql`events::text`)}`),
+    db.execute(sql`
+      UPDATE workflow_step_results SET output = nk_redact_jsonb(output, ${needles})
+      WHERE tenant_id = ${t} AND output IS NOT NULL AND ${mentions(sql`output::text`)}`),
     db.execute(sql`DELETE FROM subscribers WHERE tenant_id = ${t} AND id = ${s.subscriberId}`),
     audit,
   ]);
