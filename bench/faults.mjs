@@ -17,6 +17,7 @@ import { startLocalDb } from '../scripts/local-db.mjs';
 import { startNeonLocalProxy } from '../scripts/neon-local-proxy.mjs';
 import { randomCredentialsKeys, startWrangler, waitForHttp, writeEnvFile } from '../scripts/wrangler-process.mjs';
 import { startStandIns } from '../test/stand-ins/provider-stand-in.mjs';
+import { workflowDigestDbOutage } from './faults-workflow-digest.mjs';
 import { snapshotWorker } from './worker-snapshot.mjs';
 
 const { values: flags } = parseArgs({
@@ -463,6 +464,30 @@ const FAULTS = [
     target: '100% delivered; API answers 503 with the envelope during the outage, never 500',
     async run() {
       return databaseOutage('db-outage', 'postgres');
+    },
+  },
+  {
+    name: 'workflow-digest-db-outage',
+    describe:
+      'workflow digest windows (10 subscribers × 2 threads, 6 s, key data.threadId → webhook send) filled by N runs (N/10 triggers) over 3 s, then PostgreSQL stopped until every window has ended (≥ 8 s), so each flush wake meets the dead database; triggers refused meanwhile are retried with their Idempotency-Key',
+    target:
+      'each window flushed once with its count, one digest accepted per window, every run in one digest; 503 envelope, never 500',
+    async run() {
+      return workflowDigestDbOutage({
+        api,
+        pg,
+        db,
+        createTenant,
+        standIns,
+        sleep,
+        log,
+        cron,
+        STAND_IN,
+        N,
+        RUN,
+        DRAIN_TIMEOUT_MS,
+        wranglerLog: path.join(DATA, 'wrangler.log'),
+      });
     },
   },
   {

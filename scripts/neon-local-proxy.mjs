@@ -30,6 +30,9 @@ export function startNeonLocalProxy({ port, host = '127.0.0.1', log = () => {} }
       if (!LOCAL.has(u.hostname)) throw Object.assign(new Error('host not allowed'), { code: '28000' });
       const pool = new pg.Pool({ connectionString: cs, max: 40 });
       pool.on('error', () => {}); // idle clients die when Postgres stops; don't crash the host process
+      // So do clients checked out for a request: pg emits 'error' on the client itself then (the pool listens only
+      // while it is idle). The request's query fails on its own; the pool drops the dead client on release.
+      pool.on('connect', (client) => client.on('error', () => {}));
       pools.set(cs, pool);
     }
     return pools.get(cs);
