@@ -165,27 +165,35 @@ export async function endRun(
   return { ended: check.rows.length > 0, emitted: emittedOf(emitted) };
 }
 
-export interface CancelFilter {
-  cancellationKey: string;
-  workflowId?: string | undefined;
-  subscriberIds?: string[] | undefined;
-}
+/** Which runs a cancel ends: by key (optionally one workflow's, some subscribers'), or all of one workflow's. */
+export type CancelFilter =
+  | { cancellationKey: string; workflowId?: string | undefined; subscriberIds?: string[] | undefined }
+  | { workflowDeleted: string };
+
+const BY_KEY = { code: 'canceled', message: 'canceled by its cancellation key' };
+const DELETED = { code: 'workflow_deleted', message: 'the workflow was deleted' };
 
 /**
- * Cancels every unfinished run with the key, in one transaction. A step making its effect holds the run's row
- * lock, so the cancel waits for it, and every step after the cancel finds the run canceled and does nothing.
+ * Cancels every unfinished run the filter names, in one transaction, with their events. A step making its effect
+ * holds the run's row lock, so the cancel waits for it, and every step after the cancel finds the run canceled.
  */
 export async function cancelRuns(db: Db, tenantId: string, f: CancelFilter) {
+  const match = (r: string) => {
+    const col = (name: string) => sql.raw(`${r}.${name}`);
+    if ('workflowDeleted' in f) return sql`${col('workflow_id')} = ${f.workflowDeleted}`;
+    return sql`${col('cancellation_key')} = ${f.cancellationKey}
+      ${f.workflowId ? sql`AND ${col('workflow_id')} = ${f.workflowId}` : sql``}
+      ${f.subscriberIds ? sql`AND ${col('subscriber_id')} = ANY(${textArray(f.subscriberIds)})` : sql``}`;
+  };
+  const error = JSON.stringify('workflowDeleted' in f ? DELETED : BY_KEY);
   const [emitted, , counted] = await db.batch([
     db.execute(
       emitEvents(
         runEvents(),
         sql`ended AS (
-          UPDATE workflow_runs SET status = 'canceled', current_step = NULL, wake_at = NULL, finished_at = now(),
-            updated_at = now(), error = '{"code":"canceled","message":"canceled by its cancellation key"}'::jsonb
-          WHERE tenant_id = ${tenantId} AND cancellation_key = ${f.cancellationKey} AND ${ACTIVE}
-            ${f.workflowId ? sql`AND workflow_id = ${f.workflowId}` : sql``}
-            ${f.subscriberIds ? sql`AND subscriber_id = ANY(${textArray(f.subscriberIds)})` : sql``}
+          UPDATE workflow_runs w SET status = 'canceled', current_step = NULL, wake_at = NULL, finished_at = now(),
+            updated_at = now(), error = ${error}::jsonb
+          WHERE w.tenant_id = ${tenantId} AND ${match('w')} AND w.${ACTIVE}
           RETURNING *)`,
       ),
     ),
@@ -193,12 +201,11 @@ export async function cancelRuns(db: Db, tenantId: string, f: CancelFilter) {
     db.execute(sql`
       UPDATE workflow_step_results s SET status = 'canceled', reason = 'the run was canceled', finished_at = now()
       FROM workflow_runs r
-      WHERE r.tenant_id = ${tenantId} AND r.cancellation_key = ${f.cancellationKey} AND r.status = 'canceled'
-        AND r.finished_at = now() AND s.tenant_id = r.tenant_id AND s.run_id = r.id AND s.status IN ('running', 'waiting')`),
+      WHERE r.tenant_id = ${tenantId} AND ${match('r')} AND r.status = 'canceled' AND r.finished_at = now()
+        AND s.tenant_id = r.tenant_id AND s.run_id = r.id AND s.status IN ('running', 'waiting')`),
     db.execute<{ n: number }>(sql`
-      SELECT count(*)::int AS n FROM workflow_runs
-      WHERE tenant_id = ${tenantId} AND cancellation_key = ${f.cancellationKey} AND status = 'canceled'
-        AND finished_at = now()`),
+      SELECT count(*)::int AS n FROM workflow_runs r
+      WHERE r.tenant_id = ${tenantId} AND ${match('r')} AND r.status = 'canceled' AND r.finished_at = now()`),
   ]);
   return { canceled: counted.rows[0]?.n ?? 0, emitted: emittedOf(emitted) };
 }

@@ -72,19 +72,30 @@ export async function claimStep(
   return resultOf(stored.rows);
 }
 
-/** Moves a claimed step to its final status. */
+/** Moves a claimed step to its final status; answers whether its run is still active (not canceled meanwhile). */
 export async function finishStep(
   db: Db,
   ref: StepRef,
   done: { status: StepResultStatus; reason?: string | null; notificationId?: string | null; output?: unknown },
-) {
-  await db.execute(sql`
-    UPDATE workflow_step_results SET status = ${done.status}, reason = ${done.reason ?? null},
-      notification_id = COALESCE(${done.notificationId ?? null}, notification_id),
-      output = COALESCE(${done.output === undefined ? null : JSON.stringify(done.output)}::jsonb, output),
-      finished_at = now()
-    WHERE tenant_id = ${ref.tenantId} AND run_id = ${ref.runId} AND step_id = ${ref.stepId}
-      AND status IN ('running', 'waiting')`);
+): Promise<boolean> {
+  const [, , run] = await db.batch([
+    db.execute(sql`
+      UPDATE workflow_step_results SET status = ${done.status}::text, reason = ${done.reason ?? null}::text,
+        notification_id = COALESCE(${done.notificationId ?? null}::text, notification_id),
+        output = COALESCE(${done.output === undefined ? null : JSON.stringify(done.output)}::jsonb, output),
+        finished_at = now()
+      WHERE tenant_id = ${ref.tenantId} AND run_id = ${ref.runId} AND step_id = ${ref.stepId}
+        AND status IN ('running', 'waiting')`),
+    // A send whose run was canceled meanwhile still records the notification it made (its step stays canceled).
+    db.execute(sql`
+      UPDATE workflow_step_results SET notification_id = ${done.notificationId ?? null}::text
+      WHERE tenant_id = ${ref.tenantId} AND run_id = ${ref.runId} AND step_id = ${ref.stepId}
+        AND status = 'canceled' AND notification_id IS NULL AND ${done.notificationId ?? null}::text IS NOT NULL`),
+    db.execute(sql`
+      SELECT 1 FROM workflow_runs WHERE tenant_id = ${ref.tenantId} AND id = ${ref.runId}
+        AND status IN ('running', 'waiting')`),
+  ]);
+  return run.rows.length > 0;
 }
 
 /** Where a throttle or digest keeps its state: one row per (tenant, workflow, step, subscriber, key). */

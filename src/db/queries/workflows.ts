@@ -1,7 +1,6 @@
-import { and, count, desc, eq, inArray, lt, max, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt, max } from 'drizzle-orm';
 import type { Db } from '../client';
 import {
-  ACTIVE_RUN_STATUSES,
   RUN_STATUSES,
   type RunStatus,
   type WorkflowDefinition,
@@ -64,32 +63,9 @@ export const updateWorkflow = (db: Db, tenantId: string, id: string, set: Partia
     .where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, id)))
     .returning();
 
-const WORKFLOW_DELETED = { code: 'workflow_deleted', message: 'the workflow was deleted' };
-
-/**
- * Deletes the workflow (its versions cascade) and cancels its unfinished runs in one transaction, so no run is left
- * waiting on a definition that is gone. Runs have no foreign key: they keep their history.
- */
+/** Deletes the workflow; its versions go by cascade, its runs (no foreign key) keep their history. */
 export async function deleteWorkflow(db: Db, tenantId: string, id: string) {
-  await db.batch([
-    db
-      .update(workflowRuns)
-      .set({
-        status: 'canceled',
-        currentStep: null,
-        finishedAt: sql`now()`,
-        updatedAt: sql`now()`,
-        error: WORKFLOW_DELETED,
-      })
-      .where(
-        and(
-          eq(workflowRuns.tenantId, tenantId),
-          eq(workflowRuns.workflowId, id),
-          inArray(workflowRuns.status, [...ACTIVE_RUN_STATUSES]),
-        ),
-      ),
-    db.delete(workflows).where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, id))),
-  ]);
+  await db.delete(workflows).where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, id)));
 }
 
 /** Newest first, a page at a time: `before` is the last version of the previous page. */

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
 import { loadTemplatesByKeys } from '../../db/queries/templates';
+import { cancelRuns } from '../../db/queries/workflow-runs';
 import {
   deleteWorkflow,
   getPublishedWorkflow,
@@ -127,9 +128,15 @@ export async function workflowVersions(
 }
 
 /** Deleting cancels the workflow's unfinished runs (reason `workflow_deleted`); finished runs keep their history. */
+/**
+ * Deletes a workflow. Its unfinished runs are canceled first (with their `workflow_run.canceled` events): with
+ * their versions gone they could not go on. Returns the events' webhook messages to enqueue.
+ */
 export async function removeWorkflow(db: Db, tenantId: string, key: string) {
   const row = await requireWorkflow(db, tenantId, key);
+  const { emitted } = await cancelRuns(db, tenantId, { workflowDeleted: row.id });
   await deleteWorkflow(db, tenantId, row.id);
+  return emitted;
 }
 
 /** What a trigger runs: the published version of `key`, or null when the workflow is unknown or never published. */

@@ -1,6 +1,7 @@
 import { removeWorkflow } from '../../../domain/workflows/manage-workflows';
+import { enqueueEmitted } from '../../../queues/enqueue-webhooks';
 import { audit } from '../../audit';
-import { type App, authOf } from '../../context';
+import { type App, appContextOf, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, errorResponses } from '../../openapi';
 import { operation } from '../../operation';
@@ -22,7 +23,8 @@ export const deleteWorkflowRoute = operation({
 export function registerDeleteWorkflow(app: App) {
   app.openapi(deleteWorkflowRoute, async (c) => {
     const { key } = c.req.valid('param');
-    await removeWorkflow(c.var.db, authOf(c).tenantId, key);
+    const emitted = await removeWorkflow(c.var.db, authOf(c).tenantId, key);
+    await enqueueEmitted(appContextOf(c), emitted);
     await audit(c, { action: 'workflow.deleted', targetType: 'workflow', targetId: key });
     return c.body(null, 204);
   });

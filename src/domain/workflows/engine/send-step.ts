@@ -1,3 +1,4 @@
+import { cancelPendingDeliveries } from '../../../db/queries/notifications';
 import { claimStep, finishStep, notificationByDedupeKey } from '../../../db/queries/workflow-steps';
 import type { NotificationContent } from '../../../db/schema';
 import { ApiError } from '../../../errors';
@@ -75,7 +76,12 @@ export async function runSend({ ctx, loaded, step, ref }: StepInput<SendStep>): 
   const notificationId = result.inserted
     ? result.planned.notification.id
     : await notificationByDedupeKey(ctx.db, run.tenantId, dedupeKey);
-  await finishStep(ctx.db, ref, { status: 'completed', notificationId });
+  const stillActive = await finishStep(ctx.db, ref, { status: 'completed', notificationId });
+  if (!stillActive && notificationId) {
+    // A cancel landed between this step's claim and its accept: withdraw what has not gone out yet.
+    await cancelPendingDeliveries(ctx.db, run.tenantId, notificationId);
+    return stop;
+  }
   return next();
 }
 
