@@ -76,3 +76,27 @@ export const pageQuery = (idPrefix: string) =>
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ data: z.array(item), next: z.string().nullable().openapi({ description: 'Cursor of the next page' }) });
+
+/** `?limit=&after=` for lists of numbered versions (templates, workflows): the cursor is the last version number. */
+export const versionPageQuery = () =>
+  z.object({
+    limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Page size (1–100)' }),
+    after: z
+      .string()
+      .regex(/^[1-9][0-9]{0,8}$/, 'must be a cursor returned as "next"')
+      .optional()
+      .openapi({ description: 'The `next` cursor of the previous page' }),
+  });
+
+/** The optional body of a publish: none freezes the draft, `version` publishes an earlier one again. */
+export const PublishVersionBody = z
+  .object({
+    version: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .openapi({ description: 'Publish an earlier version again (rollback)' }),
+  })
+  .strict()
+  .openapi('PublishVersionRequest');

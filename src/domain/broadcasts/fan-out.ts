@@ -8,7 +8,7 @@ import { sendFanoutMessage } from '../../queues/enqueue-fanout';
 import { acceptNotifications } from '../notifications/accept';
 import type { SendNotificationRequest } from '../notifications/send-request';
 import { startRuns } from '../workflows/trigger';
-import { isWorkflowBroadcast, type WorkflowBroadcastRequest } from '../workflows/trigger-topic';
+import { isWorkflowBroadcast, type WorkflowBroadcastRequest } from './workflow-broadcast';
 
 export type FanoutContext = AppContext;
 

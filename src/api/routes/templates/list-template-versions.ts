@@ -1,21 +1,10 @@
-import { z } from '@hono/zod-openapi';
 import { listTemplateVersions } from '../../../db/queries/templates';
 import { requireTemplate } from '../../../domain/templates/manage-templates';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, errorResponses, json, pageOf } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json, pageOf, versionPageQuery } from '../../openapi';
 import { operation } from '../../operation';
 import { presentVersion, TemplateKeyParam, TemplateVersionSchema } from './schema';
-
-// Versions are numbered, not ids, so the cursor is the last version number of the previous page.
-const VersionPageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Page size (1–100)' }),
-  after: z
-    .string()
-    .regex(/^[1-9][0-9]{0,8}$/, 'must be a cursor returned as "next"')
-    .optional()
-    .openapi({ description: 'The `next` cursor of the previous page' }),
-});
 
 export const listTemplateVersionsRoute = operation({
   method: 'get',
@@ -25,7 +14,7 @@ export const listTemplateVersionsRoute = operation({
   summary: 'Every published version, newest first',
   description: 'Each version is the immutable content that was published; `published` marks the one sends use.',
   middleware: [requireScope('read')] as const,
-  request: { params: TemplateKeyParam, query: VersionPageQuery },
+  request: { params: TemplateKeyParam, query: versionPageQuery() },
   responses: {
     200: json(pageOf(TemplateVersionSchema), 'A page of versions'),
     ...errorResponses(...AUTHED_ERRORS, 404, 422),

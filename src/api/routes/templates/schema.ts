@@ -106,17 +106,7 @@ export const TemplateKeyParam = z.object({
   key: keyParam.openapi({ param: { name: 'key', in: 'path' }, example: 'welcome' }),
 });
 
-export const PublishBody = z
-  .object({
-    version: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .openapi({ description: 'Publish an earlier version again (rollback)' }),
-  })
-  .strict()
-  .openapi('PublishTemplateRequest');
+export { PublishVersionBody as PublishBody } from '../../openapi';
 
 export const PreviewBody = z
   .object({

@@ -1,6 +1,6 @@
+import { startWorkflowBroadcast } from '../../../domain/broadcasts/workflow-broadcast';
 import { loadPublishedWorkflow } from '../../../domain/workflows/manage-workflows';
 import { resolveSubscribers, startRuns, triggerProblems, triggerRefused } from '../../../domain/workflows/trigger';
-import { startWorkflowBroadcast } from '../../../domain/workflows/trigger-topic';
 import type { App } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';

@@ -1,20 +1,9 @@
-import { z } from '@hono/zod-openapi';
 import { workflowVersions } from '../../../domain/workflows/manage-workflows';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
-import { AUTHED_ERRORS, errorResponses, json, pageOf } from '../../openapi';
+import { AUTHED_ERRORS, errorResponses, json, pageOf, versionPageQuery } from '../../openapi';
 import { operation } from '../../operation';
 import { presentWorkflowVersion, WorkflowKeyParam, WorkflowVersionSchema } from './schema';
-
-// Versions are numbered, not ids, so the cursor is the last version number of the previous page.
-const VersionPageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Page size (1–100)' }),
-  after: z
-    .string()
-    .regex(/^[1-9][0-9]{0,8}$/, 'must be a cursor returned as "next"')
-    .optional()
-    .openapi({ description: 'The `next` cursor of the previous page' }),
-});
 
 export const listWorkflowVersionsRoute = operation({
   method: 'get',
@@ -24,7 +13,7 @@ export const listWorkflowVersionsRoute = operation({
   summary: 'Every published version, newest first',
   description: 'Each version is the immutable definition that was published; `published` marks the one triggers run.',
   middleware: [requireScope('read')] as const,
-  request: { params: WorkflowKeyParam, query: VersionPageQuery },
+  request: { params: WorkflowKeyParam, query: versionPageQuery() },
   responses: {
     200: json(pageOf(WorkflowVersionSchema), 'A page of versions'),
     ...errorResponses(...AUTHED_ERRORS, 404, 422),

@@ -9,17 +9,7 @@ export const WorkflowKeyParam = z.object({
   key: ResourceKey.openapi({ param: { name: 'key', in: 'path' }, example: 'onboarding' }),
 });
 
-export const PublishWorkflowBody = z
-  .object({
-    version: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .openapi({ description: 'Publish an earlier version again (rollback)' }),
-  })
-  .strict()
-  .openapi('PublishWorkflowRequest');
+export { PublishVersionBody as PublishWorkflowBody } from '../../openapi';
 
 const definitionFields = {
   name: z.string(),
