@@ -58,9 +58,8 @@ export interface LoadedRun {
   results: Map<string, WorkflowStepResultRow>;
 }
 
-/** A run with its pinned definition, its subscriber and its step results: one round trip. */
-export async function loadRun(db: Db, tenantId: string, runId: string): Promise<LoadedRun | null> {
-  const [runs, results] = await db.batch([
+function loadQueries(db: Db, tenantId: string, runId: string) {
+  return [
     db.execute<{ run: WorkflowRunRow; definition: WorkflowDefinition; subscriber: SubscriberRow | null }>(sql`
       SELECT to_jsonb(r) AS run, v.definition, to_jsonb(s) AS subscriber
       FROM workflow_runs r
@@ -69,20 +68,34 @@ export async function loadRun(db: Db, tenantId: string, runId: string): Promise<
       WHERE r.tenant_id = ${tenantId} AND r.id = ${runId}`),
     db.execute<{ result: WorkflowStepResultRow }>(sql`
       SELECT to_jsonb(x) AS result FROM workflow_step_results x WHERE x.tenant_id = ${tenantId} AND x.run_id = ${runId}`),
-  ]);
+  ] as const;
+}
+
+function loadedOf(
+  runs: { rows: { run: WorkflowRunRow; definition: WorkflowDefinition; subscriber: SubscriberRow | null }[] },
+  results: { rows: { result: WorkflowStepResultRow }[] },
+): LoadedRun | null {
   const row = runs.rows[0];
   if (!row) return null;
   return {
-    run: camelRow(row.run) as unknown as WorkflowRunRow,
+    run: camelRow(row.run as unknown as Record<string, unknown>) as unknown as WorkflowRunRow,
     definition: row.definition,
-    subscriber: row.subscriber ? (camelRow(row.subscriber) as unknown as SubscriberRow) : null,
+    subscriber: row.subscriber
+      ? (camelRow(row.subscriber as unknown as Record<string, unknown>) as unknown as SubscriberRow)
+      : null,
     results: new Map(
       results.rows.map((r) => {
-        const result = camelRow(r.result) as unknown as WorkflowStepResultRow;
+        const result = camelRow(r.result as unknown as Record<string, unknown>) as unknown as WorkflowStepResultRow;
         return [result.stepId, result];
       }),
     ),
   };
+}
+
+/** A run with its pinned definition, its subscriber and its step results: one round trip. */
+export async function loadRun(db: Db, tenantId: string, runId: string): Promise<LoadedRun | null> {
+  const [runs, results] = await db.batch(loadQueries(db, tenantId, runId));
+  return loadedOf(runs, results);
 }
 
 /** to_jsonb gives snake_case keys and ISO strings; the engine reads rows in the drizzle shape. */
@@ -97,13 +110,19 @@ function camelRow(row: Record<string, unknown>): Record<string, unknown> {
 
 const ACTIVE = sql`status IN ('running', 'waiting')`;
 
-/** Moves the run from step `from` to `to` (null: finished); false if it moved already or is no longer active. */
+/**
+ * Moves the run from step `from` to `to` and reads it back, in one round trip; null if it had moved already or is
+ * no longer active (another delivery of its message, a cancel).
+ */
 export async function moveRun(db: Db, tenantId: string, runId: string, from: string, to: string) {
-  const result = await db.execute(sql`
-    UPDATE workflow_runs SET current_step = ${to}, status = 'running', updated_at = now()
-    WHERE tenant_id = ${tenantId} AND id = ${runId} AND current_step = ${from} AND ${ACTIVE}
-    RETURNING id`);
-  return result.rows.length > 0;
+  const [moved, runs, results] = await db.batch([
+    db.execute(sql`
+      UPDATE workflow_runs SET current_step = ${to}, status = 'running', updated_at = now()
+      WHERE tenant_id = ${tenantId} AND id = ${runId} AND current_step = ${from} AND ${ACTIVE}
+      RETURNING id`),
+    ...loadQueries(db, tenantId, runId),
+  ]);
+  return moved.rows.length > 0 ? loadedOf(runs, results) : null;
 }
 
 /** Parks the run at step `at` until `wakeAt`; `enqueued` says whether a queue message for that wake was sent. */

@@ -21,8 +21,8 @@ const EARLY_TOLERANCE_MS = 1000;
  * run is a compare-and-set on its current step, so two deliveries of one message never both move it.
  */
 export async function advanceRun(ctx: AppContext, tenantId: string, runId: string): Promise<void> {
+  let loaded = await loadRun(ctx.db, tenantId, runId);
   for (let hop = 0; hop < MAX_HOPS; hop++) {
-    const loaded = await loadRun(ctx.db, tenantId, runId);
     if (!loaded || (loaded.run.status !== 'running' && loaded.run.status !== 'waiting')) return;
     const { run } = loaded;
     const now = new Date();
@@ -54,7 +54,7 @@ export async function advanceRun(ctx: AppContext, tenantId: string, runId: strin
           const out = await endRun(ctx.db, tenantId, runId, step.id, 'completed');
           return enqueueEmitted(ctx, out.emitted);
         }
-        if (!(await moveRun(ctx.db, tenantId, runId, step.id, to))) return;
+        loaded = await moveRun(ctx.db, tenantId, runId, step.id, to);
       }
     }
   }
