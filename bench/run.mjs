@@ -529,16 +529,20 @@ function workflowRows(w, check) {
       check(w.digestLateness.latenessP99Ms <= 2000 && w.digestLateness.flushed === w.digestLateness.windows),
     ],
     [
-      `Workflow digest exactness (${w.digestExact.triggers} concurrent triggers, one key)`,
+      `Workflow digest exactness (${w.digestExact.triggers} triggers, ${w.digestExact.burst} at a time, one key)`,
       `${w.digestExact.verdict}: ${w.digestExact.windows} windows, ${w.digestExact.flushers} flushers + ${w.digestExact.digested} digested, counts sum ${w.digestExact.events}; ${w.digestExact.retried503} 503s retried`,
       'exact',
       check(w.digestExact.exact),
     ],
-    [
-      `Workflow to a topic (${w.topic.members} subscribers)`,
-      `all runs completed in ${w.topic.completedSeconds} s = ${w.topic.runsPerSecond} runs/s (runs started within ${w.topic.runsStartedSeconds} s)`,
-      '–',
-      '',
-    ],
+    ...(w.topic
+      ? [
+          [
+            `Workflow to a topic (${w.topic.members} subscribers)`,
+            `all runs completed in ${w.topic.completedSeconds} s = ${w.topic.runsPerSecond} runs/s (runs started within ${w.topic.runsStartedSeconds} s)`,
+            '–',
+            '',
+          ],
+        ]
+      : []),
   ];
 }

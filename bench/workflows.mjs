@@ -1,5 +1,7 @@
 // Bench section for workflows (issue 21): trigger throughput, delay lateness, a topic of 10,000 run to completion.
-// The digest measures (w3, w4) are in bench/workflow-digests.mjs.
+// The digest measures (w3, w4) are in bench/workflow-digests.mjs. Sizes: BENCH_WORKFLOW_BATCH_CALLS (100-recipient
+// calls, 30), BENCH_WORKFLOW_DELAY_RUNS (200), BENCH_WORKFLOW_DIGEST_SUBSCRIBERS (100, × 2 keys),
+// BENCH_WORKFLOW_TOPIC (10,000; 0 skips w5).
 
 import { closedLoop, openLoop } from './load.mjs';
 import { measureDigestExactness, measureDigestLateness } from './workflow-digests.mjs';
@@ -62,7 +64,7 @@ export async function measureWorkflows({ base, auth, pg, tenantId, log, concurre
   log(JSON.stringify(results.triggers.completed));
 
   // (w2) delay lateness: wakeAt is fixed when the delay is reached, finished_at is when the woken run went on
-  const delayRuns = 200;
+  const delayRuns = Number(process.env.BENCH_WORKFLOW_DELAY_RUNS ?? 200);
   log(`(w2) delay lateness: ${delayRuns} runs of delay 5s → send in_app, started over 5 s`);
   const delayId = await publishWorkflow(base, auth, 'bench-delay', [
     { id: 'wait', type: 'delay', duration: '5s' },
@@ -103,10 +105,19 @@ export async function measureWorkflows({ base, auth, pg, tenantId, log, concurre
   log(JSON.stringify(results.delay));
 
   // (w3) digest flush lateness, (w4) digest exactness
-  results.digestLateness = await measureDigestLateness({ base, auth, pg, tenantId, log, sendStep });
+  results.digestLateness = await measureDigestLateness({
+    base,
+    auth,
+    pg,
+    tenantId,
+    log,
+    sendStep,
+    subscribers: Number(process.env.BENCH_WORKFLOW_DIGEST_SUBSCRIBERS ?? 100),
+  });
   results.digestExact = await measureDigestExactness({ base, auth, pg, tenantId, log, sendStep });
 
   // (w5) a topic of `topicMembers` subscribers to completion
+  if (topicMembers === 0) return results;
   log(`(w5) workflow trigger to a topic of ${topicMembers} subscribers, until every run completed`);
   await seedSubscribers(pg, tenantId, 'wft', topicMembers);
   await pg.query(`INSERT INTO topics (id, tenant_id, key) VALUES ('top_wfbench0000000000000000000', $1, 'wf-bench')`, [
