@@ -34,16 +34,22 @@ async function once(makeRequest, expectStatus, latencies, statuses) {
   }
 }
 
-/** `concurrency` workers each sending back-to-back for `durationMs`: the throughput ceiling. */
-export async function closedLoop({ makeRequest, expectStatus, concurrency, durationMs }) {
+/**
+ * `concurrency` workers each sending back-to-back for `durationMs` (or until `maxRequests` were started): the
+ * throughput ceiling.
+ */
+export async function closedLoop({ makeRequest, expectStatus, concurrency, durationMs, maxRequests = Infinity }) {
   const latencies = [];
   const statuses = {};
   let errors = 0;
+  let started = 0;
   const start = performance.now();
   const end = start + durationMs;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) if (!(await once(makeRequest, expectStatus, latencies, statuses))) errors++;
+      while (performance.now() < end && started++ < maxRequests) {
+        if (!(await once(makeRequest, expectStatus, latencies, statuses))) errors++;
+      }
     }),
   );
   return summarize(latencies, errors, performance.now() - start, statuses);

@@ -6,6 +6,7 @@
 //   (d) end to end: deliveries per second from API to a local HTTP sink, all confirmed sent; p99 accept→sent
 //   (e) API p50/p99 at half of the maximum load measured in (a)
 //   (g) scheduled sends: lateness of sent_at against sendAt; (h) broadcast fan-out to a topic
+//   (w1)–(w5) workflows: triggers per second, delay and digest-flush lateness, digest exactness, a topic run through
 // `npm run bench -- --soak 10m [--rate N]` runs only the soak instead (bench/soak.mjs): a steady open-loop rate at
 // half the measured maximum (or N/s) for the duration; writes bench/out/soak.json (RESULTS.md is left alone).
 import fs from 'node:fs';
@@ -22,12 +23,16 @@ import { closedLoop, openLoop } from './load.mjs';
 import { parseDuration, runSoak } from './soak.mjs';
 import { workerHeapMiB } from './worker-heap.mjs';
 import { snapshotWorker } from './worker-snapshot.mjs';
+import { measureWorkflows } from './workflows.mjs';
 
 const PORTS = { pg: 54369, proxy: 54370, smtp: 54371, sink: 54372, http: 8799, inspector: 9249 };
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const E2E_COUNT = Number(process.env.BENCH_E2E ?? 5000);
-/** `BENCH_ONLY=campaigns` runs only (g) and (h), `inbox` only (i), `analytics` only (j); they print (RESULTS.md is left alone). */
+/**
+ * `BENCH_ONLY=campaigns` runs only (g) and (h), `inbox` only (i), `analytics` only (j), `workflows` only (w1)–(w5);
+ * they print (RESULTS.md is left alone).
+ */
 const ONLY = process.env.BENCH_ONLY;
 const { values: FLAGS } = parseArgs({
   // --soak-target baseline: the same soak against the bare INSERT route, a control for memory growth
@@ -357,6 +362,25 @@ try {
     await shutdown(0);
   }
 
+  // (w1)–(w5) workflows, on quiet queues
+  if (!ONLY || ONLY === 'workflows') {
+    await drain(pg, 300_000);
+    results.workflows = await measureWorkflows({
+      base: BASE,
+      auth,
+      pg,
+      tenantId: signup.tenant.id,
+      log,
+      concurrency: CONCURRENCY,
+      seconds: SECONDS,
+      topicMembers: Number(process.env.BENCH_WORKFLOW_TOPIC ?? 10_000),
+    });
+  }
+  if (ONLY === 'workflows') {
+    console.log(JSON.stringify({ workflows: results.workflows }, null, 2));
+    await shutdown(0);
+  }
+
   // (g) scheduled sends: lateness against sendAt, through the accept-time and the cron hand-over
   log('(g) scheduled sends: 400 over the next 95 s, cron triggered as Cloudflare would');
   results.scheduled = await measureScheduledLateness({ base: BASE, auth, pg, sink: SINK, log });
@@ -452,6 +476,7 @@ function writeResults(r) {
       '< 1 s',
       check(Math.max(r.analytics.summaryMs, r.analytics.timeseriesDayMs, r.analytics.timeseriesHourMs) < 1000),
     ],
+    ...workflowRows(r.workflows, check),
     [
       'Template render (cached, email + layout; batch means of 20)',
       `mean ${r.render.meanMs.toFixed(3)} ms, p50 ${r.render.p50Ms.toFixed(3)} ms, p99 ${r.render.p99Ms.toFixed(3)} ms`,
@@ -474,4 +499,50 @@ load generator share the same cores. Raw figures: \`bench/out/results.json\` (no
 ${table}
 `;
   fs.writeFileSync('bench/RESULTS.md', md);
+}
+
+function workflowRows(w, check) {
+  const t = w.triggers;
+  return [
+    [
+      'Workflow triggers, 1 recipient',
+      `${t.single.rps} req/s = runs/s, p50 ${t.single.p50} ms, p99 ${t.single.p99} ms (c=${t.single.concurrency})`,
+      '–',
+      '',
+    ],
+    [
+      'Workflow triggers, 100 recipients',
+      `${t.hundred.runsPerSecond} runs/s (${t.hundred.rps} req/s, p50 ${t.hundred.p50} ms, p99 ${t.hundred.p99} ms, c=${t.hundred.concurrency}); all ${t.completed.runs} runs completed at ${t.completed.runsPerSecond}/s`,
+      '–',
+      '',
+    ],
+    [
+      'Workflow delay 5s lateness (finished − wakeAt)',
+      `p50 ${w.delay.latenessP50Ms} ms, p99 ${w.delay.latenessP99Ms} ms, max ${w.delay.latenessMaxMs} ms (${w.delay.woken}/${w.delay.triggered} runs)`,
+      'p99 ≤ 2 s',
+      check(w.delay.latenessP99Ms <= 2000 && w.delay.woken === w.delay.triggered),
+    ],
+    [
+      'Workflow digest flush lateness (finished − closes_at)',
+      `p50 ${w.digestLateness.latenessP50Ms} ms, p99 ${w.digestLateness.latenessP99Ms} ms, max ${w.digestLateness.latenessMaxMs} ms (${w.digestLateness.flushed}/${w.digestLateness.windows} windows of 5 s)`,
+      'p99 ≤ 2 s',
+      check(w.digestLateness.latenessP99Ms <= 2000 && w.digestLateness.flushed === w.digestLateness.windows),
+    ],
+    [
+      `Workflow digest exactness (${w.digestExact.triggers} triggers, ${w.digestExact.burst} at a time, one key)`,
+      `${w.digestExact.verdict}: ${w.digestExact.windows} windows, ${w.digestExact.flushers} flushers + ${w.digestExact.digested} digested, counts sum ${w.digestExact.events}; ${w.digestExact.retried503} 503s retried`,
+      'exact',
+      check(w.digestExact.exact),
+    ],
+    ...(w.topic
+      ? [
+          [
+            `Workflow to a topic (${w.topic.members} subscribers)`,
+            `all runs completed in ${w.topic.completedSeconds} s = ${w.topic.runsPerSecond} runs/s (runs started within ${w.topic.runsStartedSeconds} s)`,
+            '–',
+            '',
+          ],
+        ]
+      : []),
+  ];
 }
