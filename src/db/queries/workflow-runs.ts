@@ -225,6 +225,12 @@ export async function cancelRuns(db: Db, tenantId: string, f: CancelFilter) {
     db.execute<{ n: number }>(sql`
       SELECT count(*)::int AS n FROM workflow_runs r
       WHERE r.tenant_id = ${tenantId} AND ${match('r')} AND r.status = 'canceled' AND r.finished_at = now()`),
+    // A window whose flusher was canceled will never be flushed: closed now, so the next event opens a new one.
+    db.execute(sql`
+      UPDATE workflow_digest_windows w SET status = 'closed', closed_at = now(), updated_at = now()
+      FROM workflow_runs r
+      WHERE r.tenant_id = ${tenantId} AND ${match('r')} AND r.status = 'canceled' AND r.finished_at = now()
+        AND w.tenant_id = r.tenant_id AND w.flusher_run_id = r.id AND w.status = 'open'`),
   ]);
   return { canceled: counted.rows[0]?.n ?? 0, emitted: emittedOf(emitted) };
 }
