@@ -31,8 +31,9 @@ async function start(tenantId: string, workflow: string, subs: SubscriberRow[], 
   const wf = (await loadPublishedWorkflow(ctx.db, tenantId, workflow))!;
   const runs = await startRuns(accept, wf, { data, actor: null, cancellationKey: null, sendAt: null }, subs);
   // Every run also advanced here, racing the queue consumer's copy of its message (six at a time: the
-  // connections one Worker invocation may hold open).
-  await mapWithConcurrency(runs, 6, (r) => advanceRun(ctx, tenantId, r.id));
+  // connections one Worker invocation may hold open). A copy that loses a lock conflict (Postgres aborts one side
+  // of a deadlock) rolls back whole, exactly as a consumer's would; the queue's copy then carries the run.
+  await mapWithConcurrency(runs, 6, (r) => advanceRun(ctx, tenantId, r.id).catch(() => undefined));
   return runs.map((r) => r.id);
 }
 

@@ -27,8 +27,8 @@ export interface JoinOutcome {
 }
 
 /**
- * A trigger reaching a digest step, in one transaction: an expired window of this scope is closed first, so a late
- * event opens the next window; then the step is claimed and the event upserted into the open window. The partial
+ * A trigger reaching a digest step, in one transaction: the step is claimed, an expired window of this scope is
+ * closed, so a late event opens the next window, and the event is upserted into the open window. The partial
  * unique index makes "open or join" atomic under any concurrency, and the row lock orders joins against the close.
  * The result says what the run does: `waiting` (it flushes the window), `completed` (a sendFirst opener, which goes on
  * at once), or `digested` (it joined). A join reaching maxEvents closes the window and wakes its flusher.
@@ -37,10 +37,11 @@ export async function joinDigest(db: Db, ref: StepRef, scope: Scope, j: DigestJo
   const w = scopeMatch('w', ref, scope, 'digest_key');
   const event = JSON.stringify(j.event);
   const [, , , , closed, stored] = await db.batch([
+    // The run's lock first, then the window's: every transaction takes them in this order, so none deadlock.
+    db.execute(claimSql(ref, 'running', null, false)),
     db.execute(sql`
       UPDATE workflow_digest_windows w SET status = 'closed', closed_at = now(), updated_at = now()
       WHERE ${w} AND w.status = 'open' AND w.closes_at <= now()`),
-    db.execute(claimSql(ref, 'running', null, false)),
     db.execute(sql`
       INSERT INTO workflow_digest_windows AS w (id, tenant_id, workflow_id, step_id, subscriber_id, digest_key, status,
         opener_run_id, flusher_run_id, count, events, closes_at)

@@ -1,9 +1,20 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import { ENQUEUE_AHEAD_SECONDS } from '../../lib/queue-limits';
 import type { Db } from '../client';
-import type { RunStatus, SubscriberRow, WorkflowDefinition, WorkflowRunRow, WorkflowStepResultRow } from '../schema';
+import {
+  type RunStatus,
+  type SubscriberRow,
+  subscribers,
+  type WorkflowDefinition,
+  type WorkflowRunRow,
+  type WorkflowStepResultRow,
+  workflowRuns,
+  workflowStepResults,
+  workflowVersions,
+} from '../schema';
 import { textArray } from '../sql-arrays';
 import { isoUtc } from '../sql-time';
+import { type PageRequest, pageFilter, pageOrder, toPage } from './pagination';
 import { type EmittedMessage, emitEvents, emittedOf } from './webhook-events';
 
 /** A run as the trigger creates it; `wakeAt` is when the queue first advances it (now, or the trigger's sendAt). */
@@ -60,52 +71,42 @@ export interface LoadedRun {
 
 function loadQueries(db: Db, tenantId: string, runId: string) {
   return [
-    db.execute<{ run: WorkflowRunRow; definition: WorkflowDefinition; subscriber: SubscriberRow | null }>(sql`
-      SELECT to_jsonb(r) AS run, v.definition, to_jsonb(s) AS subscriber
-      FROM workflow_runs r
-      JOIN workflow_versions v ON v.workflow_id = r.workflow_id AND v.version = r.version AND v.tenant_id = r.tenant_id
-      LEFT JOIN subscribers s ON s.id = r.subscriber_id AND s.tenant_id = r.tenant_id
-      WHERE r.tenant_id = ${tenantId} AND r.id = ${runId}`),
-    db.execute<{ result: WorkflowStepResultRow }>(sql`
-      SELECT to_jsonb(x) AS result FROM workflow_step_results x WHERE x.tenant_id = ${tenantId} AND x.run_id = ${runId}`),
+    db
+      .select({ run: workflowRuns, definition: workflowVersions.definition, subscriber: subscribers })
+      .from(workflowRuns)
+      .innerJoin(
+        workflowVersions,
+        and(
+          eq(workflowVersions.tenantId, workflowRuns.tenantId),
+          eq(workflowVersions.workflowId, workflowRuns.workflowId),
+          eq(workflowVersions.version, workflowRuns.version),
+        ),
+      )
+      .leftJoin(
+        subscribers,
+        and(eq(subscribers.tenantId, workflowRuns.tenantId), eq(subscribers.id, workflowRuns.subscriberId)),
+      )
+      .where(and(eq(workflowRuns.tenantId, tenantId), eq(workflowRuns.id, runId))),
+    db
+      .select()
+      .from(workflowStepResults)
+      .where(and(eq(workflowStepResults.tenantId, tenantId), eq(workflowStepResults.runId, runId))),
   ] as const;
 }
 
 function loadedOf(
-  runs: { rows: { run: WorkflowRunRow; definition: WorkflowDefinition; subscriber: SubscriberRow | null }[] },
-  results: { rows: { result: WorkflowStepResultRow }[] },
+  runs: { run: WorkflowRunRow; definition: WorkflowDefinition; subscriber: SubscriberRow | null }[],
+  results: WorkflowStepResultRow[],
 ): LoadedRun | null {
-  const row = runs.rows[0];
+  const row = runs[0];
   if (!row) return null;
-  return {
-    run: camelRow(row.run as unknown as Record<string, unknown>) as unknown as WorkflowRunRow,
-    definition: row.definition,
-    subscriber: row.subscriber
-      ? (camelRow(row.subscriber as unknown as Record<string, unknown>) as unknown as SubscriberRow)
-      : null,
-    results: new Map(
-      results.rows.map((r) => {
-        const result = camelRow(r.result as unknown as Record<string, unknown>) as unknown as WorkflowStepResultRow;
-        return [result.stepId, result];
-      }),
-    ),
-  };
+  return { ...row, results: new Map(results.map((r) => [r.stepId, r])) };
 }
 
 /** A run with its pinned definition, its subscriber and its step results: one round trip. */
 export async function loadRun(db: Db, tenantId: string, runId: string): Promise<LoadedRun | null> {
   const [runs, results] = await db.batch(loadQueries(db, tenantId, runId));
   return loadedOf(runs, results);
-}
-
-/** to_jsonb gives snake_case keys and ISO strings; the engine reads rows in the drizzle shape. */
-function camelRow(row: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) {
-    const key = k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    out[key] = typeof v === 'string' && /(_at|_ends_at)$/.test(k) ? new Date(v) : v;
-  }
-  return out;
 }
 
 const ACTIVE = sql`status IN ('running', 'waiting')`;
@@ -268,38 +269,36 @@ export interface RunFilter {
 }
 
 /** Runs newest first; filters by workflow key, subscriber externalId and status. */
-export async function listRuns(
-  db: Db,
-  tenantId: string,
-  f: RunFilter,
-  page: { limit: number; after?: string | undefined },
-) {
-  const result = await db.execute<{ run: Record<string, unknown> }>(sql`
-    SELECT to_jsonb(r) AS run FROM workflow_runs r
-    WHERE r.tenant_id = ${tenantId}
-      ${f.workflow ? sql`AND r.workflow_key = ${f.workflow}` : sql``}
-      ${f.subscriber ? sql`AND r.recipient = ${f.subscriber}` : sql``}
-      ${f.status ? sql`AND r.status = ${f.status}` : sql``}
-      ${page.after ? sql`AND r.id < ${page.after}` : sql``}
-    ORDER BY r.id DESC LIMIT ${page.limit + 1}`);
-  const rows = result.rows.map((r) => camelRow(r.run) as unknown as WorkflowRunRow);
-  const data = rows.slice(0, page.limit);
-  return { data, next: rows.length > page.limit ? (data.at(-1)?.id ?? null) : null };
+export async function listRuns(db: Db, tenantId: string, f: RunFilter, page: PageRequest) {
+  const rows = await db
+    .select()
+    .from(workflowRuns)
+    .where(
+      and(
+        eq(workflowRuns.tenantId, tenantId),
+        f.workflow ? eq(workflowRuns.workflowKey, f.workflow) : undefined,
+        f.subscriber ? eq(workflowRuns.recipient, f.subscriber) : undefined,
+        f.status ? eq(workflowRuns.status, f.status) : undefined,
+        pageFilter(workflowRuns.id, page),
+      ),
+    )
+    .orderBy(pageOrder(workflowRuns.id))
+    .limit(page.limit + 1);
+  return toPage(rows, page.limit);
 }
 
 /** A run and its step results in the order they started. */
 export async function getRunWithSteps(db: Db, tenantId: string, runId: string) {
   const [runs, steps] = await db.batch([
-    db.execute<{ run: Record<string, unknown> }>(sql`
-      SELECT to_jsonb(r) AS run FROM workflow_runs r WHERE r.tenant_id = ${tenantId} AND r.id = ${runId}`),
-    db.execute<{ result: Record<string, unknown> }>(sql`
-      SELECT to_jsonb(x) AS result FROM workflow_step_results x
-      WHERE x.tenant_id = ${tenantId} AND x.run_id = ${runId} ORDER BY x.started_at, x.step_id`),
+    db
+      .select()
+      .from(workflowRuns)
+      .where(and(eq(workflowRuns.tenantId, tenantId), eq(workflowRuns.id, runId))),
+    db
+      .select()
+      .from(workflowStepResults)
+      .where(and(eq(workflowStepResults.tenantId, tenantId), eq(workflowStepResults.runId, runId)))
+      .orderBy(asc(workflowStepResults.startedAt), asc(workflowStepResults.stepId)),
   ]);
-  const run = runs.rows[0];
-  if (!run) return null;
-  return {
-    run: camelRow(run.run) as unknown as WorkflowRunRow,
-    steps: steps.rows.map((s) => camelRow(s.result) as unknown as WorkflowStepResultRow),
-  };
+  return runs[0] ? { run: runs[0], steps } : null;
 }

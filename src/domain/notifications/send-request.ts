@@ -10,7 +10,7 @@ export const MAX_RECIPIENTS = 100;
 export const MAX_SCHEDULE_DAYS = 366;
 /** A sendAt this far in the past is a client clock skew, sent now; further back it is a mistake (422). */
 export const SEND_AT_PAST_TOLERANCE_SECONDS = 60;
-const MAX_METADATA_BYTES = 4 * 1024;
+export const MAX_METADATA_BYTES = 4 * 1024;
 
 /** Why a sendAt cannot be used, or null. */
 export function sendAtProblem(sendAt: string, now = Date.now()): string | null {
@@ -19,10 +19,11 @@ export function sendAtProblem(sendAt: string, now = Date.now()): string | null {
   if (at < now - SEND_AT_PAST_TOLERANCE_SECONDS * 1000) return 'must not be in the past';
   return null;
 }
-const MAX_DATA_BYTES = 32 * 1024;
+export const MAX_DATA_BYTES = 32 * 1024;
 
 const jsonSize = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).byteLength;
-const boundedRecord = (max: number) =>
+/** A JSON object of at most `max` bytes (data, metadata, a workflow's actor). */
+export const boundedRecord = (max: number) =>
   z
     .record(z.string(), z.unknown())
     .refine((v) => jsonSize(v) <= max, { message: `must be at most ${max} bytes as JSON` });

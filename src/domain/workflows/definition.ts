@@ -43,8 +43,19 @@ const DataPath = z
   .regex(/^data(\.[A-Za-z0-9_-]{1,64}){1,8}$/, 'must be a path into the trigger data, such as data.threadId')
   .openapi({ example: 'data.threadId' });
 
-/** Why a JSONLogic rule cannot be evaluated, or null: unknown operations are refused when defined, not when run. */
+/** Whether `rule` uses operation `op` anywhere (operations are the keys of objects in a rule). */
+function usesOperation(rule: unknown, op: string): boolean {
+  if (Array.isArray(rule)) return rule.some((r) => usesOperation(r, op));
+  if (rule === null || typeof rule !== 'object') return false;
+  return Object.entries(rule).some(([k, v]) => k === op || usesOperation(v, op));
+}
+
+/**
+ * Why a JSONLogic rule cannot be evaluated, or null: unknown operations are refused when defined, not when run.
+ * `method` is refused too: it calls any JavaScript method of a value, which a tenant's rule has no business doing.
+ */
 export function ruleProblem(rule: unknown): string | null {
+  if (usesOperation(rule, 'method')) return 'must not use the "method" operation';
   try {
     jsonLogic.apply(rule as jsonLogic.RulesLogic, { data: {}, subscriber: {}, actor: {}, steps: {} });
     return null;
@@ -186,6 +197,13 @@ export function allSteps(steps: Step[], depth = 0, at: StepPath = []): { step: S
       ...allSteps(step.else ?? [], depth + 1, [...path, 'else']),
     ];
   });
+}
+
+/** The send steps that name a template, at any depth, with where they stand (for 422 paths). */
+export function templateSends(steps: unknown[]) {
+  return allSteps(steps as Step[]).flatMap(({ step, path }) =>
+    step.type === 'send' && step.template !== undefined ? [{ id: step.id, template: step.template, path }] : [],
+  );
 }
 
 /**

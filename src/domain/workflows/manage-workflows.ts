@@ -15,7 +15,7 @@ import {
 import type { WorkflowDefinition } from '../../db/schema';
 import { ApiError, type ErrorDetail, notFound } from '../../errors';
 import { newId } from '../../lib/ids';
-import { allSteps, type Step } from './definition';
+import { templateSends } from './definition';
 
 /** A definition as a body gives it: optional fields absent or null mean "none". */
 interface DefinitionInput {
@@ -38,9 +38,7 @@ const definitionOf = (input: DefinitionInput): WorkflowDefinition => ({
  * the caller's tenant is searched, so another tenant's template is as unknown as one nobody has.
  */
 async function requireTemplates(db: Db, tenantId: string, steps: unknown[], at: string, published: boolean) {
-  const sends = allSteps(steps as Step[]).flatMap(({ step, path }) =>
-    step.type === 'send' && step.template !== undefined ? [{ id: step.id, template: step.template, path }] : [],
-  );
+  const sends = templateSends(steps);
   if (sends.length === 0) return;
   const rows = await loadTemplatesByKeys(db, tenantId, [...new Set(sends.map((s) => s.template))]);
   const byKey = new Map(rows.map((r) => [r.key, r]));
@@ -127,7 +125,6 @@ export async function workflowVersions(
   return { workflow: row, ...versions };
 }
 
-/** Deleting cancels the workflow's unfinished runs (reason `workflow_deleted`); finished runs keep their history. */
 /**
  * Deletes a workflow. Its unfinished runs are canceled first (with their `workflow_run.canceled` events): with
  * their versions gone they could not go on. Returns the events' webhook messages to enqueue.

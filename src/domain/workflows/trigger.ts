@@ -7,7 +7,7 @@ import { newId } from '../../lib/ids';
 import { sendRunWakes, withinQueueReach } from '../../queues/enqueue-workflows';
 import type { AcceptContext } from '../notifications/accept';
 import { missingVariables } from '../templates/render-template';
-import { allSteps, RESERVED_DATA_NAMES, type Step } from './definition';
+import { RESERVED_DATA_NAMES, type Step, templateSends } from './definition';
 
 export interface PublishedWorkflow {
   id: string;
@@ -29,7 +29,8 @@ export interface RunOrigin {
   dedupeKey: (subscriber: SubscriberRow) => string;
 }
 
-const invalid = (details: ErrorDetail[]) =>
+/** The 422 of a trigger that cannot start: nothing has been written. */
+export const triggerRefused = (details: ErrorDetail[]) =>
   new ApiError('validation_failed', 'The workflow cannot be triggered as requested', details);
 
 /**
@@ -42,9 +43,7 @@ export async function triggerProblems(ctx: AcceptContext, wf: PublishedWorkflow,
     message: `'${name}' is reserved: templates of a workflow receive it from the run`,
     code: 'reserved_name',
   }));
-  const sends = allSteps(wf.definition.steps as unknown as Step[]).flatMap(({ step }) =>
-    step.type === 'send' && step.template ? [{ id: step.id, template: step.template }] : [],
-  );
+  const sends = templateSends(wf.definition.steps);
   if (sends.length === 0) return details;
   const rows = await loadTemplatesByKeys(ctx.db, ctx.tenantId, [...new Set(sends.map((s) => s.template))]);
   const contents = await loadVersionContents(
@@ -83,7 +82,7 @@ export async function resolveSubscribers(ctx: AcceptContext, ids: string[]) {
   const known = new Set(rows.map((r) => r.externalId));
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length) {
-    throw invalid(
+    throw triggerRefused(
       unknown.map((id) => ({
         path: 'body.to',
         message: `no subscriber '${id}': create it with PUT /v1/subscribers/{id} first`,
@@ -149,5 +148,3 @@ export async function startRuns(
   }
   return started.map((r) => ({ id: r.id, subscriberId: r.recipient }));
 }
-
-export { invalid as triggerRefused };

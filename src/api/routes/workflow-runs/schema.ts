@@ -6,14 +6,13 @@ import {
   type WorkflowStepResultRow,
 } from '../../../db/schema';
 import { ExternalId, ResourceKey, TopicKey } from '../../../domain/client-ids';
-import { MAX_RECIPIENTS, sendAtProblem } from '../../../domain/notifications/send-request';
-
-const MAX_DATA_BYTES = 32 * 1024;
-const jsonSize = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).byteLength;
-const boundedRecord = (max: number) =>
-  z
-    .record(z.string(), z.unknown())
-    .refine((v) => jsonSize(v) <= max, { message: `must be at most ${max} bytes as JSON` });
+import {
+  boundedRecord,
+  MAX_DATA_BYTES,
+  MAX_METADATA_BYTES,
+  MAX_RECIPIENTS,
+  sendAtProblem,
+} from '../../../domain/notifications/send-request';
 
 const CancellationKey = z
   .string()
@@ -31,7 +30,7 @@ export const TriggerWorkflowBody = z
     data: boundedRecord(MAX_DATA_BYTES).optional().openapi({
       description: 'Template variables and condition input; `digest`, `actor`, `subscriber`, `workflow` are reserved',
     }),
-    actor: boundedRecord(4 * 1024)
+    actor: boundedRecord(MAX_METADATA_BYTES)
       .optional()
       .openapi({ description: 'Who caused the event (listed in digests)' }),
     cancellationKey: CancellationKey.optional(),

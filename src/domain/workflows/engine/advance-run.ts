@@ -65,7 +65,11 @@ export async function advanceRun(ctx: AppContext, tenantId: string, runId: strin
 async function runStep(input: StepInput): Promise<StepOutcome> {
   const { step, loaded, ctx } = input;
   const decided = loaded.results.get(step.id);
-  if (!decided && step.if !== undefined && !holds(step.if, await buildScope(ctx.db, loaded))) return skipStep(input);
+  if (!decided && step.if !== undefined) {
+    const verdict = holds(step.if, await buildScope(ctx.db, loaded));
+    if (typeof verdict === 'object') return fail('condition_error', `step '${step.id}': ${verdict.error}`);
+    if (!verdict) return skipStep(input);
+  }
   if (decided?.status === 'skipped') return { kind: 'next' };
   switch (step.type) {
     case 'send':

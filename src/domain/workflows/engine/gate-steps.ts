@@ -2,7 +2,7 @@ import { claimStep, countThrottle } from '../../../db/queries/workflow-steps';
 import type { BranchStep, ThrottleStep } from '../definition';
 import { parseDuration } from '../definition';
 import { type BranchChoice, entryOf } from '../program';
-import { next, type StepInput, type StepOutcome, stop } from './outcome';
+import { fail, next, type StepInput, type StepOutcome, stop } from './outcome';
 import { buildScope, holds, scopedKey } from './run-scope';
 
 /** A throttle: counted once per run in the window of its (subscriber, key); runs beyond the limit end `throttled`. */
@@ -28,7 +28,10 @@ export async function runBranch({ ctx, loaded, step, ref }: StepInput<BranchStep
   const existing = loaded.results.get(step.id);
   if (existing) return next(entryOf(steps, step, (existing.output?.branch ?? null) as BranchChoice));
   const scope = await buildScope(ctx.db, loaded);
-  const index = step.branches.findIndex((b) => holds(b.if, scope));
+  const verdicts = step.branches.map((b) => holds(b.if, scope));
+  const broken = verdicts.find((v) => typeof v === 'object');
+  if (broken) return fail('condition_error', `step '${step.id}': ${(broken as { error: string }).error}`);
+  const index = verdicts.indexOf(true);
   const choice: BranchChoice = index >= 0 ? index : step.else ? 'else' : null;
   const stored = await claimStep(ctx.db, ref, 'completed', { branch: choice }, true);
   if (!stored) return stop;

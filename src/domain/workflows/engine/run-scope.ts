@@ -31,7 +31,7 @@ export function subscriberView(s: SubscriberRow | null): Record<string, unknown>
 }
 
 /** The latest digest this run flushed or passed through (sendFirst), for templates and conditions. */
-function latestDigest(loaded: LoadedRun): RunScope['digest'] {
+export function latestDigest(loaded: LoadedRun): RunScope['digest'] {
   let latest: RunScope['digest'] = null;
   let at = 0;
   for (const r of loaded.results.values()) {
@@ -66,9 +66,17 @@ export async function buildScope(db: Db, loaded: LoadedRun): Promise<RunScope> {
   };
 }
 
-/** JSONLogic truthiness, as the library defines it (empty arrays are false). */
-export function holds(rule: unknown, scope: RunScope): boolean {
-  return jsonLogic.truthy(jsonLogic.apply(rule as jsonLogic.RulesLogic, scope as unknown as Record<string, unknown>));
+/**
+ * JSONLogic truthiness, as the library defines it (empty arrays are false). A rule that throws on this run's data
+ * is an error of the definition, answered as a string, so the run fails with it instead of retrying a message that
+ * can never succeed.
+ */
+export function holds(rule: unknown, scope: RunScope): boolean | { error: string } {
+  try {
+    return jsonLogic.truthy(jsonLogic.apply(rule as jsonLogic.RulesLogic, scope as unknown as Record<string, unknown>));
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
 }
 
 /** A value at `data.a.b` of the trigger data; undefined when absent. */

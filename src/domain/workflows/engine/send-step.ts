@@ -8,7 +8,7 @@ import type { SendNotificationRequest } from '../../notifications/send-request';
 import { RenderError, renderPart } from '../../templates/liquid-engine';
 import type { SendStep } from '../definition';
 import { next, type StepInput, type StepOutcome, stop } from './outcome';
-import { buildScope, subscriberView } from './run-scope';
+import { latestDigest, subscriberView } from './run-scope';
 
 /** The dedupe key of a send step's notification: one notification per (run, step), whatever is redelivered. */
 export const sendDedupeKey = (runId: string, stepId: string) => `wfr:${runId}:${stepId}`;
@@ -28,10 +28,10 @@ export async function runSend({ ctx, loaded, step, ref }: StepInput<SendStep>): 
     await finishStep(ctx.db, ref, { status: 'failed', reason: 'the subscriber was deleted' });
     return next();
   }
-  const scope = await buildScope(ctx.db, loaded);
+  // Only the digest is needed here, and it is in the run's results: no read of the send states.
   const data = {
     ...run.data,
-    digest: scope.digest ?? { count: 0, events: [] },
+    digest: latestDigest(loaded) ?? { count: 0, events: [] },
     actor: run.actor ?? {},
     subscriber: subscriberView(subscriber),
     workflow: { key: run.workflowKey, version: run.version, runId: run.id },
