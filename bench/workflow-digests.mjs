@@ -12,9 +12,12 @@ async function windowStats(pg, workflowId) {
          count(s.finished_at) AS flushed,
          percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.finished_at - w.closes_at)) AS p50,
          percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM s.finished_at - w.closes_at)) AS p99,
-         max(extract(epoch FROM s.finished_at - w.closes_at)) AS max
+         max(extract(epoch FROM s.finished_at - w.closes_at)) AS max,
+         percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM n.created_at - w.closes_at)) AS a99
        FROM workflow_digest_windows w
        LEFT JOIN workflow_step_results s ON s.run_id = w.flusher_run_id AND s.step_id = w.step_id AND s.status = 'completed'
+       LEFT JOIN workflow_step_results t ON t.run_id = w.flusher_run_id AND t.step_id = 'inbox'
+       LEFT JOIN notifications n ON n.tenant_id = w.tenant_id AND n.id = t.notification_id
        WHERE w.workflow_id = $1`,
       [workflowId],
     )
@@ -65,6 +68,7 @@ export async function measureDigestLateness({
     latenessP50Ms: ms(w.p50),
     latenessP99Ms: ms(w.p99),
     latenessMaxMs: ms(w.max),
+    acceptedAfterEndP99Ms: ms(w.a99),
   };
   log(JSON.stringify(result));
   return result;

@@ -41,7 +41,11 @@ export async function settle(pg, workflowId, expected, timeoutMs) {
     const byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
     const total = rows.reduce((s, r) => s + Number(r.n), 0);
     const active = (byStatus.running ?? 0) + (byStatus.waiting ?? 0);
-    if (total >= expected && active === 0) {
+    // Done when every run ended and the deliveries they made went out: the next measure starts on quiet queues.
+    const pending = Number(
+      (await pg.query(`SELECT count(*) AS n FROM deliveries WHERE status IN ('queued', 'sending')`)).rows[0].n,
+    );
+    if (total >= expected && active === 0 && pending === 0) {
       const first = Math.min(...rows.map((r) => new Date(r.first).getTime()));
       const last = Math.max(...rows.map((r) => new Date(r.last).getTime()));
       return { runs: total, byStatus, spanSeconds: +((last - first) / 1000).toFixed(2) };

@@ -9,7 +9,7 @@ import { deliverBatch, type MessageAction } from './deliver';
 import { FANOUT_DLQ, FANOUT_QUEUE, handleFanoutBatch } from './fanout-consumer';
 import { DB_UNAVAILABLE_RETRY_SECONDS } from './retry-policy';
 import { handleWebhookBatch, WEBHOOK_DLQ, WEBHOOK_QUEUE } from './webhooks/consumer';
-import { handleWorkflowBatch, WORKFLOW_DLQ, WORKFLOW_QUEUE } from './workflow-consumer';
+import { handleWorkflowBatch, WORKFLOW_DLQ, WORKFLOW_QUEUE, WORKFLOW_TIMER_QUEUE } from './workflow-consumer';
 
 /** Entry point of every queue: delivery lanes, webhooks, fan-out, workflows and their dead-letter queues. Acks or retries each message alone. */
 export async function handleQueueBatch(batch: MessageBatch<unknown>, env: AppBindings): Promise<void> {
@@ -17,7 +17,8 @@ export async function handleQueueBatch(batch: MessageBatch<unknown>, env: AppBin
   const { log } = ctx;
   if (batch.queue === WEBHOOK_QUEUE || batch.queue === WEBHOOK_DLQ) return handleWebhookBatch(batch, ctx);
   if (batch.queue === FANOUT_QUEUE || batch.queue === FANOUT_DLQ) return handleFanoutBatch(batch, ctx);
-  if (batch.queue === WORKFLOW_QUEUE || batch.queue === WORKFLOW_DLQ) return handleWorkflowBatch(batch, ctx);
+  if ([WORKFLOW_QUEUE, WORKFLOW_TIMER_QUEUE, WORKFLOW_DLQ].includes(batch.queue))
+    return handleWorkflowBatch(batch, ctx);
   const lane = parseQueueName(batch.queue);
   if (!lane) {
     log.error('message batch from an unknown queue; retrying', { size: batch.messages.length });

@@ -8,13 +8,15 @@ import { WorkflowMessageV1 } from '../queues/messages';
 import { DB_UNAVAILABLE_RETRY_SECONDS } from './retry-policy';
 
 export const WORKFLOW_QUEUE = 'notify-workflows';
+export const WORKFLOW_TIMER_QUEUE = 'notify-workflow-timers';
+/** Both lanes dead-letter here. */
 export const WORKFLOW_DLQ = 'notify-workflows-dlq';
 
 /** Runs of one batch advanced side by side: Workers allow six outgoing connections per invocation. */
 const CONCURRENCY = 6;
 
 /**
- * notify-workflows: each message advances one run; a failure retries that message alone (the run's state is in
+ * notify-workflows and its timer lane, notify-workflow-timers: each message advances one run; a failure retries that message alone (the run's state is in
  * Postgres, so a retry resumes where it stopped). Its DLQ fails the run with a reason, so no run waits forever.
  */
 export async function handleWorkflowBatch(batch: MessageBatch<unknown>, ctx: AppContext) {
@@ -34,7 +36,7 @@ export async function handleWorkflowBatch(batch: MessageBatch<unknown>, ctx: App
         });
         await enqueueEmitted(ctx, out.emitted);
       } else {
-        await advanceRun(ctx, tenantId, runId);
+        await advanceRun(ctx, tenantId, runId, batch.queue === WORKFLOW_TIMER_QUEUE ? 'timer' : 'work');
       }
       message.ack();
     } catch (err) {

@@ -1,6 +1,8 @@
 import { createExecutionContext, createScheduledController } from 'cloudflare:test';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { createAppContext } from '../../src/context';
+import { advanceRun } from '../../src/domain/workflows/engine/advance-run';
 import worker from '../../src/index';
 import { api, createTenant, testDb, testEnv } from '../helpers/api';
 import { finished, publishWorkflow, stepOf, trigger, waitForRun } from '../helpers/workflows';
@@ -71,5 +73,53 @@ describe('workflow waits', { timeout: 60_000 }, () => {
     const flushed = await waitForRun(t.key, next, finished, 15_000);
     expect(flushed.status).toBe('completed');
     expect(stepOf(flushed, 'collect').output.count).toBe(1);
+  });
+
+  it('a digest window starts at its first event’s trigger, not when a busy queue got to it', async () => {
+    const t = await createTenant();
+    await api('PUT', '/v1/subscribers/kim', { key: t.key, body: {} });
+    await publishWorkflow(t.key, {
+      key: 'threads',
+      name: 'Threads',
+      steps: [{ id: 'collect', type: 'digest', window: '3s', key: 'data.thread' }, inApp],
+    });
+    // Parked for ten minutes, then made due in the past by hand: as if a backlog had held them that long.
+    const sendAt = new Date(Date.now() + 600_000).toISOString();
+    const runs: string[] = [];
+    for (const [n, thread] of [
+      [1, 'x'],
+      [2, 'x'],
+      [3, 'y'],
+    ] as const) {
+      runs.push((await trigger(t.key, 'threads', { to: 'kim', data: { n, thread }, sendAt })).runs[0]!.id);
+    }
+    const [a, b, c] = runs as [string, string, string];
+    const db = testDb();
+    const now = Date.now();
+    const due = (id: string, msAgo: number) =>
+      db.execute(sql`UPDATE workflow_runs SET wake_at = ${new Date(now - msAgo).toISOString()} WHERE id = ${id}`);
+    await due(a, 1000);
+    await due(b, 1500); // triggered before a, reached the step after it: listed first all the same
+    await due(c, 20_000); // a whole window late: its window still lasts 3 s, from now
+    const ctx = createAppContext(testEnv, { test: 'workflows.waits' });
+    for (const id of runs) await advanceRun(ctx, t.tenantId, id);
+
+    const windows = await db.execute<{ key: string; closesMs: number; count: number }>(sql`
+      SELECT digest_key AS key, count, (extract(epoch FROM closes_at) * 1000)::float8 AS "closesMs"
+      FROM workflow_digest_windows WHERE tenant_id = ${t.tenantId} ORDER BY digest_key`);
+    expect(windows.rows.map((w) => [w.key.replace(/^.*:/, ''), w.count])).toEqual([
+      ['x', 2],
+      ['y', 1],
+    ]);
+    expect(Math.round(windows.rows[0]!.closesMs)).toBe(now - 1000 + 3000);
+    expect(windows.rows[1]!.closesMs).toBeGreaterThanOrEqual(now + 3000);
+
+    const [flushed, joined, late] = await Promise.all(runs.map((id) => waitForRun(t.key, id, finished, 15_000)));
+    expect([flushed.status, joined.status, late.status]).toEqual(['completed', 'digested', 'completed']);
+    const digest = stepOf(flushed, 'collect').output;
+    expect(digest.count).toBe(2);
+    expect(digest.events.map((e: any) => e.data.n)).toEqual([2, 1]);
+    expect(stepOf(flushed, 'hello').notificationId).toMatch(/^ntf_/);
+    expect(stepOf(late, 'collect').output.count).toBe(1);
   });
 });

@@ -8,7 +8,7 @@ const WAKES_PER_RUN = 5000;
 
 /**
  * The due scan: runs parked beyond the queue's 12 h reach, wakes whose enqueue failed, and wakes long past whose
- * message was lost go to the workflows queue, delayed to their exact second. Claimed with SKIP LOCKED and marked
+ * message was lost go to the workflow timer lane, delayed to their exact second. Claimed with SKIP LOCKED and marked
  * enqueued in one statement, so overlapping runs never send the same wake twice.
  */
 export async function wakeDueWorkflowRuns({ db, env, log }: CronContext) {
@@ -18,6 +18,7 @@ export async function wakeDueWorkflowRuns({ db, env, log }: CronContext) {
     await sendRunWakes(
       env,
       due.map((r) => ({ tenantId: r.tenant_id, runId: r.id, delaySeconds: secondsUntil(r.wake_at, now) })),
+      'timer',
     );
     log.info('workflow runs woken', { count: due.length });
   }

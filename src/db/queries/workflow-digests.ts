@@ -15,6 +15,8 @@ export interface DigestJoin {
   windowId: string;
   /** The trigger's `data` and `actor`, as the digest lists it. */
   event: Record<string, unknown>;
+  /** When the run reached the step: a window whose end is at or before it is closed, and the event opens the next. */
+  at: Date;
   closesAt: Date;
   sendFirst: boolean;
   maxEvents: number | null;
@@ -41,7 +43,7 @@ export async function joinDigest(db: Db, ref: StepRef, scope: Scope, j: DigestJo
     db.execute(claimSql(ref, 'running', null, false)),
     db.execute(sql`
       UPDATE workflow_digest_windows w SET status = 'closed', closed_at = now(), updated_at = now()
-      WHERE ${w} AND w.status = 'open' AND w.closes_at <= now()`),
+      WHERE ${w} AND w.status = 'open' AND w.closes_at <= ${j.at.toISOString()}::timestamptz`),
     db.execute(sql`
       INSERT INTO workflow_digest_windows AS w (id, tenant_id, workflow_id, step_id, subscriber_id, digest_key, status,
         opener_run_id, flusher_run_id, count, events, closes_at)

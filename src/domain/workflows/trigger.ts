@@ -136,6 +136,7 @@ export async function startRuns(
       await sendRunWakes(
         ctx.env,
         started.map((r) => ({ tenantId: r.tenantId, runId: r.id, delaySeconds })),
+        delaySeconds > 0 ? 'timer' : 'work',
       );
     } catch (err) {
       ctx.log.error('run enqueue failed after trigger; the cron will enqueue', { err, count: started.length });

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../../context';
 import { endRun, type LoadedRun, loadRun, moveRun, parkRun } from '../../../db/queries/workflow-runs';
 import { enqueueEmitted } from '../../../queues/enqueue-webhooks';
-import { sendRunWakes, withinQueueReach } from '../../../queues/enqueue-workflows';
+import { type RunLane, sendRunWakes, withinQueueReach } from '../../../queues/enqueue-workflows';
 import type { Step } from '../definition';
 import { findStep, successorOf } from '../program';
 import { runBranch, runThrottle, skipStep } from './gate-steps';
@@ -19,8 +19,10 @@ const EARLY_TOLERANCE_MS = 1000;
  * Advances one run as far as it can go now: step after step until it must wait (a delay, a digest window), ends,
  * or is found moved on by someone else. Each step's effect is exactly-once by its (run, step) result; moving the
  * run is a compare-and-set on its current step, so two deliveries of one message never both move it.
+ * On the timer lane only a step waiting for this wake runs; any other step is handed to the work lane, so the
+ * timer lane's pace is that of ending waits, not of the sends that follow them.
  */
-export async function advanceRun(ctx: AppContext, tenantId: string, runId: string): Promise<void> {
+export async function advanceRun(ctx: AppContext, tenantId: string, runId: string, lane: RunLane = 'work') {
   let loaded = await loadRun(ctx.db, tenantId, runId);
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     if (!loaded || (loaded.run.status !== 'running' && loaded.run.status !== 'waiting')) return;
@@ -37,6 +39,9 @@ export async function advanceRun(ctx: AppContext, tenantId: string, runId: strin
         message: `the definition has no step '${run.currentStep}'`,
       });
       return enqueueEmitted(ctx, out.emitted);
+    }
+    if (lane === 'timer' && loaded.results.get(step.id)?.status !== 'waiting') {
+      return sendRunWakes(ctx.env, [{ tenantId, runId }], 'work');
     }
     const outcome = await runStep({ ctx, loaded, step, ref: stepRef(loaded, step), now });
     switch (outcome.kind) {
@@ -59,7 +64,7 @@ export async function advanceRun(ctx: AppContext, tenantId: string, runId: strin
     }
   }
   ctx.log.error('workflow run did not settle; re-sent', { runId });
-  await sendRunWakes(ctx.env, [{ tenantId, runId }]);
+  await sendRunWakes(ctx.env, [{ tenantId, runId }], 'work');
 }
 
 async function runStep(input: StepInput): Promise<StepOutcome> {
@@ -95,7 +100,7 @@ async function park(ctx: AppContext, loaded: LoadedRun, at: string, wakeAt: Date
   if (!(await parkRun(ctx.db, tenantId, id, at, wakeAt, enqueue))) return;
   if (!enqueue) return;
   try {
-    await sendRunWakes(ctx.env, [{ tenantId, runId: id, delaySeconds }]);
+    await sendRunWakes(ctx.env, [{ tenantId, runId: id, delaySeconds }], 'timer');
   } catch (err) {
     ctx.log.error('run wake not sent; the cron sends it', { err, runId: id });
     await parkRun(ctx.db, tenantId, id, at, wakeAt, false).catch(() => undefined);

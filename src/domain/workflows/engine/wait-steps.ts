@@ -44,25 +44,47 @@ export function windowEnd(step: DigestStep, subscriberTimezone: string | null, n
 }
 
 /**
+ * When the run reached its current step, had nothing queued: its trigger (or sendAt), or the end of its last wait.
+ * A digest counts an event at this time, not when a busy queue got to it, so a backlog never splits a window.
+ */
+export function reachedAt(run: { wakeAt: Date | null }, now: Date): Date {
+  return run.wakeAt && run.wakeAt.getTime() < now.getTime() ? run.wakeAt : now;
+}
+
+/**
+ * The end of a window opened by an event that reached the step at `at`: a window's length from then, unless that end
+ * has passed already (a backlog a whole window long), when it lasts a window's length from now, so that late events
+ * are still gathered into one digest rather than flushed one by one.
+ */
+function openWindowEnd(step: DigestStep, timezone: string | null, at: Date, now: Date): Date {
+  const end = windowEnd(step, timezone, at);
+  return end.getTime() > now.getTime() ? end : windowEnd(step, timezone, now);
+}
+
+/**
  * A digest: the first run to reach it for a (subscriber, key) opens a window and waits for its end; the runs that
  * reach it while the window is open join it and end `digested`. At the end the waiting run goes on with
  * `digest.count` and `digest.events`. With sendFirst the opener goes on at once and the first joiner waits instead.
+ * "Reach" is the run's `reachedAt`: a window opens at its first event's trigger, and an event triggered before the
+ * window's end joins it as long as its flusher has not closed it.
  */
 export async function runDigest({ ctx, loaded, step, ref, now }: StepInput<DigestStep>): Promise<StepOutcome> {
   const { run, subscriber } = loaded;
   let stored: StoredResult | null = loaded.results.get(step.id) ?? null;
   if (!stored) {
-    const event = { data: run.data, actor: run.actor, runId: run.id, at: now.toISOString() };
+    const at = reachedAt(run, now);
+    const event = { data: run.data, actor: run.actor, runId: run.id, at: at.toISOString() };
     const scope = { workflowId: run.workflowId, subscriberId: run.subscriberId, key: scopedKey(run, step.key) };
     const joined = await joinDigest(ctx.db, ref, scope, {
       windowId: newId('dgw'),
       event,
-      closesAt: windowEnd(step, subscriber?.timezone ?? null, now),
+      at,
+      closesAt: openWindowEnd(step, subscriber?.timezone ?? null, at, now),
       sendFirst: step.sendFirst === true,
       maxEvents: step.maxEvents ?? null,
     });
     if (joined.wake) {
-      await sendRunWakes(ctx.env, [{ tenantId: run.tenantId, runId: joined.wake }]).catch((err) =>
+      await sendRunWakes(ctx.env, [{ tenantId: run.tenantId, runId: joined.wake }], 'timer').catch((err) =>
         ctx.log.error('digest flusher wake not sent; the cron sends it', { err, runId: joined.wake }),
       );
     }
@@ -91,7 +113,14 @@ async function flush(ctx: StepInput['ctx'], ref: StepInput['ref'], windowId: str
   }
   await finishStep(ctx.db, ref, {
     status: 'completed',
-    output: { windowId, count: window.count, events: window.events },
+    // Joins land in the order the queue got to them; the digest lists events in the order they were triggered.
+    output: { windowId, count: window.count, events: byTime(window.events) },
   });
   return next();
 }
+
+const byTime = (events: Record<string, unknown>[]) =>
+  events
+    .map((e, i) => ({ e, i, at: String(e.at ?? '') }))
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.i - b.i))
+    .map((x) => x.e);
