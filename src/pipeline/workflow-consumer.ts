@@ -20,15 +20,18 @@ const CONCURRENCY = 6;
  * Postgres, so a retry resumes where it stopped). Its DLQ fails the run with a reason, so no run waits forever.
  */
 export async function handleWorkflowBatch(batch: MessageBatch<unknown>, ctx: AppContext) {
-  await mapWithConcurrency([...batch.messages], CONCURRENCY, async (message) => {
-    const parsed = WorkflowMessageV1.safeParse(message.body);
+  const messages = batch.messages.map((message) => ({ message, parsed: WorkflowMessageV1.safeParse(message.body) }));
+  // Soonest wake first: a slot held until one message is due never holds back one due earlier.
+  messages.sort((a, b) => dueAt(a.parsed.data?.wakeAt) - dueAt(b.parsed.data?.wakeAt));
+  await mapWithConcurrency(messages, CONCURRENCY, async ({ message, parsed }) => {
     if (!parsed.success) {
       ctx.log.error('unparsable workflow message acked', { messageId: message.id, body: message.body });
       message.ack();
       return;
     }
-    const { tenantId, runId } = parsed.data;
+    const { tenantId, runId, wakeAt } = parsed.data;
     try {
+      await holdUntil(wakeAt);
       if (batch.queue === WORKFLOW_DLQ) {
         const out = await endRun(ctx.db, tenantId, runId, 'anywhere', 'failed', {
           code: 'dead_lettered',
@@ -45,4 +48,13 @@ export async function handleWorkflowBatch(batch: MessageBatch<unknown>, ctx: App
       message.retry({ delaySeconds });
     }
   });
+}
+
+/** Queue delays are whole seconds, rounded down: a wake arrives up to a second early and is held until it is due. */
+const MAX_HOLD_MS = 1500;
+const dueAt = (wakeAt: string | undefined) => (wakeAt ? Date.parse(wakeAt) : 0);
+
+async function holdUntil(wakeAt: string | undefined) {
+  const ms = dueAt(wakeAt) - Date.now();
+  if (ms > 0 && ms <= MAX_HOLD_MS) await new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -21,11 +21,14 @@ export const withinQueueReach = (delaySeconds: number) => delaySeconds <= MAX_QU
 /** Sends run messages, 100 per sendBatch, in parallel. Throws if any send fails (the caller leaves them to the cron). */
 export async function sendRunWakes(env: AppBindings, wakes: RunWake[], lane: RunLane): Promise<void> {
   const queue = lane === 'timer' ? env.QUEUE_WORKFLOW_TIMERS : env.QUEUE_WORKFLOWS;
-  const messages: MessageSendRequest<WorkflowMessage>[] = wakes.map((w) => ({
-    body: { v: 1, type: 'workflow', tenantId: w.tenantId, runId: w.runId },
-    contentType: 'json',
-    ...(w.delaySeconds && w.delaySeconds > 0 ? { delaySeconds: Math.ceil(w.delaySeconds) } : {}),
-  }));
+  const now = Date.now();
+  const messages: MessageSendRequest<WorkflowMessage>[] = wakes.map((w) => {
+    const body: WorkflowMessage = { v: 1, type: 'workflow', tenantId: w.tenantId, runId: w.runId };
+    if (!w.delaySeconds || w.delaySeconds <= 0) return { body, contentType: 'json' };
+    // Whole seconds on the queue, rounded down; the consumer holds the message for the rest (see wakeAt).
+    body.wakeAt = new Date(now + w.delaySeconds * 1000).toISOString();
+    return { body, contentType: 'json', delaySeconds: Math.floor(w.delaySeconds) };
+  });
   const sends: Promise<unknown>[] = [];
   for (let i = 0; i < messages.length; i += SEND_BATCH_LIMIT) {
     sends.push(queue.sendBatch(messages.slice(i, i + SEND_BATCH_LIMIT)));

@@ -43,6 +43,8 @@ export const WorkflowMessageV1 = z.object({
   type: z.literal('workflow'),
   tenantId: z.string(),
   runId: z.string(),
+  /** A wake's due time to the millisecond: queue delays are whole seconds, the consumer holds the rest. */
+  wakeAt: z.string().datetime({ offset: true }).optional(),
 });
 
 export type WorkflowMessage = z.infer<typeof WorkflowMessageV1>;

@@ -90,12 +90,26 @@ export type ClosedWindow = {
   closesAt: string;
 };
 
-/** The flusher's wake: closes its window if its time has come, and returns it (still open: woken early). */
-export async function closeDigestWindow(db: Db, tenantId: string, windowId: string): Promise<ClosedWindow | null> {
-  const [, read] = await db.batch([
+/**
+ * The flusher's wake, in one transaction: closes its window if its time has come and completes the flusher's step
+ * with the digest (events in the order of their `at`: joins land in the order the queue got to them). Returns the
+ * window; still open means woken early.
+ */
+export async function flushDigestWindow(db: Db, ref: StepRef, windowId: string): Promise<ClosedWindow | null> {
+  const { tenantId } = ref;
+  const [, , read] = await db.batch([
     db.execute(sql`
       UPDATE workflow_digest_windows SET status = 'closed', closed_at = now(), updated_at = now()
       WHERE tenant_id = ${tenantId} AND id = ${windowId} AND status = 'open' AND closes_at <= now()`),
+    db.execute(sql`
+      UPDATE workflow_step_results s SET status = 'completed', finished_at = now(),
+        output = jsonb_build_object('windowId', w.id, 'count', w.count, 'events',
+          (SELECT coalesce(jsonb_agg(x.e ORDER BY x.e->>'at', x.i), '[]'::jsonb)
+           FROM jsonb_array_elements(w.events) WITH ORDINALITY AS x(e, i)))
+      FROM workflow_digest_windows w
+      WHERE w.tenant_id = ${tenantId} AND w.id = ${windowId} AND w.status = 'closed'
+        AND s.tenant_id = ${tenantId} AND s.run_id = ${ref.runId} AND s.step_id = ${ref.stepId}
+        AND s.status IN ('running', 'waiting')`),
     db.execute<ClosedWindow>(sql`
       SELECT status, count, events, to_char(closes_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "closesAt"
       FROM workflow_digest_windows WHERE tenant_id = ${tenantId} AND id = ${windowId}`),

@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { closeDigestWindow, joinDigest } from '../../../db/queries/workflow-digests';
+import { flushDigestWindow, joinDigest } from '../../../db/queries/workflow-digests';
 import { claimStep, finishStep, type StoredResult } from '../../../db/queries/workflow-steps';
 import { newId } from '../../../lib/ids';
 import { sendRunWakes } from '../../../queues/enqueue-workflows';
@@ -105,22 +105,11 @@ export async function runDigest({ ctx, loaded, step, ref, now }: StepInput<Diges
 }
 
 async function flush(ctx: StepInput['ctx'], ref: StepInput['ref'], windowId: string, now: Date): Promise<StepOutcome> {
-  const window = await closeDigestWindow(ctx.db, ref.tenantId, windowId);
+  const window = await flushDigestWindow(ctx.db, ref, windowId);
   if (!window) return fail('digest_window_missing', `step '${ref.stepId}': its digest window is gone`);
   if (window.status === 'open') {
     const closesAt = new Date(window.closesAt);
     return wait(closesAt.getTime() > now.getTime() ? closesAt : new Date(now.getTime() + 1000));
   }
-  await finishStep(ctx.db, ref, {
-    status: 'completed',
-    // Joins land in the order the queue got to them; the digest lists events in the order they were triggered.
-    output: { windowId, count: window.count, events: byTime(window.events) },
-  });
   return next();
 }
-
-const byTime = (events: Record<string, unknown>[]) =>
-  events
-    .map((e, i) => ({ e, i, at: String(e.at ?? '') }))
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.i - b.i))
-    .map((x) => x.e);
