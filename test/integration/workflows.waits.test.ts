@@ -75,7 +75,7 @@ describe('workflow waits', { timeout: 60_000 }, () => {
     expect(stepOf(flushed, 'collect').output.count).toBe(1);
   });
 
-  it('a digest window starts at its first event’s trigger, not when a busy queue got to it', async () => {
+  it('a digest window starts at its first event’s trigger and waits for the events a backlog still holds', async () => {
     const t = await createTenant();
     await api('PUT', '/v1/subscribers/kim', { key: t.key, body: {} });
     await publishWorkflow(t.key, {
@@ -83,17 +83,19 @@ describe('workflow waits', { timeout: 60_000 }, () => {
       name: 'Threads',
       steps: [{ id: 'collect', type: 'digest', window: '3s', key: 'data.thread' }, inApp],
     });
-    // Parked for ten minutes, then made due in the past by hand: as if a backlog had held them that long.
+    // Parked for ten minutes, then made due in the past by hand: as if a backlog had held them that long. Only
+    // this test advances them, so `late` stands for an event still queued when its window's end comes.
     const sendAt = new Date(Date.now() + 600_000).toISOString();
     const runs: string[] = [];
     for (const [n, thread] of [
       [1, 'x'],
       [2, 'x'],
       [3, 'y'],
+      [4, 'x'],
     ] as const) {
       runs.push((await trigger(t.key, 'threads', { to: 'kim', data: { n, thread }, sendAt })).runs[0]!.id);
     }
-    const [a, b, c] = runs as [string, string, string];
+    const [a, b, c, d] = runs as [string, string, string, string];
     const db = testDb();
     const now = Date.now();
     const due = (id: string, msAgo: number) =>
@@ -101,24 +103,36 @@ describe('workflow waits', { timeout: 60_000 }, () => {
     await due(a, 1000);
     await due(b, 1500); // triggered before a, reached the step after it: listed first all the same
     await due(c, 20_000); // a whole window late: its window still lasts 3 s, from now
+    await due(d, 500); // triggered inside a's window, reached only after the window's end
     const ctx = createAppContext(testEnv, { test: 'workflows.waits' });
-    for (const id of runs) await advanceRun(ctx, t.tenantId, id);
+    for (const id of [a, b, c]) await advanceRun(ctx, t.tenantId, id);
 
-    const windows = await db.execute<{ key: string; closesMs: number; count: number }>(sql`
-      SELECT digest_key AS key, count, (extract(epoch FROM closes_at) * 1000)::float8 AS "closesMs"
-      FROM workflow_digest_windows WHERE tenant_id = ${t.tenantId} ORDER BY digest_key`);
-    expect(windows.rows.map((w) => [w.key.replace(/^.*:/, ''), w.count])).toEqual([
-      ['x', 2],
-      ['y', 1],
+    const windows = async () =>
+      (
+        await db.execute<{ key: string; closesMs: number; count: number; status: string }>(sql`
+          SELECT digest_key AS key, count, status, (extract(epoch FROM closes_at) * 1000)::float8 AS "closesMs"
+          FROM workflow_digest_windows WHERE tenant_id = ${t.tenantId} ORDER BY digest_key`)
+      ).rows;
+    const [x, y] = await windows();
+    expect([x!.key, x!.count, y!.key, y!.count]).toEqual(['test:x', 2, 'test:y', 1]);
+    expect(Math.round(x!.closesMs)).toBe(now - 1000 + 3000);
+    expect(y!.closesMs).toBeGreaterThanOrEqual(now + 3000);
+
+    // Past x's end (and a's wake on the timer lane): the window waits for d, still on its way.
+    await new Promise((r) => setTimeout(r, Math.max(0, x!.closesMs + 1500 - Date.now())));
+    expect((await windows())[0]!.status).toBe('open');
+    await advanceRun(ctx, t.tenantId, d);
+
+    const [flushed, joined, late, held] = await Promise.all(runs.map((id) => waitForRun(t.key, id, finished, 15_000)));
+    expect([flushed.status, joined.status, late.status, held.status]).toEqual([
+      'completed',
+      'digested',
+      'completed',
+      'digested',
     ]);
-    expect(Math.round(windows.rows[0]!.closesMs)).toBe(now - 1000 + 3000);
-    expect(windows.rows[1]!.closesMs).toBeGreaterThanOrEqual(now + 3000);
-
-    const [flushed, joined, late] = await Promise.all(runs.map((id) => waitForRun(t.key, id, finished, 15_000)));
-    expect([flushed.status, joined.status, late.status]).toEqual(['completed', 'digested', 'completed']);
     const digest = stepOf(flushed, 'collect').output;
-    expect(digest.count).toBe(2);
-    expect(digest.events.map((e: any) => e.data.n)).toEqual([2, 1]);
+    expect(digest.count).toBe(3);
+    expect(digest.events.map((e: any) => e.data.n)).toEqual([2, 1, 4]);
     expect(stepOf(flushed, 'hello').notificationId).toMatch(/^ntf_/);
     expect(stepOf(late, 'collect').output.count).toBe(1);
   });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client';
+import { textArray } from '../sql-arrays';
 import {
   claimSql,
   fresh,
@@ -90,17 +91,48 @@ export type ClosedWindow = {
   closesAt: string;
 };
 
+/** How long past its end a window waits at most for events triggered before the end that are still on their way. */
+export const DIGEST_HOLD_SECONDS = 60;
+
+/**
+ * Whether run `r` may still join window `w`: active at the window's step with no result there yet, same workflow,
+ * subscriber and mode, reached before the window's end, and with the window's key. A key value that is not a
+ * string counts as matching (its text form in SQL can differ from the engine's), so the check errs on waiting.
+ */
+function onItsWay(keyPath: string | undefined) {
+  const segments = keyPath ? keyPath.split('.').slice(1) : null;
+  const key = segments
+    ? sql`(SELECT CASE WHEN v IS NULL OR jsonb_typeof(v) = 'null' THEN r.mode || ':'
+              WHEN jsonb_typeof(v) = 'string' THEN r.mode || ':' || (v #>> '{}') END
+           FROM (SELECT r.data #> ${textArray(segments)} AS v) k)`
+    : sql`r.mode || ':'`;
+  return sql`EXISTS (SELECT 1 FROM workflow_runs r
+    WHERE r.tenant_id = w.tenant_id AND r.workflow_id = w.workflow_id AND r.subscriber_id = w.subscriber_id
+      AND r.current_step = w.step_id AND r.status IN ('running', 'waiting') AND r.id <> w.flusher_run_id
+      AND r.wake_at < w.closes_at AND coalesce(${key} = w.digest_key, r.mode = split_part(w.digest_key, ':', 1))
+      AND NOT EXISTS (SELECT 1 FROM workflow_step_results s
+        WHERE s.tenant_id = r.tenant_id AND s.run_id = r.id AND s.step_id = w.step_id))`;
+}
+
 /**
  * The flusher's wake, in one transaction: closes its window if its time has come and completes the flusher's step
- * with the digest (events in the order of their `at`: joins land in the order the queue got to them). Returns the
- * window; still open means woken early.
+ * with the digest (events in the order of their `at`: joins land in the order the queue got to them). A window
+ * whose events triggered before its end are still queued (a backlog) stays open for them, up to
+ * DIGEST_HOLD_SECONDS, so a busy engine never splits one window's events into two digests. Returns the window;
+ * still open means woken early or waiting for those events.
  */
-export async function flushDigestWindow(db: Db, ref: StepRef, windowId: string): Promise<ClosedWindow | null> {
+export async function flushDigestWindow(
+  db: Db,
+  ref: StepRef,
+  windowId: string,
+  keyPath: string | undefined,
+): Promise<ClosedWindow | null> {
   const { tenantId } = ref;
   const [, , read] = await db.batch([
     db.execute(sql`
-      UPDATE workflow_digest_windows SET status = 'closed', closed_at = now(), updated_at = now()
-      WHERE tenant_id = ${tenantId} AND id = ${windowId} AND status = 'open' AND closes_at <= now()`),
+      UPDATE workflow_digest_windows w SET status = 'closed', closed_at = now(), updated_at = now()
+      WHERE w.tenant_id = ${tenantId} AND w.id = ${windowId} AND w.status = 'open' AND w.closes_at <= now()
+        AND (w.closes_at < now() - make_interval(secs => ${DIGEST_HOLD_SECONDS}) OR NOT ${onItsWay(keyPath)})`),
     db.execute(sql`
       UPDATE workflow_step_results s SET status = 'completed', finished_at = now(),
         output = jsonb_build_object('windowId', w.id, 'count', w.count, 'events',

@@ -91,6 +91,10 @@ export const workflowRuns = pgTable(
     index('workflow_runs_cancel_idx')
       .on(t.tenantId, t.cancellationKey)
       .where(sql`cancellation_key IS NOT NULL AND status IN ('running', 'waiting')`),
+    // A digest flush's check for events still on their way to its window: active runs at a step, per subscriber.
+    index('workflow_runs_at_step_idx')
+      .on(t.tenantId, t.workflowId, t.subscriberId, t.currentStep)
+      .where(sql`status IN ('running', 'waiting')`),
     // The due-scan cron's work list: active runs by wake time.
     index('workflow_runs_due_idx').on(t.wakeAt).where(sql`status IN ('running', 'waiting')`),
     uniqueIndex('workflow_runs_dedupe_idx').on(t.tenantId, t.dedupeKey).where(sql`dedupe_key IS NOT NULL`),

@@ -95,7 +95,7 @@ export async function runDigest({ ctx, loaded, step, ref, now }: StepInput<Diges
     case 'digested':
       return { kind: 'end', status: 'digested' };
     case 'waiting':
-      return flush(ctx, ref, String(stored.output?.windowId), now);
+      return flush(ctx, ref, String(stored.output?.windowId), step.key, now);
     case 'running':
       // Claimed but the join did not happen: only when the run left this step meanwhile.
       return stop;
@@ -104,12 +104,21 @@ export async function runDigest({ ctx, loaded, step, ref, now }: StepInput<Diges
   }
 }
 
-async function flush(ctx: StepInput['ctx'], ref: StepInput['ref'], windowId: string, now: Date): Promise<StepOutcome> {
-  const window = await flushDigestWindow(ctx.db, ref, windowId);
+/** A window kept open past its end for events still on their way looks again this often. */
+const HOLD_RECHECK_MS = 500;
+
+async function flush(
+  ctx: StepInput['ctx'],
+  ref: StepInput['ref'],
+  windowId: string,
+  keyPath: string | undefined,
+  now: Date,
+): Promise<StepOutcome> {
+  const window = await flushDigestWindow(ctx.db, ref, windowId, keyPath);
   if (!window) return fail('digest_window_missing', `step '${ref.stepId}': its digest window is gone`);
   if (window.status === 'open') {
     const closesAt = new Date(window.closesAt);
-    return wait(closesAt.getTime() > now.getTime() ? closesAt : new Date(now.getTime() + 1000));
+    return wait(closesAt.getTime() > now.getTime() ? closesAt : new Date(now.getTime() + HOLD_RECHECK_MS));
   }
   return next();
 }

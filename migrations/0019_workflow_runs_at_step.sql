@@ -1,0 +1,1 @@
+CREATE INDEX "workflow_runs_at_step_idx" ON "workflow_runs" USING btree ("tenant_id","workflow_id","subscriber_id","current_step") WHERE status IN ('running', 'waiting');
