@@ -34,12 +34,13 @@ export interface JoinOutcome {
  * closed, so a late event opens the next window, and the event is upserted into the open window. The partial
  * unique index makes "open or join" atomic under any concurrency, and the row lock orders joins against the close.
  * The result says what the run does: `waiting` (it flushes the window), `completed` (a sendFirst opener, which goes on
- * at once), or `digested` (it joined). A join reaching maxEvents closes the window and wakes its flusher.
+ * at once), or `digested` (it joined, and the run ended so). A join reaching maxEvents closes the window and wakes its
+ * flusher.
  */
 export async function joinDigest(db: Db, ref: StepRef, scope: Scope, j: DigestJoin): Promise<JoinOutcome> {
   const w = scopeMatch('w', ref, scope, 'digest_key');
   const event = JSON.stringify(j.event);
-  const [, , , , closed, stored] = await db.batch([
+  const [, , , , closed, , stored] = await db.batch([
     // The run's lock first, then the window's: every transaction takes them in this order, so none deadlock.
     db.execute(claimSql(ref, 'running', null, false)),
     db.execute(sql`
@@ -79,6 +80,14 @@ export async function joinDigest(db: Db, ref: StepRef, scope: Scope, j: DigestJo
       UPDATE workflow_runs r SET wake_at = now(), enqueued_at = now(), updated_at = now()
       FROM closed c WHERE r.tenant_id = c.tenant_id AND r.id = c.flusher_run_id AND r.status IN ('running', 'waiting')
       RETURNING r.id AS flusher`),
+    // A run that joined ends `digested` here (that status has no webhook event): no round trip of its own.
+    db.execute(sql`
+      UPDATE workflow_runs SET status = 'digested', current_step = NULL, wake_at = NULL, finished_at = now(),
+        updated_at = now()
+      WHERE tenant_id = ${ref.tenantId} AND id = ${ref.runId} AND current_step = ${ref.stepId}
+        AND status IN ('running', 'waiting')
+        AND EXISTS (SELECT 1 FROM workflow_step_results WHERE tenant_id = ${ref.tenantId} AND run_id = ${ref.runId}
+          AND step_id = ${ref.stepId} AND status = 'digested' AND finished_at = now())`),
     db.execute(resultSql(ref)),
   ]);
   return { result: resultOf(stored.rows), wake: closed.rows[0]?.flusher ?? null };

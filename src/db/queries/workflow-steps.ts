@@ -6,8 +6,9 @@ import { textArray } from '../sql-arrays';
 /**
  * A step's effect and its step-result row are written in one transaction, and the row's primary key (run, step)
  * lets only the first writer through: whatever the queue redelivers, a notification, a digest join or a throttle
- * count happens once per (run, step). Every claim reads the run `FOR SHARE` at the step it claims, so a cancel
- * (which updates the run) is ordered before or after the whole effect, never in the middle of it.
+ * count happens once per (run, step). Every claim locks the run (`FOR NO KEY UPDATE`) at the step it claims, so a
+ * cancel (which updates the run) is ordered before or after the whole effect, never in the middle of it, and two
+ * deliveries of one message queue up on the run instead of deadlocking when a step also updates it.
  */
 
 export interface StepRef {
@@ -33,7 +34,7 @@ export function claimSql(
     FROM workflow_runs r
     WHERE r.tenant_id = ${ref.tenantId} AND r.id = ${ref.runId} AND r.current_step = ${ref.stepId}
       AND r.status IN ('running', 'waiting')
-    FOR SHARE
+    FOR NO KEY UPDATE
     ON CONFLICT (run_id, step_id) DO NOTHING
     RETURNING step_id`;
 }

@@ -89,7 +89,8 @@ export async function runDigest({ ctx, loaded, step, ref, now }: StepInput<Diges
       );
     }
     stored = joined.result;
-    if (!stored) return stop;
+    // A join ended its run in the same transaction.
+    if (!stored || stored.status === 'digested') return stop;
   }
   switch (stored.status) {
     case 'digested':
