@@ -38,10 +38,14 @@ export async function measureDigestLateness({
   subscribers = 100,
   rounds = 5,
   gapMs = 500,
+  label = 'burst',
+  prefix = 'wfd',
 }) {
-  log(`(w3) digest flush lateness: windows of 5s for ${subscribers} subscribers × 2 keys, ${rounds} events each`);
-  const subs = await seedSubscribers(pg, tenantId, 'wfd', subscribers);
-  const id = await publishWorkflow(base, auth, 'bench-digest', [
+  log(
+    `(w3 ${label}) digest flush lateness: windows of 5s for ${subscribers} subscribers × 2 keys, ${rounds} events each`,
+  );
+  const subs = await seedSubscribers(pg, tenantId, prefix, subscribers);
+  const id = await publishWorkflow(base, auth, `bench-digest-${label}`, [
     { id: 'digest', type: 'digest', window: '5s', key: 'data.thread' },
     { ...sendStep, content: { title: 'Digest', body: '{{ digest.count }} new in {{ thread }}' } },
   ]);
@@ -51,7 +55,14 @@ export async function measureDigestLateness({
     for (const thread of ['a', 'b']) {
       for (let i = 0; i < subs.length; i += 100) {
         const to = subs.slice(i, i + 100);
-        await call(base, auth, 'POST', '/v1/workflows/bench-digest/trigger', { to, data: { thread, n: round } }, 202);
+        await call(
+          base,
+          auth,
+          'POST',
+          `/v1/workflows/bench-digest-${label}/trigger`,
+          { to, data: { thread, n: round } },
+          202,
+        );
         triggered += to.length;
       }
     }
@@ -60,6 +71,8 @@ export async function measureDigestLateness({
   const done = await settle(pg, id, triggered, 180_000);
   const w = await windowStats(pg, id);
   const result = {
+    label,
+    pairs: subscribers * 2,
     triggered,
     byStatus: done.byStatus,
     windows: Number(w.windows),

@@ -116,7 +116,15 @@ export async function measureWorkflows({ base, auth, pg, tenantId, log, concurre
     log(JSON.stringify(results.delay));
   }
   if (want('w3')) {
-    // (w3) digest flush lateness, (w4) digest exactness
+    // (w3) digest flush lateness: at a rate this machine keeps up with (20 windows, 100 events over 2.5 s), then a
+    // burst several times over it (200 windows, 1,000 events over 2.5 s), where windows wait for their events
+    const digest = { base, auth, pg, tenantId, log, sendStep };
+    results.digestLatenessLight = await measureDigestLateness({
+      ...digest,
+      subscribers: 10,
+      label: 'light',
+      prefix: 'wfl',
+    });
     results.digestLateness = await measureDigestLateness({
       base,
       auth,
