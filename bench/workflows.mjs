@@ -1,7 +1,8 @@
 // Bench section for workflows (issue 21): trigger throughput, delay lateness, a topic of 10,000 run to completion.
 // The digest measures (w3, w4) are in bench/workflow-digests.mjs. Sizes: BENCH_WORKFLOW_BATCH_CALLS (100-recipient
 // calls, 30), BENCH_WORKFLOW_DELAY_RUNS (200), BENCH_WORKFLOW_DIGEST_SUBSCRIBERS (100, × 2 keys),
-// BENCH_WORKFLOW_TOPIC (10,000; 0 skips w5). BENCH_WORKFLOW_SECTIONS=w2,w3 runs only those sections.
+// BENCH_WORKFLOW_EXACT_BURST (concurrent calls in w4, 100), BENCH_WORKFLOW_TOPIC (10,000; 0 skips w5).
+// BENCH_WORKFLOW_SECTIONS=w2,w3 runs only those sections.
 
 import { closedLoop, openLoop } from './load.mjs';
 import { measureDigestExactness, measureDigestLateness } from './workflow-digests.mjs';
@@ -135,7 +136,10 @@ export async function measureWorkflows({ base, auth, pg, tenantId, log, concurre
       subscribers: Number(process.env.BENCH_WORKFLOW_DIGEST_SUBSCRIBERS ?? 100),
     });
   }
-  if (want('w4')) results.digestExact = await measureDigestExactness({ base, auth, pg, tenantId, log, sendStep });
+  if (want('w4')) {
+    const burst = Number(process.env.BENCH_WORKFLOW_EXACT_BURST ?? 100);
+    results.digestExact = await measureDigestExactness({ base, auth, pg, tenantId, log, sendStep, burst });
+  }
 
   // (w5) a topic of `topicMembers` subscribers to completion
   if (topicMembers === 0 || !want('w5')) return results;
