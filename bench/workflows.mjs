@@ -127,12 +127,7 @@ export async function measureWorkflows({ base, auth, pg, tenantId, log, concurre
       prefix: 'wfl',
     });
     results.digestLateness = await measureDigestLateness({
-      base,
-      auth,
-      pg,
-      tenantId,
-      log,
-      sendStep,
+      ...digest,
       subscribers: Number(process.env.BENCH_WORKFLOW_DIGEST_SUBSCRIBERS ?? 100),
     });
   }
