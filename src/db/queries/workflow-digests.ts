@@ -12,12 +12,37 @@ import {
   scopeMatch,
 } from './workflow-steps';
 
+/** How long past its end a window waits at most for events triggered before the end that are still on their way. */
+export const DIGEST_HOLD_SECONDS = 60;
+
+/**
+ * Whether run `r` may still join window `w`: active at the window's step with no result there yet, same workflow,
+ * subscriber and mode, reached before the window's end, and with the window's key. A key value that is not a
+ * string counts as matching (its text form in SQL can differ from the engine's), so the check errs on waiting.
+ */
+function onItsWay(keyPath: string | undefined) {
+  const segments = keyPath ? keyPath.split('.').slice(1) : null;
+  const key = segments
+    ? sql`(SELECT CASE WHEN v IS NULL OR jsonb_typeof(v) = 'null' THEN r.mode || ':'
+              WHEN jsonb_typeof(v) = 'string' THEN r.mode || ':' || (v #>> '{}') END
+           FROM (SELECT r.data #> ${textArray(segments)} AS v) k)`
+    : sql`r.mode || ':'`;
+  return sql`EXISTS (SELECT 1 FROM workflow_runs r
+    WHERE r.tenant_id = w.tenant_id AND r.workflow_id = w.workflow_id AND r.subscriber_id = w.subscriber_id
+      AND r.current_step = w.step_id AND r.status IN ('running', 'waiting') AND r.id <> w.flusher_run_id
+      AND r.wake_at < w.closes_at AND coalesce(${key} = w.digest_key, r.mode = split_part(w.digest_key, ':', 1))
+      AND NOT EXISTS (SELECT 1 FROM workflow_step_results s
+        WHERE s.tenant_id = r.tenant_id AND s.run_id = r.id AND s.step_id = w.step_id))`;
+}
+
 export interface DigestJoin {
   windowId: string;
   /** The trigger's `data` and `actor`, as the digest lists it. */
   event: Record<string, unknown>;
   /** When the run reached the step: a window whose end is at or before it is closed, and the event opens the next. */
   at: Date;
+  /** The step's `key` data path, for the check of events still on their way. */
+  keyPath: string | undefined;
   closesAt: Date;
   sendFirst: boolean;
   maxEvents: number | null;
@@ -25,7 +50,7 @@ export interface DigestJoin {
 
 export interface JoinOutcome {
   result: StoredResult | null;
-  /** The window's flusher when this join closed the window early (maxEvents): it must be woken now. */
+  /** The window's flusher when this join closed the window (maxEvents) or was the last it waited for: wake it now. */
   wake: string | null;
 }
 
@@ -69,16 +94,30 @@ export async function joinDigest(db: Db, ref: StepRef, scope: Scope, j: DigestJo
       FROM workflow_digest_windows w
       WHERE ${w} AND w.status = 'open' AND s.tenant_id = ${ref.tenantId} AND s.run_id = ${ref.runId}
         AND s.step_id = ${ref.stepId} AND s.status = 'running' AND s.output IS NULL`),
+    // The flusher is woken now when this join closed the window (maxEvents), or when the window's end has passed and
+    // this was the last event it was waiting for (see flushDigestWindow).
     db.execute<{ flusher: string | null }>(sql`
-      WITH closed AS (
+      WITH joined AS (
+        SELECT (output->>'windowId') AS id FROM workflow_step_results
+        WHERE tenant_id = ${ref.tenantId} AND run_id = ${ref.runId} AND step_id = ${ref.stepId} AND finished_at = now()
+      ), closed AS (
         UPDATE workflow_digest_windows w SET status = 'closed', closed_at = now(), updated_at = now()
         WHERE ${w} AND w.status = 'open' AND ${j.maxEvents ?? null}::int IS NOT NULL AND w.count >= ${j.maxEvents ?? null}::int
-          AND w.id IN (SELECT (output->>'windowId') FROM workflow_step_results
-            WHERE tenant_id = ${ref.tenantId} AND run_id = ${ref.runId} AND step_id = ${ref.stepId} AND finished_at = now())
+          AND w.id IN (SELECT id FROM joined)
         RETURNING w.tenant_id, w.flusher_run_id
+      ), last AS (
+        SELECT w.tenant_id, w.flusher_run_id FROM workflow_digest_windows w
+        WHERE ${w} AND w.status = 'open' AND w.closes_at <= now() AND w.id IN (SELECT id FROM joined)
+          AND NOT ${onItsWay(j.keyPath)}
       )
       UPDATE workflow_runs r SET wake_at = now(), enqueued_at = now(), updated_at = now()
-      FROM closed c WHERE r.tenant_id = c.tenant_id AND r.id = c.flusher_run_id AND r.status IN ('running', 'waiting')
+      WHERE r.id IN (
+        SELECT f.id FROM workflow_runs f JOIN (SELECT * FROM closed UNION SELECT * FROM last) c
+          ON f.tenant_id = c.tenant_id AND f.id = c.flusher_run_id
+        WHERE f.status IN ('running', 'waiting')
+        -- Skipped when locked (a cancel, the flusher's own step): waiting here, after the window's lock, could
+        -- deadlock with a cancel, and the flusher's own wake or recheck still comes.
+        FOR NO KEY UPDATE OF f SKIP LOCKED)
       RETURNING r.id AS flusher`),
     // A run that joined ends `digested` here (that status has no webhook event): no round trip of its own.
     db.execute(sql`
@@ -99,29 +138,6 @@ export type ClosedWindow = {
   events: Record<string, unknown>[];
   closesAt: string;
 };
-
-/** How long past its end a window waits at most for events triggered before the end that are still on their way. */
-export const DIGEST_HOLD_SECONDS = 60;
-
-/**
- * Whether run `r` may still join window `w`: active at the window's step with no result there yet, same workflow,
- * subscriber and mode, reached before the window's end, and with the window's key. A key value that is not a
- * string counts as matching (its text form in SQL can differ from the engine's), so the check errs on waiting.
- */
-function onItsWay(keyPath: string | undefined) {
-  const segments = keyPath ? keyPath.split('.').slice(1) : null;
-  const key = segments
-    ? sql`(SELECT CASE WHEN v IS NULL OR jsonb_typeof(v) = 'null' THEN r.mode || ':'
-              WHEN jsonb_typeof(v) = 'string' THEN r.mode || ':' || (v #>> '{}') END
-           FROM (SELECT r.data #> ${textArray(segments)} AS v) k)`
-    : sql`r.mode || ':'`;
-  return sql`EXISTS (SELECT 1 FROM workflow_runs r
-    WHERE r.tenant_id = w.tenant_id AND r.workflow_id = w.workflow_id AND r.subscriber_id = w.subscriber_id
-      AND r.current_step = w.step_id AND r.status IN ('running', 'waiting') AND r.id <> w.flusher_run_id
-      AND r.wake_at < w.closes_at AND coalesce(${key} = w.digest_key, r.mode = split_part(w.digest_key, ':', 1))
-      AND NOT EXISTS (SELECT 1 FROM workflow_step_results s
-        WHERE s.tenant_id = r.tenant_id AND s.run_id = r.id AND s.step_id = w.step_id))`;
-}
 
 /**
  * The flusher's wake, in one transaction: closes its window if its time has come and completes the flusher's step

@@ -79,6 +79,7 @@ export async function runDigest({ ctx, loaded, step, ref, now }: StepInput<Diges
       windowId: newId('dgw'),
       event,
       at,
+      keyPath: step.key,
       closesAt: openWindowEnd(step, subscriber?.timezone ?? null, at, now),
       sendFirst: step.sendFirst === true,
       maxEvents: step.maxEvents ?? null,
@@ -105,8 +106,11 @@ export async function runDigest({ ctx, loaded, step, ref, now }: StepInput<Diges
   }
 }
 
-/** A window kept open past its end for events still on their way looks again this often. */
-const HOLD_RECHECK_MS = 500;
+/**
+ * A window kept open past its end for events still on their way: the last of them wakes the flusher when it joins;
+ * this recheck covers those that end another way (skipped by a condition, canceled).
+ */
+const HOLD_RECHECK_MS = 2000;
 
 async function flush(
   ctx: StepInput['ctx'],
