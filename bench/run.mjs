@@ -524,7 +524,7 @@ function workflowRows(w, check) {
     ],
     ...[w.digestLatenessLight, w.digestLateness].map((d) => [
       `Workflow digest flush lateness (finished − closes_at), ${d.triggered} events over 2.5 s`,
-      `p50 ${d.latenessP50Ms} ms, p99 ${d.latenessP99Ms} ms, max ${d.latenessMaxMs} ms (${d.flushed}/${d.windows} windows of 5 s for ${d.pairs} (subscriber, key) pairs); the send accepted p99 ${d.acceptedAfterEndP99Ms} ms after the end`,
+      `p50 ${d.latenessP50Ms} ms, p99 ${d.latenessP99Ms} ms, max ${d.latenessMaxMs} ms (${d.flushed}/${d.windows} windows of 5 s for ${d.pairs} (subscriber, key) pairs); the flush p99 ${d.afterLastJoinP99Ms} ms after the later of the end and the window's last join; the send accepted p99 ${d.acceptedAfterEndP99Ms} ms after the end`,
       'p99 ≤ 2 s',
       check(d.latenessP99Ms <= 2000 && d.flushed === d.windows),
     ]),

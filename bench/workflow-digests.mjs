@@ -13,8 +13,13 @@ async function windowStats(pg, workflowId) {
          percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.finished_at - w.closes_at)) AS p50,
          percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM s.finished_at - w.closes_at)) AS p99,
          max(extract(epoch FROM s.finished_at - w.closes_at)) AS max,
-         percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM n.created_at - w.closes_at)) AS a99
+         percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM n.created_at - w.closes_at)) AS a99,
+         percentile_cont(0.99) WITHIN GROUP (
+           ORDER BY extract(epoch FROM s.finished_at - greatest(w.closes_at, j.last))) AS h99
        FROM workflow_digest_windows w
+       LEFT JOIN LATERAL (SELECT max(x.finished_at) AS last FROM workflow_step_results x
+         WHERE x.tenant_id = w.tenant_id AND x.step_id = w.step_id AND x.status = 'digested'
+           AND x.output->>'windowId' = w.id) j ON true
        LEFT JOIN workflow_step_results s ON s.run_id = w.flusher_run_id AND s.step_id = w.step_id AND s.status = 'completed'
        LEFT JOIN workflow_step_results t ON t.run_id = w.flusher_run_id AND t.step_id = 'inbox'
        LEFT JOIN notifications n ON n.tenant_id = w.tenant_id AND n.id = t.notification_id
@@ -82,6 +87,8 @@ export async function measureDigestLateness({
     latenessP99Ms: ms(w.p99),
     latenessMaxMs: ms(w.max),
     acceptedAfterEndP99Ms: ms(w.a99),
+    // The engine's own part: from the later of the window's end and its last join to the flush.
+    afterLastJoinP99Ms: ms(w.h99),
   };
   log(JSON.stringify(result));
   return result;
