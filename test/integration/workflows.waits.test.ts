@@ -122,10 +122,12 @@ describe('workflow waits', { timeout: 60_000 }, () => {
     await new Promise((r) => setTimeout(r, Math.max(0, x!.closesMs + 1500 - Date.now())));
     expect((await windows())[0]!.status).toBe('open');
     await advanceRun(ctx, t.tenantId, d);
-    // d was the last event the window waited for: its join woke the flusher rather than leave it to its recheck.
-    const woken = await db.execute<{ due: boolean }>(sql`
-      SELECT wake_at IS NULL OR wake_at <= now() AS due FROM workflow_runs WHERE id = ${a}`);
-    expect(woken.rows[0]!.due).toBe(true);
+    // d was the last event the window waited for: its join woke the flusher in the same transaction (the same
+    // now()) rather than leave it to its recheck; a flusher that has since ended has no wake left.
+    const woken = await db.execute<{ byJoin: boolean }>(sql`
+      SELECT r.wake_at IS NULL OR r.wake_at = s.finished_at AS "byJoin"
+      FROM workflow_runs r, workflow_step_results s WHERE r.id = ${a} AND s.run_id = ${d} AND s.step_id = 'collect'`);
+    expect(woken.rows[0]!.byJoin).toBe(true);
 
     const [flushed, joined, late, held] = await Promise.all(runs.map((id) => waitForRun(t.key, id, finished, 15_000)));
     expect([flushed.status, joined.status, late.status, held.status]).toEqual([

@@ -108,9 +108,9 @@ export async function runDigest({ ctx, loaded, step, ref, now }: StepInput<Diges
 
 /**
  * A window kept open past its end for events still on their way: the last of them wakes the flusher when it joins;
- * this recheck covers those that end another way (skipped by a condition, canceled).
+ * this recheck covers those that end another way (skipped by a condition, canceled) and a wake skipped on a lock.
  */
-const HOLD_RECHECK_MS = 2000;
+const HOLD_RECHECK_MS = 500;
 
 async function flush(
   ctx: StepInput['ctx'],
