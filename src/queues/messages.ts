@@ -37,14 +37,17 @@ export const FanoutMessageV1 = z.object({
 
 export type FanoutMessage = z.infer<typeof FanoutMessageV1>;
 
-/** Advance one workflow run (notify-workflows queue); the run's row says which step and whether it is due. */
+/**
+ * Advance one workflow run (notify-workflows, or its timer lane notify-workflow-timers); the run's row says which
+ * step and whether it is due.
+ */
 export const WorkflowMessageV1 = z.object({
   v: z.literal(1),
   type: z.literal('workflow'),
   tenantId: z.string(),
   runId: z.string(),
   /** A wake's due time to the millisecond: queue delays are whole seconds, the consumer holds the rest. */
-  wakeAt: z.string().datetime({ offset: true }).optional(),
+  wakeAt: z.iso.datetime({ offset: true }).optional(),
 });
 
 export type WorkflowMessage = z.infer<typeof WorkflowMessageV1>;

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { api } from './api';
+import { api, createTenant } from './api';
 
 /** Creates and publishes a workflow; returns its key. */
 export async function publishWorkflow(key: string, body: Record<string, unknown>) {
@@ -8,6 +8,14 @@ export async function publishWorkflow(key: string, body: Record<string, unknown>
   const published = await api('POST', `/v1/workflows/${body.key}/publish`, { key });
   expect(published.status, JSON.stringify(published.body)).toBe(200);
   return body.key as string;
+}
+
+/** A new tenant with one subscriber, `kim`, and the workflow `body` published: most run tests start here. */
+export async function tenantWithWorkflow(body: Record<string, unknown>) {
+  const t = await createTenant();
+  await api('PUT', '/v1/subscribers/kim', { key: t.key, body: {} });
+  await publishWorkflow(t.key, body);
+  return t;
 }
 
 /** Triggers a workflow and returns the 202 body. */

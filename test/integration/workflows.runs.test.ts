@@ -4,15 +4,13 @@ import { createAppContext } from '../../src/context';
 import { fanOutChunk } from '../../src/domain/broadcasts/fan-out';
 import { api, createTenant, expectEnvelope, testDb, testEnv } from '../helpers/api';
 import { createEndpoint, hasType, ofType, waitForEvents } from '../helpers/webhooks';
-import { finished, publishWorkflow, stepOf, trigger, waitForRun } from '../helpers/workflows';
+import { finished, publishWorkflow, stepOf, tenantWithWorkflow, trigger, waitForRun } from '../helpers/workflows';
 
 const inApp = (title: string) => ({ id: 'hello', type: 'send', channel: 'in_app', content: { title } });
 
 describe('workflow runs', { timeout: 120_000 }, () => {
   it('a run stays pinned to the version it started with while a new one is published', async () => {
-    const t = await createTenant();
-    await api('PUT', '/v1/subscribers/kim', { key: t.key, body: {} });
-    await publishWorkflow(t.key, {
+    const t = await tenantWithWorkflow({
       key: 'pinned',
       name: 'Pinned',
       steps: [{ id: 'wait', type: 'delay', duration: '2s' }, inApp('v1 for {{ name }}')],

@@ -4,16 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { createAppContext } from '../../src/context';
 import { advanceRun } from '../../src/domain/workflows/engine/advance-run';
 import worker from '../../src/index';
-import { api, createTenant, testDb, testEnv } from '../helpers/api';
-import { finished, publishWorkflow, stepOf, trigger, waitForRun } from '../helpers/workflows';
+import { api, testDb, testEnv } from '../helpers/api';
+import { finished, stepOf, tenantWithWorkflow, trigger, waitForRun } from '../helpers/workflows';
 
 const inApp = { id: 'hello', type: 'send', channel: 'in_app', content: { title: 'hello' } };
 
 describe('workflow waits', { timeout: 60_000 }, () => {
   it('a delay beyond the queue’s 12 h reach waits in the database and the due-scan cron wakes it', async () => {
-    const t = await createTenant();
-    await api('PUT', '/v1/subscribers/kim', { key: t.key, body: {} });
-    await publishWorkflow(t.key, {
+    const t = await tenantWithWorkflow({
       key: 'later',
       name: 'Later',
       steps: [{ id: 'wait', type: 'delay', duration: '13h' }, inApp],
@@ -43,9 +41,7 @@ describe('workflow waits', { timeout: 60_000 }, () => {
   });
 
   it('a cancel wins over a digest window that has not closed: nothing is sent, the next event opens a new window', async () => {
-    const t = await createTenant();
-    await api('PUT', '/v1/subscribers/kim', { key: t.key, body: {} });
-    await publishWorkflow(t.key, {
+    const t = await tenantWithWorkflow({
       key: 'batch',
       name: 'Batch',
       steps: [{ id: 'collect', type: 'digest', window: '3s' }, inApp],
@@ -76,9 +72,7 @@ describe('workflow waits', { timeout: 60_000 }, () => {
   });
 
   it('a digest window starts at its first event’s trigger and waits for the events a backlog still holds', async () => {
-    const t = await createTenant();
-    await api('PUT', '/v1/subscribers/kim', { key: t.key, body: {} });
-    await publishWorkflow(t.key, {
+    const t = await tenantWithWorkflow({
       key: 'threads',
       name: 'Threads',
       steps: [{ id: 'collect', type: 'digest', window: '3s', key: 'data.thread' }, inApp],

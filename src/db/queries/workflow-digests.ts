@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { textArray } from '../sql-arrays';
+import { isoUtc } from '../sql-time';
 import {
   claimSql,
   fresh,
@@ -13,7 +14,7 @@ import {
 } from './workflow-steps';
 
 /** How long past its end a window waits at most for events triggered before the end that are still on their way. */
-export const DIGEST_HOLD_SECONDS = 60;
+const DIGEST_HOLD_SECONDS = 60;
 
 /**
  * Whether run `r` may still join window `w`: active at the window's step with no result there yet, same workflow,
@@ -132,10 +133,9 @@ export async function joinDigest(db: Db, ref: StepRef, scope: Scope, j: DigestJo
   return { result: resultOf(stored.rows), wake: closed.rows[0]?.flusher ?? null };
 }
 
-export type ClosedWindow = {
+/** What the flusher needs to know after its flush: the digest itself went into its step's output. */
+export type FlushedWindow = {
   status: 'open' | 'closed';
-  count: number;
-  events: Record<string, unknown>[];
   closesAt: string;
 };
 
@@ -151,7 +151,7 @@ export async function flushDigestWindow(
   ref: StepRef,
   windowId: string,
   keyPath: string | undefined,
-): Promise<ClosedWindow | null> {
+): Promise<FlushedWindow | null> {
   const { tenantId } = ref;
   const [, , read] = await db.batch([
     db.execute(sql`
@@ -167,8 +167,8 @@ export async function flushDigestWindow(
       WHERE w.tenant_id = ${tenantId} AND w.id = ${windowId} AND w.status = 'closed'
         AND s.tenant_id = ${tenantId} AND s.run_id = ${ref.runId} AND s.step_id = ${ref.stepId}
         AND s.status IN ('running', 'waiting')`),
-    db.execute<ClosedWindow>(sql`
-      SELECT status, count, events, to_char(closes_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "closesAt"
+    db.execute<FlushedWindow>(sql`
+      SELECT status, ${isoUtc(sql`closes_at`)} AS "closesAt"
       FROM workflow_digest_windows WHERE tenant_id = ${tenantId} AND id = ${windowId}`),
   ]);
   return read.rows[0] ?? null;
