@@ -71,7 +71,7 @@ export async function workflowDigestDbOutage(h) {
     `  ${accepted.size} runs from ${calls} triggers in ${spreadSeconds.toFixed(1)} s, ${before.rows[0].n} windows open; stopping PostgreSQL`,
   );
   const outageStart = Date.now();
-  await db.server.stop();
+  await db.stopServer();
   const samples = [];
   let j = 0;
   // Down for ≥ 8 s and until a second after the last window's end: every window ends during the outage.
@@ -96,7 +96,7 @@ export async function workflowDigestDbOutage(h) {
     }
     await sleep(1000);
   }
-  await db.server.start();
+  await db.startServer();
   const outageEnd = Date.now();
   log(
     `  PostgreSQL back after ${((outageEnd - outageStart) / 1000).toFixed(1)} s; retrying ${refused.length} triggers`,

@@ -28,7 +28,7 @@ const { values: flags } = parseArgs({
     'drain-timeout': { type: 'string' },
     out: { type: 'string', default: 'bench/out/faults.json' },
     // A second stack beside a running one (npm test's quick run uses its own): ports base…base+4, http, data dir.
-    'port-base': { type: 'string', default: '54410' },
+    'port-base': { type: 'string', default: '31410' },
     'http-port': { type: 'string', default: '8810' },
     data: { type: 'string', default: '.data/faults' },
   },
@@ -751,7 +751,7 @@ async function databaseOutage(name, what) {
   );
   log(`  ${received()} received; taking ${what} down for 10 s`);
   const outageStart = Date.now();
-  if (what === 'postgres') await db.server.stop();
+  if (what === 'postgres') await db.stopServer();
   else await proxy.close();
   const samples = [];
   const retryLater = [];
@@ -783,7 +783,7 @@ async function databaseOutage(name, what) {
     }
     await sleep(1000);
   }
-  if (what === 'postgres') await db.server.start();
+  if (what === 'postgres') await db.startServer();
   else proxy = await startNeonLocalProxy({ port: PORTS.proxy });
   const outageSeconds = (Date.now() - outageStart) / 1000;
   log(`  ${what} back after ${outageSeconds.toFixed(1)} s`);

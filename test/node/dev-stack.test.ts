@@ -1,5 +1,5 @@
 // `npm run dev` as a new user meets it (issue 19): scripts/dev.mjs started for real on ports and a data dir of its
-// own (8841, 54481–54483), then (1) the cron it must drive, since wrangler dev never fires Cron Triggers, and
+// own (8841, 31481–31483), then (1) the cron it must drive, since wrangler dev never fires Cron Triggers, and
 // (3) README's "A first session with curl" block, read from README.md at test time and run with bash and curl.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,7 +12,7 @@ import { readCrons, startCronDriver } from '../../scripts/cron-driver.mjs';
 import { type DevStack, startDevStack } from '../helpers/dev-stack';
 
 const { simpleParser } = createRequire(import.meta.url)('mailparser');
-const PORTS = { http: 8841, pg: 54481, proxy: 54482, smtp: 54483 };
+const PORTS = { http: 8841, pg: 31481, proxy: 31482, smtp: 31483 };
 const WRANGLER_CRONS: string[] = readCrons('wrangler.toml');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

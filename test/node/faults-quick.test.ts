@@ -1,5 +1,5 @@
 // The quick fault-injection run in `npm test`: bench/faults.mjs on a stack of its own (embedded PostgreSQL, Neon
-// proxy, stand-ins, wrangler dev with local Queues and cron; ports 54420–54424 and 8811) with 100 notifications per
+// proxy, stand-ins, wrangler dev with local Queues and cron; ports 31420–31424 and 8811) with 100 notifications per
 // fault (for the workflow digest fault: 100 runs). The full run (3,000 each, every fault) is `npm run faults`;
 // docs/reliability.md explains each fault.
 import { spawn } from 'node:child_process';
@@ -14,7 +14,7 @@ const FAULTS = ['flaky-provider', 'db-outage', 'workflow-digest-db-outage', 'dup
 
 function runFaults(): Promise<{ code: number | null; output: string }> {
   const args = ['bench/faults.mjs', '--quick', '--n', '100', '--only', FAULTS.join(',')];
-  args.push('--port-base', '54420', '--http-port', '8811', '--data', DATA, '--out', OUT);
+  args.push('--port-base', '31420', '--http-port', '8811', '--data', DATA, '--out', OUT);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -1,5 +1,5 @@
 // The dev SMTP catcher (scripts/smtp-catcher.mjs) keeps every message as an .eml file a developer can open (issue
-// 19 item 4): a message sent over a real SMTP socket (port 54484) is saved byte for byte, after the envelope.
+// 19 item 4): a message sent over a real SMTP socket (port 31484) is saved byte for byte, after the envelope.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpCatcher } from '../../scripts/smtp-catcher.mjs';
 
 const { simpleParser } = createRequire(import.meta.url)('mailparser');
-const PORT = 54484;
+const PORT = 31484;
 
 type Caught = { from: string | null; to: string[]; raw: string; file?: string };
 
