@@ -1,8 +1,10 @@
 import { getSubscribersByExternalIds } from '../../db/queries/notifications';
+import { type SubscriberFields, upsertSubscriber } from '../../db/queries/subscribers';
 import { loadTemplatesByKeys, loadVersionContents } from '../../db/queries/templates';
 import { insertRuns, markRunsNotEnqueued, type NewRun } from '../../db/queries/workflow-runs';
 import type { SubscriberRow, WorkflowDefinition } from '../../db/schema';
 import { ApiError, type ErrorDetail } from '../../errors';
+import { mapWithConcurrency } from '../../lib/concurrency';
 import { newId } from '../../lib/ids';
 import { sendRunWakes, withinQueueReach } from '../../queues/enqueue-workflows';
 import type { AcceptContext } from '../notifications/accept';
@@ -76,21 +78,35 @@ export async function triggerProblems(ctx: AcceptContext, wf: PublishedWorkflow,
   return details;
 }
 
-/** The subscribers `to` names, all of them known; else 422 naming the unknown ones. */
-export async function resolveSubscribers(ctx: AcceptContext, ids: string[]) {
-  const rows = await getSubscribersByExternalIds(ctx.db, ctx.tenantId, ids);
+/** A subscriber id, or a subscriber identified inline: its profile is created or merged before the run starts. */
+export type TriggerRecipient = string | ({ id: string } & SubscriberFields);
+
+/**
+ * The subscribers `to` names. Ids given alone must exist (else 422 naming them, before anything is written); inline
+ * profiles are upserted first, as PUT /v1/subscribers/{id} would, so a new user can be triggered in one call.
+ */
+export async function resolveSubscribers(ctx: AcceptContext, recipients: TriggerRecipient[]) {
+  const inline = recipients.filter((r) => typeof r === 'object');
+  const identified = new Set(inline.map((r) => r.id));
+  const ids = recipients.map((r) => (typeof r === 'object' ? r.id : r));
+  const byIdOnly = [...new Set(ids.filter((id) => !identified.has(id)))];
+  const rows = byIdOnly.length ? await getSubscribersByExternalIds(ctx.db, ctx.tenantId, byIdOnly) : [];
   const known = new Set(rows.map((r) => r.externalId));
-  const unknown = ids.filter((id) => !known.has(id));
+  const unknown = byIdOnly.filter((id) => !known.has(id));
   if (unknown.length) {
     throw triggerRefused(
       unknown.map((id) => ({
         path: 'body.to',
-        message: `no subscriber '${id}': create it with PUT /v1/subscribers/{id} first`,
+        message: `no subscriber '${id}': create it with PUT /v1/subscribers/{id} first, or identify it inline`,
         code: 'unknown_subscriber',
       })),
     );
   }
-  const byId = new Map(rows.map((r) => [r.externalId, r]));
+  const upserted = await mapWithConcurrency(inline, 6, async ({ id, ...fields }) => {
+    const { subscriber } = await upsertSubscriber(ctx.db, ctx.tenantId, id, newId('sub'), fields);
+    return subscriber;
+  });
+  const byId = new Map([...rows, ...upserted].map((r) => [r.externalId, r]));
   return [...new Set(ids)].map((id) => byId.get(id)!);
 }
 

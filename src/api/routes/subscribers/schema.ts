@@ -2,6 +2,8 @@ import { z } from '@hono/zod-openapi';
 import type { SubscriberRow } from '../../../db/schema';
 import { ExternalId } from '../../../domain/client-ids';
 import { canonicalLocale, E164, isIanaTimeZone } from '../../../domain/subscribers/contact-rules';
+import type { ErrorDetail } from '../../../errors';
+import { type UrlPolicy, urlProblem } from '../../../lib/ssrf-guard';
 
 /** Custom data is free-form but bounded, so one subscriber cannot bloat every send that renders it. */
 const MAX_DATA_BYTES = 16 * 1024;
@@ -69,6 +71,24 @@ export const UpsertSubscriberBody = z
   .openapi('UpsertSubscriberRequest', {
     description: 'Fields present overwrite (null clears); absent fields are left as they are.',
   });
+
+/** The channel URLs of a profile that the environment's URL policy refuses (http or private hosts in production). */
+export function channelUrlProblems(
+  channels: z.infer<typeof Channels> | null | undefined,
+  policy: UrlPolicy,
+  at: string,
+): ErrorDetail[] {
+  const urls = {
+    [`${at}.channels.webhookUrl`]: channels?.webhookUrl,
+    [`${at}.channels.slack.webhookUrl`]: channels?.slack?.webhookUrl,
+    [`${at}.channels.discord.webhookUrl`]: channels?.discord?.webhookUrl,
+    [`${at}.channels.teams.webhookUrl`]: channels?.teams?.webhookUrl,
+  };
+  return Object.entries(urls).flatMap(([path, url]) => {
+    const problem = url ? urlProblem(url, policy) : null;
+    return problem ? [{ path, message: problem }] : [];
+  });
+}
 
 export const SubscriberSchema = z
   .object({

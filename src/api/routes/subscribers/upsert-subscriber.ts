@@ -1,12 +1,18 @@
 import { upsertSubscriber } from '../../../db/queries/subscribers';
 import { ApiError } from '../../../errors';
 import { newId } from '../../../lib/ids';
-import { urlPolicyFor, urlProblem } from '../../../lib/ssrf-guard';
+import { urlPolicyFor } from '../../../lib/ssrf-guard';
 import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
 import { operation } from '../../operation';
-import { ExternalIdParam, presentSubscriber, SubscriberSchema, UpsertSubscriberBody } from './schema';
+import {
+  channelUrlProblems,
+  ExternalIdParam,
+  presentSubscriber,
+  SubscriberSchema,
+  UpsertSubscriberBody,
+} from './schema';
 
 export const upsertSubscriberRoute = operation({
   method: 'put',
@@ -39,16 +45,7 @@ export function registerUpsertSubscriber(app: App) {
   app.openapi(upsertSubscriberRoute, async (c) => {
     const { externalId } = c.req.valid('param');
     const fields = c.req.valid('json');
-    const urls = {
-      'body.channels.webhookUrl': fields.channels?.webhookUrl,
-      'body.channels.slack.webhookUrl': fields.channels?.slack?.webhookUrl,
-      'body.channels.discord.webhookUrl': fields.channels?.discord?.webhookUrl,
-      'body.channels.teams.webhookUrl': fields.channels?.teams?.webhookUrl,
-    };
-    const problems = Object.entries(urls).flatMap(([path, url]) => {
-      const problem = url ? urlProblem(url, urlPolicyFor(c.var.config)) : null;
-      return problem ? [{ path, message: problem }] : [];
-    });
+    const problems = channelUrlProblems(fields.channels, urlPolicyFor(c.var.config), 'body');
     if (problems.length) throw new ApiError('validation_failed', 'Request validation failed', problems);
     const { subscriber, created } = await upsertSubscriber(
       c.var.db,

@@ -13,6 +13,7 @@ import {
   MAX_RECIPIENTS,
   sendAtProblem,
 } from '../../../domain/notifications/send-request';
+import { UpsertSubscriberBody } from '../subscribers/schema';
 
 const CancellationKey = z
   .string()
@@ -20,11 +21,24 @@ const CancellationKey = z
   .max(255)
   .openapi({ description: 'Cancel the runs later by this key (e.g. an order or trial id)', example: 'trial-42' });
 
+/** Identify inline, as Knock and Novu allow: the profile is upserted (PUT /v1/subscribers/{id}) before the run. */
+export const IdentifiedSubscriber = UpsertSubscriberBody.extend({
+  id: ExternalId.openapi({ description: "The subscriber's externalId: created if new, else its fields are merged" }),
+})
+  .strict()
+  .openapi('IdentifiedSubscriber', {
+    description:
+      'A subscriber identified inline: created or updated like PUT /v1/subscribers/{id} (needs `subscribers:write`)',
+  });
+export type IdentifiedSubscriberInput = z.infer<typeof IdentifiedSubscriber>;
+
+const TriggerRecipient = z.union([ExternalId, IdentifiedSubscriber]);
+
 export const TriggerWorkflowBody = z
   .object({
     to: z.union([
-      ExternalId,
-      z.array(ExternalId).min(1).max(MAX_RECIPIENTS),
+      TriggerRecipient,
+      z.array(TriggerRecipient).min(1).max(MAX_RECIPIENTS),
       z.object({ topic: TopicKey }).strict().openapi({ description: 'Every subscriber of a topic (fanned out)' }),
     ]),
     data: boundedRecord(MAX_DATA_BYTES).optional().openapi({
@@ -40,6 +54,16 @@ export const TriggerWorkflowBody = z
   .superRefine((body, ctx) => {
     const problem = body.sendAt ? sendAtProblem(body.sendAt) : null;
     if (problem) ctx.addIssue({ code: 'custom', path: ['sendAt'], message: problem });
+    // One profile per subscriber: two inline profiles for one id would make the stored one depend on their order.
+    const seen = new Set<string>();
+    (Array.isArray(body.to) ? body.to : [body.to]).forEach((r, i) => {
+      if (typeof r !== 'object' || !('id' in r)) return;
+      if (seen.has(r.id)) {
+        const path = Array.isArray(body.to) ? ['to', i, 'id'] : ['to', 'id'];
+        ctx.addIssue({ code: 'custom', path, message: `subscriber '${r.id}' is identified more than once` });
+      }
+      seen.add(r.id);
+    });
   })
   .openapi('TriggerWorkflowRequest');
 

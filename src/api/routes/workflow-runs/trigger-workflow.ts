@@ -1,11 +1,21 @@
+import { hasScope } from '../../../domain/api-keys/scopes';
 import { startWorkflowBroadcast } from '../../../domain/broadcasts/workflow-broadcast';
 import { loadPublishedWorkflow } from '../../../domain/workflows/manage-workflows';
-import { resolveSubscribers, startRuns, triggerProblems, triggerRefused } from '../../../domain/workflows/trigger';
-import type { App } from '../../context';
+import {
+  resolveSubscribers,
+  startRuns,
+  type TriggerRecipient,
+  triggerProblems,
+  triggerRefused,
+} from '../../../domain/workflows/trigger';
+import { ApiError } from '../../../errors';
+import { urlPolicyFor } from '../../../lib/ssrf-guard';
+import { type App, authOf } from '../../context';
 import { requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
 import { operation } from '../../operation';
 import { acceptContext } from '../notifications/send-notification';
+import { channelUrlProblems } from '../subscribers/schema';
 import { WorkflowKeyParam } from '../workflows/schema';
 import { TriggeredSchema, TriggerWorkflowBody } from './schema';
 
@@ -17,8 +27,10 @@ export const triggerWorkflowRoute = operation({
   summary: 'Start the published workflow for one or more subscribers, or a topic',
   description:
     'Each subscriber gets a run pinned to the published version; runs are durable before the 202. A topic is fanned ' +
-    'out in chunks (the answer names the broadcast). An unknown or unpublished workflow, an unknown subscriber, or ' +
-    'data missing a variable a step template requires is a 422 and nothing is started. Supports Idempotency-Key.',
+    'out in chunks (the answer names the broadcast). A recipient given as `{ id, email, … }` is identified inline: ' +
+    'created or merged like PUT /v1/subscribers/{id}, which also needs `subscribers:write`. An unknown or ' +
+    'unpublished workflow, an unknown subscriber id, or data missing a variable a step template requires is a 422 ' +
+    'and nothing is started. Supports Idempotency-Key.',
   middleware: [requireScope('notifications:write')] as const,
   request: {
     params: WorkflowKeyParam,
@@ -55,12 +67,29 @@ export function registerTriggerWorkflow(app: App) {
     };
     const problems = await triggerProblems(ctx, wf, input);
     if (problems.length) throw triggerRefused(problems);
-    if (typeof body.to === 'object' && !Array.isArray(body.to)) {
+    if (typeof body.to === 'object' && 'topic' in body.to) {
       const broadcast = await startWorkflowBroadcast(ctx, wf, body.to.topic, input);
       return c.json({ workflow: wf.key, version: wf.version, runs: [], broadcastId: broadcast.id }, 202);
     }
-    const subscribers = await resolveSubscribers(ctx, Array.isArray(body.to) ? body.to : [body.to]);
+    const recipients = Array.isArray(body.to) ? body.to : [body.to];
+    identifyInlineAllowed(c, recipients);
+    const subscribers = await resolveSubscribers(ctx, recipients);
     const runs = await startRuns(ctx, wf, input, subscribers);
     return c.json({ workflow: wf.key, version: wf.version, runs, broadcastId: null }, 202);
   });
+}
+
+/** Inline profiles write subscribers: the key needs that scope too, and their URLs pass the same policy as a PUT. */
+function identifyInlineAllowed(c: Parameters<typeof authOf>[0], recipients: TriggerRecipient[]) {
+  const inline = recipients.flatMap((r, i) => (typeof r === 'object' ? [{ r, at: `body.to.${i}` }] : []));
+  if (!inline.length) return;
+  if (!hasScope(authOf(c).scopes, 'subscribers:write')) {
+    throw new ApiError(
+      'insufficient_scope',
+      "This API key lacks the 'subscribers:write' scope, which identifying subscribers inline needs",
+    );
+  }
+  const policy = urlPolicyFor(c.var.config);
+  const problems = inline.flatMap(({ r, at }) => channelUrlProblems(r.channels, policy, at));
+  if (problems.length) throw new ApiError('validation_failed', 'Request validation failed', problems);
 }
