@@ -80,6 +80,8 @@ export async function triggerProblems(ctx: AcceptContext, wf: PublishedWorkflow,
 
 /** A subscriber id, or a subscriber identified inline: its profile is created or merged before the run starts. */
 export type TriggerRecipient = string | ({ id: string } & SubscriberFields);
+/** Upserts side by side: Workers allow six outgoing connections per invocation. */
+const UPSERT_CONCURRENCY = 6;
 
 /**
  * The subscribers `to` names. Ids given alone must exist (else 422 naming them, before anything is written); inline
@@ -102,7 +104,7 @@ export async function resolveSubscribers(ctx: AcceptContext, recipients: Trigger
       })),
     );
   }
-  const upserted = await mapWithConcurrency(inline, 6, async ({ id, ...fields }) => {
+  const upserted = await mapWithConcurrency(inline, UPSERT_CONCURRENCY, async ({ id, ...fields }) => {
     const { subscriber } = await upsertSubscriber(ctx.db, ctx.tenantId, id, newId('sub'), fields);
     return subscriber;
   });

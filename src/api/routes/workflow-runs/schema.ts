@@ -30,7 +30,6 @@ export const IdentifiedSubscriber = UpsertSubscriberBody.extend({
     description:
       'A subscriber identified inline: created or updated like PUT /v1/subscribers/{id} (needs `subscribers:write`)',
   });
-export type IdentifiedSubscriberInput = z.infer<typeof IdentifiedSubscriber>;
 
 const TriggerRecipient = z.union([ExternalId, IdentifiedSubscriber]);
 
