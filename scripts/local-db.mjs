@@ -47,7 +47,6 @@ export async function startLocalDb({ dataDir, pgPort, proxyPort, database = 'app
     return {
       url,
       wsProxy: `127.0.0.1:${proxyPort}`,
-      server,
       /** Stops and starts PostgreSQL alone (the outage faults), with the same retry and log as the first start. */
       stopServer: () => server.stop(),
       startServer,

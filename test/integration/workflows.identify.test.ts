@@ -36,6 +36,14 @@ describe('a trigger identifies subscribers inline', { timeout: 120_000 }, () => 
     const merged = await api('GET', '/v1/subscribers/old', { key: t.key });
     expect([merged.body.email, merged.body.name, merged.body.locale]).toEqual(['old@acme.test', 'Olu', 'fr-FR']);
 
+    // Another tenant identifying its own 'old' creates its own subscriber and leaves this tenant's as it was.
+    const other = await createTenant();
+    await publishWorkflow(other.key, welcome);
+    await trigger(other.key, 'welcome', { to: { id: 'old', email: 'elsewhere@other.test', name: 'Other' } });
+    expect((await api('GET', '/v1/subscribers/old', { key: other.key })).body.email).toBe('elsewhere@other.test');
+    const untouched = await api('GET', '/v1/subscribers/old', { key: t.key });
+    expect([untouched.body.email, untouched.body.name]).toEqual(['old@acme.test', 'Olu']);
+
     expect(await sentTo(t.key, res.runs[0]!.id)).toEqual({ subject: 'Hi Nia', address: 'new@acme.test' });
     expect(await sentTo(t.key, res.runs[1]!.id)).toEqual({ subject: 'Hi Olu', address: 'old@acme.test' });
   });
@@ -52,6 +60,9 @@ describe('a trigger identifies subscribers inline', { timeout: 120_000 }, () => 
 
     const badEmail = await refused({ to: [{ id: 'ada', email: 'not-an-email' }] }, 422, 'validation_failed');
     expect(badEmail.details!.map((d) => d.path)).toContain('body.to.0.email');
+
+    // A value Postgres cannot store (NUL in jsonb) is a 4xx, never a 500.
+    await refused({ to: [{ id: 'ada', data: { note: 'a\u0000b' } }] }, 422, 'validation_failed');
 
     const twice = await refused(
       { to: [{ id: 'ada', name: 'A' }, 'bo', { id: 'ada', name: 'B' }] },

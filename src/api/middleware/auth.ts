@@ -17,6 +17,16 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 type AuthKey = NonNullable<Awaited<ReturnType<typeof findApiKeyByHash>>>;
 
+/** 403 insufficient_scope unless the key's scopes grant `scope`; `needed` says for what, when not the route. */
+export function demandScope(granted: readonly string[], scope: Scope, needed?: string) {
+  if (!hasScope(granted, scope)) {
+    throw new ApiError(
+      'insufficient_scope',
+      `This API key lacks the '${scope}' scope${needed ? `, which ${needed} needs` : ''}`,
+    );
+  }
+}
+
 /**
  * Authenticates `Authorization: Bearer <api key>` — or, with no Authorization header, the dashboard's session
  * cookie, which stands for the API key it was signed in with — applies the key's rate limit, checks `scope`, and
@@ -38,9 +48,7 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
       const perSecond = key.tenantRateLimitPerSecond ?? c.var.config.API_RATE_LIMIT_PER_SECOND;
       await enforceRateLimit(c, `key:${key.id}`, { capacity: perSecond, refillPerSecond: perSecond });
 
-      if (!hasScope(key.scopes, scope)) {
-        throw new ApiError('insufficient_scope', `This API key lacks the '${scope}' scope`);
-      }
+      demandScope(key.scopes, scope);
       return idempotentPost(c, { tenantId: key.tenantId }, next);
     },
     {

@@ -18,14 +18,38 @@ export async function upsertSubscriber(
   id: string,
   fields: SubscriberFields,
 ) {
+  const [row] = await upsertQuery(db, tenantId, { externalId, id, fields }, new Date());
+  const { created, ...subscriber } = row!;
+  return { subscriber, created };
+}
+
+/** Several upserts, each merging like upsertSubscriber, in one round trip and one transaction. */
+export async function upsertSubscribers(
+  db: Db,
+  tenantId: string,
+  profiles: { externalId: string; id: string; fields: SubscriberFields }[],
+) {
+  if (!profiles.length) return [];
   const now = new Date();
-  const [row] = await db
+  const [first, ...rest] = profiles.map((p) => upsertQuery(db, tenantId, p, now));
+  const results = await db.batch([first!, ...rest]);
+  return results.map(([row]) => {
+    const { created: _, ...subscriber } = row!;
+    return subscriber;
+  });
+}
+
+function upsertQuery(
+  db: Db,
+  tenantId: string,
+  { externalId, id, fields }: { externalId: string; id: string; fields: SubscriberFields },
+  now: Date,
+) {
+  return db
     .insert(subscribers)
     .values({ id, tenantId, externalId, ...fields, createdAt: now, updatedAt: now })
     .onConflictDoUpdate({ target: [subscribers.tenantId, subscribers.externalId], set: { ...fields, updatedAt: now } })
     .returning({ ...getTableColumns(subscribers), created: sql<boolean>`(xmax = 0)` });
-  const { created, ...subscriber } = row!;
-  return { subscriber, created };
 }
 
 export async function getSubscriber(db: Db, tenantId: string, externalId: string) {

@@ -1,10 +1,9 @@
 import { getSubscribersByExternalIds } from '../../db/queries/notifications';
-import { type SubscriberFields, upsertSubscriber } from '../../db/queries/subscribers';
+import { type SubscriberFields, upsertSubscribers } from '../../db/queries/subscribers';
 import { loadTemplatesByKeys, loadVersionContents } from '../../db/queries/templates';
 import { insertRuns, markRunsNotEnqueued, type NewRun } from '../../db/queries/workflow-runs';
 import type { SubscriberRow, WorkflowDefinition } from '../../db/schema';
 import { ApiError, type ErrorDetail } from '../../errors';
-import { mapWithConcurrency } from '../../lib/concurrency';
 import { newId } from '../../lib/ids';
 import { sendRunWakes, withinQueueReach } from '../../queues/enqueue-workflows';
 import type { AcceptContext } from '../notifications/accept';
@@ -80,8 +79,6 @@ export async function triggerProblems(ctx: AcceptContext, wf: PublishedWorkflow,
 
 /** A subscriber id, or a subscriber identified inline: its profile is created or merged before the run starts. */
 export type TriggerRecipient = string | ({ id: string } & SubscriberFields);
-/** Upserts side by side: Workers allow six outgoing connections per invocation. */
-const UPSERT_CONCURRENCY = 6;
 
 /**
  * The subscribers `to` names. Ids given alone must exist (else 422 naming them, before anything is written); inline
@@ -104,10 +101,11 @@ export async function resolveSubscribers(ctx: AcceptContext, recipients: Trigger
       })),
     );
   }
-  const upserted = await mapWithConcurrency(inline, UPSERT_CONCURRENCY, async ({ id, ...fields }) => {
-    const { subscriber } = await upsertSubscriber(ctx.db, ctx.tenantId, id, newId('sub'), fields);
-    return subscriber;
-  });
+  const upserted = await upsertSubscribers(
+    ctx.db,
+    ctx.tenantId,
+    inline.map(({ id, ...fields }) => ({ externalId: id, id: newId('sub'), fields })),
+  );
   const byId = new Map([...rows, ...upserted].map((r) => [r.externalId, r]));
   return [...new Set(ids)].map((id) => byId.get(id)!);
 }

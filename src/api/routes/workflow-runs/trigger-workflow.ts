@@ -1,4 +1,3 @@
-import { hasScope } from '../../../domain/api-keys/scopes';
 import { startWorkflowBroadcast } from '../../../domain/broadcasts/workflow-broadcast';
 import { loadPublishedWorkflow } from '../../../domain/workflows/manage-workflows';
 import {
@@ -11,7 +10,7 @@ import {
 import { ApiError } from '../../../errors';
 import { urlPolicyFor } from '../../../lib/ssrf-guard';
 import { type App, authOf } from '../../context';
-import { requireScope } from '../../middleware/auth';
+import { demandScope, requireScope } from '../../middleware/auth';
 import { AUTHED_ERRORS, BODY_ERRORS, errorResponses, json, jsonBody } from '../../openapi';
 import { operation } from '../../operation';
 import { acceptContext } from '../notifications/send-notification';
@@ -83,12 +82,7 @@ export function registerTriggerWorkflow(app: App) {
 function identifyInlineAllowed(c: Parameters<typeof authOf>[0], recipients: TriggerRecipient[]) {
   const inline = recipients.flatMap((r, i) => (typeof r === 'object' ? [{ r, at: `body.to.${i}` }] : []));
   if (!inline.length) return;
-  if (!hasScope(authOf(c).scopes, 'subscribers:write')) {
-    throw new ApiError(
-      'insufficient_scope',
-      "This API key lacks the 'subscribers:write' scope, which identifying subscribers inline needs",
-    );
-  }
+  demandScope(authOf(c).scopes, 'subscribers:write', 'identifying subscribers inline');
   const policy = urlPolicyFor(c.var.config);
   const problems = inline.flatMap(({ r, at }) => channelUrlProblems(r.channels, policy, at));
   if (problems.length) throw new ApiError('validation_failed', 'Request validation failed', problems);
